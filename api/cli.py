@@ -1,0 +1,141 @@
+"""The ``liaison`` command: serve, worker, db upgrade, demo, processes validate/deploy."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from engine.bootstrap import System, build_system, deploy_shipped
+from engine.deployments import Bundle, deploy
+from engine.errors import DefinitionError, Problem
+from engine.settings import Settings
+
+
+def _system() -> System:
+    return build_system(Settings.from_env())
+
+
+@click.group()
+def main() -> None:
+    """Liaison: the owner-communication procedures of a property-management office."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema (safe to run again)."""
+    from engine.migrate import upgrade
+
+    system = _system()
+    upgrade(system.db)
+    click.echo(f"database is up to date: {system.db.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo estate, owners and staff (does nothing if they are there)."""
+    from engine.demo import load_demo
+
+    system = _system()
+    deploy_shipped(system)
+    with system.sessions() as session:
+        summary = load_demo(session, clock=system.rt.clock)
+        session.commit()
+    click.echo("demo data loaded" if summary.created else "demo data already present")
+    click.echo(f"{summary.units} units, {summary.owners} owners. Staff sign-ins:")
+    for username, password, roles in summary.users:
+        click.echo(f"  {username:<12} {password:<18} {', '.join(roles)}")
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="Port (default: LIAISON_PORT or 5000).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--workers", type=int, default=1, show_default=True, help="Web processes.")
+@click.option("--embedded-worker/--no-embedded-worker", default=None,
+              help="Run the timer worker inside the web process (default: on).")
+def serve(port: int | None, host: str, workers: int, embedded_worker: bool | None) -> None:
+    """Serve the web app and API with gunicorn."""
+    from api.server import run_server
+
+    settings = Settings.from_env()
+    deploy_shipped(build_system(settings))
+    run_server(settings, host=host, port=port or settings.port, workers=workers,
+               embedded_worker=settings.embedded_worker if embedded_worker is None
+               else embedded_worker)
+
+
+@main.command()
+@click.option("--interval", type=float, default=1.0, show_default=True,
+              help="Seconds between passes.")
+def worker(interval: float) -> None:
+    """Run the timer worker (several may share one PostgreSQL database)."""
+    system = _system()
+    click.echo("worker started; Ctrl-C stops it")
+    try:
+        system.worker(interval).run_forever()
+    except KeyboardInterrupt:
+        click.echo("worker stopped")
+
+
+@main.group()
+def processes() -> None:
+    """Validate and deploy BPMN processes and their forms."""
+
+
+@processes.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def processes_validate(paths: tuple[Path, ...]) -> None:
+    """Check BPMN/DMN files (or folders) and their forms; exit 1 on any problem."""
+    from engine.deployments import validate
+
+    system = _system()
+    bundle = Bundle.from_paths(paths)
+    with system.sessions() as session:
+        problems = _guard(lambda: validate(session, system.rt, bundle))
+    _report(problems, ok=f"{len(bundle.bpmn)} process file(s) valid")
+
+
+@processes.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--note", default="", help="What changed, for the version history.")
+@click.option("--as", "actor", default="cli", show_default=True, help="Who deploys.")
+def processes_deploy(paths: tuple[Path, ...], note: str, actor: str) -> None:
+    """Validate, then deploy a new version of every process whose content changed."""
+    system = _system()
+    bundle = Bundle.from_paths(paths)
+    with system.sessions() as session:
+        try:
+            deployed = deploy(session, system.rt, bundle, actor=actor, note=note)
+        except DefinitionError as error:
+            _report(error.problems, ok="")
+            return
+        session.commit()
+    for item in deployed:
+        state = "deployed" if item.created else "unchanged"
+        click.echo(f"{item.process_id}: version {item.version} ({state})")
+
+
+def _guard(check: Callable[[], list[Problem]]) -> list[Problem]:
+    try:
+        return check()
+    except DefinitionError as error:
+        return error.problems
+
+
+def _report(problems: list[Problem], *, ok: str) -> None:
+    if not problems:
+        click.echo(ok)
+        return
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{len(problems)} problem(s) found", err=True)
+    sys.exit(1)

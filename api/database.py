@@ -1,0 +1,39 @@
+"""One database session per request, and exactly one commit or rollback at its end."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy.orm import Session
+
+from engine.bootstrap import System
+
+
+def system() -> System:
+    return current_app.extensions["liaison"]  # type: ignore[no-any-return]
+
+
+def db() -> Session:
+    """Return this request's session, opening it on first use."""
+    if "db" not in g:
+        g.db = system().sessions()
+    return g.db  # type: ignore[no-any-return]
+
+
+def init_database(app: Flask) -> None:
+    @app.after_request
+    def commit_on_success(response: Response) -> Response:
+        # The engine only flushes; a request that answered < 400 has done its work.
+        session = g.get("db")
+        if session is not None:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        return response
+
+    @app.teardown_request
+    def close_session(_error: BaseException | None) -> None:
+        session = g.pop("db", None)
+        if session is not None:
+            session.rollback()  # no-op after a commit; undoes work cut short by an exception
+            session.close()

@@ -1,0 +1,151 @@
+"""Deploy process definitions as new, immutable versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.errors import DefinitionError, NotFound, Problem
+from engine.models import ProcessVersion
+from engine.runtime import Runtime
+from engine.xmlsafe import parse_xml
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+
+@dataclass
+class Bundle:
+    """Files submitted together: BPMN and DMN by file name, forms by "process_id/file"."""
+
+    bpmn: dict[str, bytes] = field(default_factory=dict)
+    dmn: dict[str, bytes] = field(default_factory=dict)
+    forms: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[Path], forms_root: Path | None = None) -> Bundle:
+        """Collect BPMN/DMN files (or folders of them) and the forms of their processes.
+
+        Forms are looked up in ``forms_root`` or, failing that, in the ``forms``
+        folder beside the ``processes`` folder the file came from.
+        """
+        bundle = cls()
+        for path in paths:
+            files = sorted(path.glob("*.bpmn")) + sorted(path.glob("*.dmn")) \
+                if path.is_dir() else [path]
+            for file in files:
+                if file.suffix == ".dmn":
+                    bundle.dmn[file.name] = file.read_bytes()
+                    continue
+                bundle.bpmn[file.name] = file.read_bytes()
+                root = forms_root or file.resolve().parent.parent / "forms"
+                folder = root / file.stem
+                if folder.is_dir():
+                    for form in sorted(folder.glob("*.json")):
+                        bundle.forms[f"{file.stem}/{form.name}"] = form.read_bytes()
+        return bundle
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    version: int
+    created: bool  # False when the content was unchanged and the latest version stands
+
+
+def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
+    """Return every problem with the bundle; [] when it can be deployed."""
+    from engine.validation import validate_definitions
+
+    if not bundle.bpmn:
+        return [Problem("no BPMN file was given")]
+    known = set(session.scalars(select(ProcessVersion.process_id).distinct()))
+    return validate_definitions(bundle.bpmn, dmn=bundle.dmn, forms=bundle.forms,
+                                lane_roles=rt.lane_roles, known_process_ids=known)
+
+
+def deploy(session: Session, rt: Runtime, bundle: Bundle, *, actor: str | None,
+           note: str = "") -> list[Deployed]:
+    """Validate the bundle and store a new version of each process whose content changed."""
+    problems = validate(session, rt, bundle)
+    if problems:
+        raise DefinitionError(problems)
+    results = []
+    for file_name, data in sorted(bundle.bpmn.items()):
+        process_id = Path(file_name).stem
+        forms = {key.split("/", 1)[1]: value.decode() for key, value in bundle.forms.items()
+                 if key.split("/", 1)[0] == process_id}
+        dmn = {name: value.decode() for name, value in bundle.dmn.items()}
+        digest = _content_hash(data, dmn, forms)
+        latest = latest_version(session, process_id)
+        if latest is not None and latest.content_hash == digest:
+            results.append(Deployed(process_id, latest.version, created=False))
+            continue
+        name, calls = _describe(data, file_name)
+        version = ProcessVersion(
+            process_id=process_id, version=(latest.version + 1) if latest else 1, name=name,
+            content_hash=digest, bpmn_file=file_name, bpmn_xml=data.decode(), dmn=dmn,
+            forms=forms, calls=calls, timer_starts=[], deployed_by=actor,
+            deployed_at=rt.clock.now(), note=note)
+        session.add(version)
+        session.flush()
+        audit.record(session, rt, kind="process_deployed", actor=actor, process_id=process_id,
+                     data={"version": version.version, "content_hash": digest, "note": note})
+        results.append(Deployed(process_id, version.version, created=True))
+    return results
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+    return session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version.desc()).limit(1)).first()
+
+
+def pinned_versions(session: Session, process_id: str) -> list[ProcessVersion]:
+    """Return the latest version of a process and, after it, of everything it calls."""
+    top = latest_version(session, process_id)
+    if top is None:
+        raise NotFound(f"no process '{process_id}' is deployed", process_id=process_id)
+    versions, seen, pending = [top], {process_id}, list(top.calls)
+    while pending:
+        called = pending.pop(0)
+        if called in seen:
+            continue  # a process calling itself or a cycle: the step budget stops it at run time
+        seen.add(called)
+        version = latest_version(session, called)
+        if version is not None:
+            versions.append(version)
+            pending.extend(version.calls)
+    return versions
+
+
+def deployed_processes(session: Session) -> list[ProcessVersion]:
+    """Return the latest version of every deployed process."""
+    newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v"))
+              .group_by(ProcessVersion.process_id).subquery())
+    return list(session.scalars(
+        select(ProcessVersion).join(newest, (ProcessVersion.process_id == newest.c.process_id)
+                                    & (ProcessVersion.version == newest.c.v))
+        .order_by(ProcessVersion.process_id)))
+
+
+def _content_hash(bpmn: bytes, dmn: Mapping[str, str], forms: Mapping[str, str]) -> str:
+    digest = hashlib.sha256(bpmn)
+    digest.update(json.dumps([sorted(dmn.items()), sorted(forms.items())]).encode())
+    return digest.hexdigest()
+
+
+def _describe(data: bytes, file_name: str) -> tuple[str, list[str]]:
+    """Return the process name and the ids of the processes its call activities call."""
+    root = parse_xml(data, file=file_name).getroot()
+    process = root.find(f"{{{BPMN_NS}}}process")
+    name = (process.get("name") or process.get("id") or "") if process is not None else ""
+    calls = sorted({node.get("calledElement") for node in root.iter(f"{{{BPMN_NS}}}callActivity")
+                    if node.get("calledElement")})
+    return name, calls

@@ -1,0 +1,63 @@
+"""Derive the open-task and timer tables from a workflow, so readers never deserialise one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task, TaskState
+
+from engine.models import HumanTask, ProcessInstance, Timer
+from engine.runtime import Runtime
+
+
+def sync(session: Session, rt: Runtime, instance: ProcessInstance,
+         workflow: BpmnWorkflow) -> None:
+    """Bring ``human_tasks`` and ``timers`` in line with the workflow's current state."""
+    _sync_human_tasks(session, rt, instance, workflow)
+    _sync_timers(session, instance, workflow)
+
+
+def form_of(task: Task) -> str | None:
+    properties = task.task_spec.extensions.get("properties", {}) \
+        if hasattr(task.task_spec, "extensions") else {}
+    form = properties.get("formJsonSchemaFilename")
+    return f"{task.workflow.spec.name}/{form}" if form else None
+
+
+def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
+                      workflow: BpmnWorkflow) -> None:
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    existing = {row.id: row for row in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id))}
+    for task_id, row in existing.items():
+        if task_id not in ready:
+            session.delete(row)
+    now = rt.clock.now()
+    for task_id, task in ready.items():
+        if task_id in existing:
+            continue  # keep who claimed it and when it was offered
+        spec = task.task_spec
+        session.add(HumanTask(
+            id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
+            element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
+            role=rt.role_for_lane(spec.lane), form=form_of(task), due_at=None,
+            created_at=now))
+
+
+def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if not value:
+            continue
+        due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+        if isinstance(due, datetime):
+            session.add(Timer(instance_id=instance.id, task_id=str(task.id),
+                              element_id=task.task_spec.bpmn_id, due_at=due))

@@ -1,0 +1,32 @@
+"""The parts the engine operations run with, injected so tests can swap them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.clock import Clock, SystemClock
+from engine.serializer import StateSerializer
+from engine.specs import SpecCache
+
+# Engine steps one call may take before we call the process runaway: a
+# self-calling call activity or a loop of script tasks must not hang a worker.
+DEFAULT_STEP_BUDGET = 2_000
+
+
+@dataclass
+class Runtime:
+    """Clock, spec cache, serializer, script engine and lane mapping in one place."""
+
+    script_engine: Any
+    clock: Clock = field(default_factory=SystemClock)
+    specs: SpecCache = field(default_factory=SpecCache)
+    serializer: StateSerializer = field(default_factory=StateSerializer)
+    lane_roles: Mapping[str, str] = field(default_factory=dict)
+    step_budget: int = DEFAULT_STEP_BUDGET
+
+    def role_for_lane(self, lane: str | None) -> str | None:
+        if lane is None:
+            return None
+        return self.lane_roles.get(lane) or self.lane_roles.get(lane.strip().lower())

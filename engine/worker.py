@@ -1,0 +1,104 @@
+"""The background worker: fires due timers, one instance per transaction."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import audit
+from engine.errors import LiaisonError
+from engine.instances import advance, load_workflow, lock_instance
+from engine.models import Timer
+from engine.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int = 100) -> int:
+    """Fire every timer due by now; return how many instances were woken."""
+    with sessions() as session:
+        due = list(session.scalars(select(Timer.id).where(Timer.due_at <= rt.clock.now())
+                                   .order_by(Timer.due_at).limit(limit)))
+    fired = 0
+    for timer_id in due:
+        with sessions() as session:
+            if _fire(session, rt, timer_id):
+                session.commit()
+                fired += 1
+    return fired
+
+
+def _fire(session: Session, rt: Runtime, timer_id: int) -> bool:
+    query = select(Timer).where(Timer.id == timer_id, Timer.due_at <= rt.clock.now())
+    if session.get_bind().dialect.name == "postgresql":
+        # Another worker holding this timer has it; we move on rather than wait.
+        query = query.with_for_update(skip_locked=True)
+    timer = session.scalars(query).first()
+    if timer is None:
+        return False
+    instance = lock_instance(session, timer.instance_id)
+    if session.get(Timer, timer_id) is None:
+        return False  # fired by someone else while we waited for the lock
+    try:
+        workflow = load_workflow(session, rt, instance)
+        audit.record(session, rt, kind="timer_fired", actor=None, instance_id=instance.id,
+                     process_id=instance.process_id, element_id=timer.element_id,
+                     task_id=timer.task_id, data={"due_at": timer.due_at.isoformat()})
+        advance(session, rt, instance, workflow, actor=None)
+    except LiaisonError:
+        log.exception("timer %s of instance %s failed", timer_id, instance.id)
+        session.rollback()
+        return False
+    return True
+
+
+@dataclass
+class WorkerStatus:
+    running: bool = False
+    last_beat: datetime | None = None
+    fired: int = 0
+    last_error: str | None = None
+
+
+@dataclass
+class Worker:
+    """A loop that fires timers every ``interval`` seconds until stopped."""
+
+    sessions: sessionmaker[Session]
+    rt: Runtime
+    interval: float = 1.0
+    status: WorkerStatus = field(default_factory=WorkerStatus)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run_once(self) -> int:
+        try:
+            fired = fire_due_timers(self.sessions, self.rt)
+        except Exception as error:  # the loop must outlive a database hiccup
+            log.exception("worker pass failed")
+            self.status.last_error = str(error)
+            return 0
+        self.status.fired += fired
+        self.status.last_beat = self.rt.clock.now()
+        return fired
+
+    def run_forever(self) -> None:
+        self.status.running = True
+        try:
+            while not self._stop.is_set():
+                self.run_once()
+                self._stop.wait(self.interval)
+        finally:
+            self.status.running = False
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="liaison-worker", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()

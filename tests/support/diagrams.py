@@ -1,0 +1,57 @@
+"""Build small BPMN diagrams for tests, so each test shows the process it drives."""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape
+
+from engine.deployments import Bundle
+
+HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    id="defs_{pid}" targetNamespace="http://liaison.example/test">
+  <bpmn:process id="{pid}" name="{pid}" isExecutable="true">
+"""
+FOOTER = "  </bpmn:process>\n</bpmn:definitions>\n"
+
+SIMPLE_FORM = {"type": "object", "properties": {"answer": {"type": "string"}}}
+
+
+def user_task(task_id: str, form: str | None = None, name: str | None = None) -> str:
+    props = ""
+    if form:
+        props = ('<bpmn:extensionElements><spiffworkflow:properties>'
+                 f'<spiffworkflow:property name="formJsonSchemaFilename" value="{form}"/>'
+                 '</spiffworkflow:properties></bpmn:extensionElements>')
+    return f'<bpmn:userTask id="{task_id}" name="{name or task_id}">{props}</bpmn:userTask>'
+
+
+def script_task(task_id: str, script: str) -> str:
+    return (f'<bpmn:scriptTask id="{task_id}" scriptFormat="python">'
+            f"<bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>")
+
+
+def chain(pid: str, *elements: str, extra: str = "") -> str:
+    """A straight line: start -> elements... -> end, with the flows between them."""
+    ids = ["start"] + [e.split('id="', 1)[1].split('"', 1)[0] for e in elements] + ["end"]
+    flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+                    for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False)))
+    body = ('<bpmn:startEvent id="start"/>' + "".join(elements)
+            + '<bpmn:endEvent id="end"/>' + flows + extra)
+    return HEADER.format(pid=pid) + body + FOOTER
+
+
+def bundle(pid: str, xml: str, forms: dict[str, dict[str, object]] | None = None) -> Bundle:
+    """A bundle of one process; every user task form defaults to one free-text answer."""
+    forms = forms or {}
+    for form_name in _form_names(xml):
+        forms.setdefault(form_name, SIMPLE_FORM)
+    return Bundle(bpmn={f"{pid}.bpmn": xml.encode()},
+                  forms={f"{pid}/{name}": json.dumps(schema).encode()
+                         for name, schema in forms.items()})
+
+
+def _form_names(xml: str) -> list[str]:
+    marker = 'name="formJsonSchemaFilename" value="'
+    return [part.split('"', 1)[0] for part in xml.split(marker)[1:]]
