@@ -22,7 +22,8 @@ def _system() -> System:
 @click.group()
 def main() -> None:
     """Liaison: the owner-communication procedures of a property-management office."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @main.group()

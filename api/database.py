@@ -9,14 +9,16 @@ from engine.bootstrap import System
 
 
 def system() -> System:
-    return current_app.extensions["liaison"]  # type: ignore[no-any-return]
+    system: System = current_app.extensions["liaison"]
+    return system
 
 
 def db() -> Session:
     """Return this request's session, opening it on first use."""
     if "db" not in g:
         g.db = system().sessions()
-    return g.db  # type: ignore[no-any-return]
+    session: Session = g.db
+    return session
 
 
 def init_database(app: Flask) -> None:

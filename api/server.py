@@ -10,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 from engine.settings import Settings
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any], settings: Settings, embedded_worker: bool) -> None:
         self.options = options
         self.settings = settings

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.task import Task
 
 from engine import audit, derived
 from engine.deployments import pinned_versions
@@ -17,6 +18,8 @@ from engine.models import Incident, ProcessInstance, ProcessVersion
 from engine.runtime import Runtime
 from engine.serializer import SERIALIZER_VERSION
 from engine.specs import CompiledSpec
+
+LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def start_instance(session: Session, rt: Runtime, *, process_id: str,
@@ -103,13 +106,20 @@ def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
 
     workflow.refresh_timers()
     workflow.do_engine_steps(will_complete_task=count)
+    if not workflow.completed and not workflow.get_tasks(state=LIVE):
+        stuck = [t for t in workflow.tasks.values() if t.state & LIVE]
+        raise ScriptBudgetExceeded(
+            "the process has grown too deep to go on (a loop that never ends?)",
+            element_id=stuck[0].task_spec.bpmn_id if stuck else None)
 
 
 def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: BpmnWorkflow,
          *, status: str | None = None) -> None:
     """Store the state and re-derive open tasks and timers, in the caller's transaction."""
-    now = rt.clock.now()
+    now, process_id = rt.clock.now(), instance.process_id
     instance.state = rt.serializer.dumps(workflow)
+    # Always write the row, even with identical state: the UPDATE carries the version check.
+    flag_modified(instance, "state")
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = now
     if status is not None:
@@ -119,12 +129,13 @@ def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: Bpm
         instance.completed_at = now
     else:
         instance.status = "running"
-    derived.sync(session, rt, instance, workflow)
     try:
-        session.flush()
+        session.flush()  # the version check comes first: a stale save derives nothing
     except StaleDataError as error:
         raise Conflict("the case was changed by someone else at the same moment; "
-                       "reload it and try again", process_id=instance.process_id) from error
+                       "reload it and try again", process_id=process_id) from error
+    derived.sync(session, rt, instance, workflow)
+    session.flush()
 
 
 def _open_incident(session: Session, rt: Runtime, instance: ProcessInstance,

@@ -12,7 +12,9 @@ from engine.specs import SpecCache
 
 # Engine steps one call may take before we call the process runaway: a
 # self-calling call activity or a loop of script tasks must not hang a worker.
-DEFAULT_STEP_BUDGET = 2_000
+# It stays well under SpiffWorkflow's task-tree walk depth (1000), past which
+# tasks become invisible to it and an instance would stall without a word.
+DEFAULT_STEP_BUDGET = 500
 
 
 @dataclass

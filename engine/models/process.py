@@ -57,7 +57,7 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None]
 
     # Optimistic locking: every UPDATE says WHERE lock_version = <what we read>.
-    __mapper_args__ = {"version_id_col": lock_version}
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 (read once by the mapper)
 
 
 class HumanTask(Base):

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine import specs
 from engine.bootstrap import System
@@ -204,7 +204,8 @@ def deploy_bundle(system: System, pid: str, xml: str) -> None:
 
 
 def test_a_failing_script_opens_an_incident_and_keeps_the_instance(shipped: System) -> None:
-    deploy_bundle(shipped, "divide", chain("divide", script_task("share", "share = total / people")))
+    divide = chain("divide", script_task("share", "share = total / people"))
+    deploy_bundle(shipped, "divide", divide)
     instance_id = start(shipped, "divide", total=100, people=0)
     with shipped.sessions() as session:
         instance = session.get(ProcessInstance, instance_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from xml.sax.saxutils import escape
 
@@ -36,7 +37,7 @@ def chain(pid: str, *elements: str, extra: str = "") -> str:
     """A straight line: start -> elements... -> end, with the flows between them."""
     ids = ["start"] + [e.split('id="', 1)[1].split('"', 1)[0] for e in elements] + ["end"]
     flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-                    for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False)))
+                    for i, (a, b) in enumerate(itertools.pairwise(ids)))
     body = ('<bpmn:startEvent id="start"/>' + "".join(elements)
             + '<bpmn:endEvent id="end"/>' + flows + extra)
     return HEADER.format(pid=pid) + body + FOOTER

@@ -1,0 +1,123 @@
+"""The ``liaison`` command, run as a new user would, against its own SQLite file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from engine.settings import PROJECT_ROOT
+
+LIAISON = str(Path(sys.executable).with_name("liaison"))
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {"LIAISON_INSTANCE_PATH": str(tmp_path / "instance")}
+    monkeypatch.delenv("LIAISON_DATABASE_URL", raising=False)
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(env: dict[str, str]) -> None:
+    code, out = run("db", "upgrade")
+    assert code == 0, out
+    assert (Path(env["LIAISON_INSTANCE_PATH"]) / "liaison.sqlite3").exists()
+    assert run("db", "upgrade")[0] == 0  # again: nothing to do, no error
+
+
+def test_every_shipped_process_validates(env: dict[str, str]) -> None:
+    run("db", "upgrade")
+    code, out = run("processes", "validate", str(PROJECT_ROOT / "processes"))
+    assert code == 0, out
+    assert "valid" in out
+
+
+def test_validate_names_element_line_and_reason(env: dict[str, str], tmp_path: Path) -> None:
+    run("db", "upgrade")
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    shutil.copy(PROJECT_ROOT / "processes" / "routine_repair.bpmn", folder)
+    bad = (folder / "routine_repair.bpmn").read_text().replace(
+        'priority = "high"', 'import os\npriority = "high"')
+    (folder / "routine_repair.bpmn").write_text(bad)
+    shutil.copytree(PROJECT_ROOT / "forms", tmp_path / "forms")
+    code, out = run("processes", "validate", str(folder / "routine_repair.bpmn"))
+    assert code == 1
+    assert "set_priority" in out and "import" in out.lower()
+    line = next(n for n, text in enumerate(bad.splitlines(), 1) if "import os" in text)
+    assert f":{line}" in out
+
+
+def test_deploy_twice_keeps_one_version(env: dict[str, str]) -> None:
+    run("db", "upgrade")
+    path = str(PROJECT_ROOT / "processes")
+    code, first = run("processes", "deploy", path, "--note", "first")
+    assert code == 0 and "routine_repair: version 1 (deployed)" in first
+    assert "routine_repair: version 1 (unchanged)" in run("processes", "deploy", path)[1]
+
+
+def test_demo_loads_once_and_prints_the_sign_ins(env: dict[str, str]) -> None:
+    run("db", "upgrade")
+    code, out = run("demo")
+    assert code == 0 and "demo data loaded" in out
+    assert "clerk-demo" in out and "supervisor-demo" in out
+    assert "demo data already present" in run("demo")[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Iterator[str]:
+    """``make run``'s three steps as subprocesses; yields the base URL."""
+    port = _free_port()
+    full_env = {**os.environ, **env, "LIAISON_PORT": str(port)}
+    for step in (["db", "upgrade"], ["demo"]):
+        subprocess.run([LIAISON, *step], env=full_env, check=True, capture_output=True)
+    server = subprocess.Popen([LIAISON, "serve"], env=full_env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # waiting for a real server to start listening
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(server.stderr.read().decode() if server.stderr else "died")
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.communicate(timeout=15)  # also closes the stderr pipe
+
+
+def test_serve_answers_healthz_with_database_and_embedded_worker(served: str) -> None:
+    import json
+
+    with urllib.request.urlopen(f"{served}/healthz", timeout=5) as response:
+        body = json.loads(response.read())
+        assert response.status == 200
+    assert body["database"]["ok"] is True
+    assert body["worker"]["embedded"] is True and body["worker"]["ok"] is True
