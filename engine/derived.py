@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime import Runtime

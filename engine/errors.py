@@ -18,7 +18,7 @@ answer in one place and a process owner reads *where* as well as *what*::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "Conflict",

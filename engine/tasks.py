@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from jsonschema.exceptions import best_match
+from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.task import TaskState
 
 from engine import audit
 from engine.derived import form_of
