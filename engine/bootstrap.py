@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.case_services import SERVICES
 from engine.clock import Clock, SystemClock
 from engine.db import make_engine, make_session_factory
 from engine.deployments import Bundle, Deployed, deploy
@@ -28,11 +30,16 @@ class System:
         return Worker(self.sessions, self.rt, interval=interval)
 
 
+def script_engine() -> Any:
+    """The sandboxed script engine with Liaison's registered services."""
+    return make_script_engine(services=SERVICES)
+
+
 def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
     if settings.database_url.startswith("sqlite"):
         settings.ensure_instance_path()
     db = make_engine(settings.database_url)
-    rt = Runtime(script_engine=make_script_engine(), clock=clock or SystemClock(),
+    rt = Runtime(script_engine=script_engine(), clock=clock or SystemClock(),
                  lane_roles=load_lane_roles(settings.processes_path))
     return System(settings, db, make_session_factory(db), rt)
 

@@ -21,11 +21,26 @@ def sync(session: Session, rt: Runtime, instance: ProcessInstance,
     _sync_timers(session, instance, workflow)
 
 
+def properties_of(task: Task) -> dict[str, str]:
+    extensions = getattr(task.task_spec, "extensions", None) or {}
+    return extensions.get("properties", {})  # type: ignore[no-any-return]
+
+
 def form_of(task: Task) -> str | None:
-    properties = task.task_spec.extensions.get("properties", {}) \
-        if hasattr(task.task_spec, "extensions") else {}
-    form = properties.get("formJsonSchemaFilename")
+    form = properties_of(task).get("formJsonSchemaFilename")
     return f"{task.workflow.spec.name}/{form}" if form else None
+
+
+def role_of(rt: Runtime, task: Task) -> str | None:
+    """The lane's role, unless the task names a data variable that holds the role.
+
+    ``roleFrom`` lets one diagram send a work order to whichever department
+    the routing table chose, without a lane per department.
+    """
+    variable = properties_of(task).get("roleFrom")
+    if variable and isinstance(task.data.get(variable), str):
+        return str(task.data[variable])
+    return rt.role_for_lane(task.task_spec.lane)
 
 
 def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
@@ -44,7 +59,7 @@ def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
             element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
-            role=rt.role_for_lane(spec.lane), form=form_of(task), due_at=None,
+            role=role_of(rt, task), form=form_of(task), due_at=None,
             created_at=now))
 
 

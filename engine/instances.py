@@ -18,6 +18,8 @@ from engine.models import Incident, ProcessInstance, ProcessVersion
 from engine.runtime import Runtime
 from engine.serializer import SERIALIZER_VERSION
 from engine.specs import CompiledSpec
+from engine.timeshift import running_on
+from engine.unit_of_work import UnitOfWork, working_on
 
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
@@ -84,7 +86,8 @@ def advance(session: Session, rt: Runtime, instance: ProcessInstance,
             workflow: BpmnWorkflow, *, actor: str | None) -> None:
     """Run engine steps until the workflow waits, then save; a failing script opens an incident."""
     try:
-        run_engine_steps(rt, workflow)
+        with running_on(rt.clock), working_on(UnitOfWork(session, rt, instance, actor)):
+            run_engine_steps(rt, workflow)
     except ScriptError as error:
         _open_incident(session, rt, instance, error, actor=actor)
         save(session, rt, instance, workflow, status="error")

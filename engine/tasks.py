@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.case_services import record_step
 from engine.derived import form_of
 from engine.errors import FieldError, FormInvalid, NotFound, PermissionDenied, TaskNotReady
 from engine.instances import advance, compiled_spec, load_workflow, lock_instance
 from engine.models import AuditEvent, HumanTask, ProcessInstance
 from engine.runtime import Runtime
 from engine.specs import CompiledSpec
+from engine.task_checks import check_completion
+from engine.timeshift import running_on
 
 
 def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str, Any],
@@ -45,13 +48,28 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
                            process_id=row.process_id, element_id=row.element_id)
     clean = _validated(compiled_spec(session, rt, instance), form_of(task), data,
                        element_id=row.element_id)
+    problems = check_completion(session, process_id=row.process_id, element_id=row.element_id,
+                                data=task.data, submitted=clean)
+    if problems:
+        raise FormInvalid(problems, element_id=row.element_id)
     task.data.update(clean)
-    task.run()
+    with running_on(rt.clock):
+        task.run()
+    _note_case_step(session, rt, task.data, row, clean, actor)
     audit.record(session, rt, kind="task_completed", actor=actor, instance_id=instance.id,
                  process_id=row.process_id, element_id=row.element_id, task_id=task_id,
                  data={"data": clean, "title": row.title})
     advance(session, rt, instance, workflow, actor=actor)
     return instance
+
+
+def _note_case_step(session: Session, rt: Runtime, data: dict[str, Any], row: HumanTask,
+                    submitted: dict[str, Any], actor: str | None) -> None:
+    """Every step of a case leaves a written record (seed rule 7)."""
+    case_id = data.get("case_id")
+    if isinstance(case_id, int):
+        record_step(session, case_id, kind="task", step=row.title, actor=actor,
+                    at=rt.clock.now(), data={"element_id": row.element_id, **submitted})
 
 
 def _may_complete(row: HumanTask, actor: str | None, roles: set[str]) -> bool:

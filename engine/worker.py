@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int = 100) -> int:
     """Fire every timer due by now; return how many instances were woken."""
     with sessions() as session:
-        due = list(session.scalars(select(Timer.id).where(Timer.due_at <= rt.clock.now())
+        due = list(session.scalars(select(Timer.id).where(Timer.due_at < rt.clock.now())
                                    .order_by(Timer.due_at).limit(limit)))
     fired = 0
     for timer_id in due:
@@ -34,7 +34,7 @@ def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int 
 
 
 def _fire(session: Session, rt: Runtime, timer_id: int) -> bool:
-    query = select(Timer).where(Timer.id == timer_id, Timer.due_at <= rt.clock.now())
+    query = select(Timer).where(Timer.id == timer_id, Timer.due_at < rt.clock.now())
     if session.get_bind().dialect.name == "postgresql":
         # Another worker holding this timer has it; we move on rather than wait.
         query = query.with_for_update(skip_locked=True)

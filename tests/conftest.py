@@ -12,14 +12,13 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from engine.bootstrap import System
+from engine.bootstrap import System, script_engine
 from engine.clock import FrozenClock
 from engine.db import Base, make_engine, make_session_factory
 from engine.deployments import Bundle, deploy
 from engine.lanes import load_lane_roles
 from engine.migrate import upgrade
 from engine.runtime import Runtime
-from engine.sandbox import make_script_engine
 from engine.settings import PROJECT_ROOT, Settings
 
 PG_SCHEMA = "liaison_test"
@@ -78,7 +77,7 @@ def clock() -> FrozenClock:
 def system(db_engine: Engine, clock: FrozenClock, tmp_path: Path) -> Iterator[System]:
     settings = Settings.from_env({"LIAISON_INSTANCE_PATH": str(tmp_path / "instance"),
                                   "LIAISON_DATABASE_URL": db_engine.url.render_as_string(False)})
-    rt = Runtime(script_engine=make_script_engine(), clock=clock,
+    rt = Runtime(script_engine=script_engine(), clock=clock,
                  lane_roles=load_lane_roles(PROJECT_ROOT / "processes"))
     yield System(settings, db_engine, make_session_factory(db_engine), rt)
     _empty_tables(db_engine)

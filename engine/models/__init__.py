@@ -1,5 +1,6 @@
 """Every mapped table, imported here so metadata and migrations see them all."""
 
+from engine.models.case import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.models.estate import Building, Estate, Owner, Unit, ownerships
 from engine.models.people import Department, Role, User, user_roles
 from engine.models.process import (
@@ -10,10 +11,15 @@ from engine.models.process import (
     ProcessVersion,
     Timer,
 )
+from engine.numbering import Counter
 
 __all__ = [
+    "ArchiveEntry",
     "AuditEvent",
     "Building",
+    "Case",
+    "CaseRecord",
+    "Counter",
     "Department",
     "Estate",
     "HumanTask",
@@ -21,10 +27,12 @@ __all__ = [
     "Owner",
     "ProcessInstance",
     "ProcessVersion",
+    "ReplyLetter",
     "Role",
     "Timer",
     "Unit",
     "User",
+    "WorkOrder",
     "ownerships",
     "user_roles",
 ]

@@ -20,11 +20,11 @@ SIMPLE_FORM = {"type": "object", "properties": {"answer": {"type": "string"}}}
 
 
 def user_task(task_id: str, form: str | None = None, name: str | None = None) -> str:
-    props = ""
-    if form:
-        props = ('<bpmn:extensionElements><spiffworkflow:properties>'
-                 f'<spiffworkflow:property name="formJsonSchemaFilename" value="{form}"/>'
-                 '</spiffworkflow:properties></bpmn:extensionElements>')
+    """A user task with a form, by default ``<task_id>.schema.json``."""
+    form = form or f"{task_id}.schema.json"
+    props = ('<bpmn:extensionElements><spiffworkflow:properties>'
+             f'<spiffworkflow:property name="formJsonSchemaFilename" value="{form}"/>'
+             '</spiffworkflow:properties></bpmn:extensionElements>')
     return f'<bpmn:userTask id="{task_id}" name="{name or task_id}">{props}</bpmn:userTask>'
 
 
@@ -56,3 +56,14 @@ def bundle(pid: str, xml: str, forms: dict[str, dict[str, object]] | None = None
 def _form_names(xml: str) -> list[str]:
     marker = 'name="formJsonSchemaFilename" value="'
     return [part.split('"', 1)[0] for part in xml.split(marker)[1:]]
+
+
+def boundary_timer(task_id: str, duration: str, target: str, interrupting: bool = True) -> str:
+    """A timer on ``task_id`` that leads to ``target`` after ``duration`` (an expression)."""
+    cancel = "true" if interrupting else "false"
+    return (f'<bpmn:boundaryEvent id="{task_id}_timer" attachedToRef="{task_id}" '
+            f'cancelActivity="{cancel}"><bpmn:timerEventDefinition><bpmn:timeDuration>'
+            f"{escape(duration)}</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            "</bpmn:boundaryEvent>"
+            f'<bpmn:sequenceFlow id="{task_id}_late" sourceRef="{task_id}_timer" '
+            f'targetRef="{target}"/>')

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 19:22:36.976268
+Create Date: 2026-11-26
 """
 from alembic import op
 import sqlalchemy as sa
@@ -34,6 +34,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_events_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_kind'), ['kind'], unique=False)
 
+    op.create_table('counters',
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_counters'))
+    )
     op.create_table('departments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=50), nullable=False),
@@ -210,6 +215,40 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role_id', name=op.f('pk_user_roles'))
     )
+    op.create_table('cases',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('tracking_code', sa.String(length=20), nullable=False),
+    sa.Column('type', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=30), nullable=False),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('urgency', sa.String(length=10), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('complainant_name', sa.String(length=200), nullable=False),
+    sa.Column('complainant_phone', sa.String(length=50), nullable=False),
+    sa.Column('complainant_address', sa.String(length=300), nullable=False),
+    sa.Column('received_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('registered_by', sa.String(length=150), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('instance_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('first_reply_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('replied_by_channel', sa.String(length=30), nullable=True),
+    sa.Column('closed_at', engine.db.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_cases_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
+    sa.UniqueConstraint('number', name=op.f('uq_cases_number')),
+    sa.UniqueConstraint('tracking_code', name=op.f('uq_cases_tracking_code'))
+    )
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cases_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_channel'), ['channel'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_type'), ['type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('ownerships',
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -217,12 +256,112 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_ownerships_unit_id_units'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('owner_id', 'unit_id', name=op.f('pk_ownerships'))
     )
+    op.create_table('archive_entries',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('supersedes_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('archived_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('archived_by', sa.String(length=150), nullable=True),
+    sa.Column('method', sa.Text(), nullable=False),
+    sa.Column('result', sa.Text(), nullable=False),
+    sa.Column('satisfied', sa.Boolean(), nullable=True),
+    sa.Column('steps', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('correction_reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_archive_entries_case_id_cases')),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['archive_entries.id'], name=op.f('fk_archive_entries_supersedes_id_archive_entries')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_archive_entries'))
+    )
+    with op.batch_alter_table('archive_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_archive_entries_case_id'), ['case_id'], unique=False)
+
+    op.create_table('case_records',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=150), nullable=True),
+    sa.Column('kind', sa.String(length=50), nullable=False),
+    sa.Column('step', sa.String(length=200), nullable=False),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_records_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_records'))
+    )
+    with op.batch_alter_table('case_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_records_case_id'), ['case_id'], unique=False)
+
+    op.create_table('reply_letters',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('addressee', sa.String(length=200), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('contacts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('written_by', sa.String(length=150), nullable=True),
+    sa.Column('written_at', engine.db.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_reply_letters_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reply_letters'))
+    )
+    with op.batch_alter_table('reply_letters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reply_letters_case_id'), ['case_id'], unique=False)
+
+    op.create_table('work_orders',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('department', sa.String(length=50), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('dispatched_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('completed_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('handled_by', sa.String(length=150), nullable=True),
+    sa.Column('method', sa.Text(), nullable=False),
+    sa.Column('result', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_work_orders_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_orders')),
+    sa.UniqueConstraint('number', name=op.f('uq_work_orders_number'))
+    )
+    with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_orders_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_completed_at'), ['completed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_department'), ['department'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_dispatched_at'), ['dispatched_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_status'), ['status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_orders_status'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_dispatched_at'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_department'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_completed_at'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_case_id'))
+
+    op.drop_table('work_orders')
+    with op.batch_alter_table('reply_letters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reply_letters_case_id'))
+
+    op.drop_table('reply_letters')
+    with op.batch_alter_table('case_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_records_case_id'))
+
+    op.drop_table('case_records')
+    with op.batch_alter_table('archive_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_archive_entries_case_id'))
+
+    op.drop_table('archive_entries')
     op.drop_table('ownerships')
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cases_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_cases_type'))
+        batch_op.drop_index(batch_op.f('ix_cases_status'))
+        batch_op.drop_index(batch_op.f('ix_cases_received_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_instance_id'))
+        batch_op.drop_index(batch_op.f('ix_cases_channel'))
+        batch_op.drop_index(batch_op.f('ix_cases_category'))
+
+    op.drop_table('cases')
     op.drop_table('user_roles')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_building_id'))
@@ -266,6 +405,7 @@ def downgrade() -> None:
     op.drop_table('owners')
     op.drop_table('estates')
     op.drop_table('departments')
+    op.drop_table('counters')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_kind'))
         batch_op.drop_index(batch_op.f('ix_audit_events_instance_id'))

@@ -1,0 +1,60 @@
+"""Timers run on the injected clock and the worker fires each exactly once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.deployments import deploy
+from engine.instances import start_instance
+from engine.models import AuditEvent, HumanTask, Timer
+from engine.worker import fire_due_timers
+from tests.support.diagrams import boundary_timer, bundle, chain, user_task
+
+LATE = user_task("chase_up", name="Chase up") + \
+    '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
+
+
+def deploy_reply_with_deadline(system: System, duration: str = '"PT24H"') -> int:
+    xml = chain("reply_sla", user_task("reply", name="Reply to the owner"),
+                extra=boundary_timer("reply", duration, "chase_up") + LATE)
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("reply_sla", xml), actor="modeler")
+        instance = start_instance(session, system.rt, process_id="reply_sla", actor="clerk")
+        session.commit()
+        return instance.id
+
+
+def open_elements(system: System) -> set[str]:
+    with system.sessions() as session:
+        return set(session.scalars(select(HumanTask.element_id)))
+
+
+def test_a_boundary_timer_is_due_by_the_injected_clock(system: System,
+                                                       clock: FrozenClock) -> None:
+    deploy_reply_with_deadline(system)
+    with system.sessions() as session:
+        timer = session.scalars(select(Timer)).one()
+    assert timer.element_id == "reply_timer"
+    assert timer.due_at == clock.now() + timedelta(hours=24)
+
+
+def test_the_timer_fires_after_its_due_time_and_not_before(system: System,
+                                                            clock: FrozenClock) -> None:
+    deploy_reply_with_deadline(system)
+    clock.advance(timedelta(hours=23, minutes=59))
+    assert fire_due_timers(system.sessions, system.rt) == 0
+    assert open_elements(system) == {"reply"}
+
+    clock.advance(timedelta(minutes=1, seconds=1))
+    assert fire_due_timers(system.sessions, system.rt) == 1
+    assert open_elements(system) == {"chase_up"}
+    assert fire_due_timers(system.sessions, system.rt) == 0  # once only
+    with system.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Timer)) == 0
+        fired = session.scalar(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.kind == "timer_fired"))
+    assert fired == 1
