@@ -10,6 +10,8 @@ from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine.errors import ScriptError
+from engine.iso8601 import after, is_literal
 from engine.models import HumanTask, ProcessInstance, Timer
 from engine.runtime import Runtime
 
@@ -43,6 +45,18 @@ def role_of(rt: Runtime, task: Task) -> str | None:
     return rt.role_for_lane(task.task_spec.lane)
 
 
+def due_of(rt: Runtime, task: Task, offered_at: datetime) -> datetime | None:
+    """When the task is due: its ``dueIn`` property (an ISO duration) after it was offered."""
+    expression = properties_of(task).get("dueIn")
+    if not expression:
+        return None
+    value = expression if is_literal(expression) else rt.script_engine.evaluate(task, expression)
+    try:
+        return after(offered_at, str(value))
+    except ValueError as error:
+        raise ScriptError(str(error), element_id=task.task_spec.bpmn_id) from error
+
+
 def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
                       workflow: BpmnWorkflow) -> None:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
@@ -59,7 +73,7 @@ def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
             element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
-            role=role_of(rt, task), form=form_of(task), due_at=None,
+            role=role_of(rt, task), form=form_of(task), due_at=due_of(rt, task, now),
             created_at=now))
 
 

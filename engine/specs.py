@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
@@ -49,7 +48,7 @@ def build_parser(versions: Sequence[ProcessVersion]) -> SpiffBpmnParser:
         tree = parse_xml(version.bpmn_xml.encode(), file=version.bpmn_file)
         parser.add_bpmn_xml(tree, filename=version.bpmn_file)
         for name, text in version.dmn.items():
-            parser.add_dmn_xml(parse_xml(text.encode(), file=name), filename=name)
+            parser.add_dmn_xml(parse_xml(text.encode(), file=name).getroot(), filename=name)
     return parser
 
 
@@ -60,7 +59,7 @@ def compile_versions(versions: Sequence[ProcessVersion]) -> CompiledSpec:
     try:
         spec = parser.get_spec(top.process_id)
         subprocess_specs = parser.get_subprocess_specs(top.process_id)
-    except (etree.LxmlError, Exception) as error:  # parser errors are not one family
+    except Exception as error:  # SpiffWorkflow's parser raises many unrelated types
         raise DefinitionError([Problem(str(error), file=top.bpmn_file)],
                               process_id=top.process_id, version=top.version) from error
     forms: dict[str, dict[str, Any]] = {}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import datetime
 from typing import Literal
 
 from lxml import etree
 
 from engine.errors import Problem
+from engine.iso8601 import is_literal
 from engine.sandbox import check_script
 
 Mode = Literal["exec", "eval"]
@@ -48,13 +48,6 @@ _PYTHON_SITES: tuple[tuple[str, Mode], ...] = (
 )
 _TIMER_SITES = "//bpmn:timeDate | //bpmn:timeDuration | //bpmn:timeCycle"
 
-_ISO_DURATION = (r"P(?=T?\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?"
-                 r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?")
-_ISO_DATETIME = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
-_ISO_LITERAL = re.compile(
-    rf"(?P<duration>{_ISO_DURATION})|(?P<date>{_ISO_DATETIME})"
-    rf"|R\d*/(?:(?P<start>{_ISO_DATETIME})/{_ISO_DURATION}|{_ISO_DURATION}/(?P<end>{_ISO_DATETIME})"
-    rf"|{_ISO_DURATION})")
 # Text shaped like an attempt at an ISO literal (no spaces, names or calls) that
 # fails to parse is reported as a bad literal, not as a Python syntax error.
 _LOOKS_ISO = re.compile(r"(?:R\d*/|PT?\d|\d{4}-\d\d)[0-9A-Za-z:.+\-/,]*")
@@ -116,7 +109,7 @@ def _check_timer(element: etree._Element, file: str) -> list[Problem]:
     text = (element.text or "").strip()
     if not text:
         return [_problem(element, file, "this timer has no date, duration or cycle")]
-    if _is_iso_literal(text):
+    if is_literal(text):
         return []
     if _LOOKS_ISO.fullmatch(text):
         return [_problem(element, file, (
@@ -138,20 +131,6 @@ def _check_source(element: etree._Element, source: str | None, mode: Mode,
         line = element.sourceline + script_line - 1 if element.sourceline and script_line else None
         found.append(_problem(element, file, message, line))
     return found
-
-
-def _is_iso_literal(text: str) -> bool:
-    match = _ISO_LITERAL.fullmatch(text)
-    if match is None:
-        return False
-    # The pattern fixes the shape; fromisoformat catches a 13th month or a 31st of June.
-    stamps = [match.group(g) for g in ("date", "start", "end") if match.group(g)]
-    try:
-        for stamp in stamps:
-            datetime.fromisoformat(stamp)
-    except ValueError:
-        return False
-    return True
 
 
 def _is_juel(source: str, mode: Mode = "eval") -> bool:
