@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -65,9 +65,16 @@ def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
 
     if not bundle.bpmn:
         return [Problem("no BPMN file was given")]
-    known = set(session.scalars(select(ProcessVersion.process_id).distinct()))
     return validate_definitions(bundle.bpmn, dmn=bundle.dmn, forms=bundle.forms,
-                                lane_roles=rt.lane_roles, known_process_ids=known)
+                                lane_roles=rt.lane_roles,
+                                known_process_ids=deployed_process_ids(session))
+
+
+def deployed_process_ids(session: Session) -> set[str]:
+    """Ids of every deployed process; none before the schema exists (validating needs no database)."""
+    if not inspect(session.get_bind()).has_table(ProcessVersion.__tablename__):
+        return set()
+    return set(session.scalars(select(ProcessVersion.process_id).distinct()))
 
 
 def deploy(session: Session, rt: Runtime, bundle: Bundle, *, actor: str | None,

@@ -121,3 +121,45 @@ def test_serve_answers_healthz_with_database_and_embedded_worker(served: str) ->
         assert response.status == 200
     assert body["database"]["ok"] is True
     assert body["worker"]["embedded"] is True and body["worker"]["ok"] is True
+
+
+BROKEN = {
+    "malformed XML": (('<bpmn:endEvent id="end_repaired" name="Repaired">', '<bpmn:endEvent id='),
+                      "well-formed"),
+    "DOCTYPE": (('<?xml version="1.0" encoding="UTF-8"?>',
+                 '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+                 '"file:///etc/passwd">]>'), "DOCTYPE"),
+    "not executable": (('isExecutable="true"', 'isExecutable="false"'), "executable"),
+    "JUEL condition": (('result == "repaired"', '${result == "repaired"}'), "JUEL/FEEL"),
+    "dunder escape": (('priority = "high" if', 'x = ().__class__.__base__\npriority = "high" if'),
+                      "set_priority"),
+    "missing form": (('value="carry_out_repair.schema.json"', 'value="nowhere.schema.json"'),
+                     "carry_out_repair"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_validate_refuses_each_kind_of_broken_diagram(env: dict[str, str], tmp_path: Path,
+                                                     case: str) -> None:
+    (old, new), expected = BROKEN[case]
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    text = (PROJECT_ROOT / "processes" / "routine_repair.bpmn").read_text()
+    assert old in text
+    (folder / "routine_repair.bpmn").write_text(text.replace(old, new, 1))
+    shutil.copytree(PROJECT_ROOT / "forms", tmp_path / "forms")
+    code, out = run("processes", "validate", str(folder / "routine_repair.bpmn"))
+    assert code == 1
+    assert expected in out
+    assert "routine_repair.bpmn:" in out  # file and line
+    assert "Traceback" not in out
+
+
+def test_validate_refuses_a_form_that_is_not_json_schema(env: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    shutil.copytree(PROJECT_ROOT / "processes", tmp_path / "processes")
+    shutil.copytree(PROJECT_ROOT / "forms", tmp_path / "forms")
+    (tmp_path / "forms" / "routine_repair" / "carry_out_repair.schema.json").write_text(
+        '{"type": "nope"}')
+    code, out = run("processes", "validate", str(tmp_path / "processes"))
+    assert code == 1 and "carry_out_repair.schema.json" in out and "schema" in out.lower()
