@@ -71,7 +71,7 @@ def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
 
 
 def deployed_process_ids(session: Session) -> set[str]:
-    """Ids of every deployed process; none before the schema exists (validating needs no database)."""
+    """Ids of every deployed process; none before the schema exists (validation needs no DB)."""
     if not inspect(session.get_bind()).has_table(ProcessVersion.__tablename__):
         return set()
     return set(session.scalars(select(ProcessVersion.process_id).distinct()))
