@@ -25,7 +25,8 @@ def sync(session: Session, rt: Runtime, instance: ProcessInstance,
 
 def properties_of(task: Task) -> dict[str, str]:
     extensions = getattr(task.task_spec, "extensions", None) or {}
-    return extensions.get("properties", {})  # type: ignore[no-any-return]
+    properties: dict[str, str] = extensions.get("properties", {})
+    return properties
 
 
 def form_of(task: Task) -> str | None:

@@ -48,4 +48,4 @@ def running_on(clock: Clock) -> Iterator[None]:
         _clock.reset(token)
 
 
-spiff_timer.datetime = ClockedDatetime  # type: ignore[misc]
+spiff_timer.datetime = ClockedDatetime

@@ -262,6 +262,8 @@ def test_no_escape_attempt_writes_a_file(env: ScriptEnvironment, tmp_path: Path)
     "total = sum(range(10**12))",
     "numbers = list(reversed(range(10**12)))",
     "numbers = [i for i in range(10**12)]",
+    "r = range(4000)\nhit = any(a == b == c == -1 for a in r for b in r for c in r)",
+    "f = lambda n: f(n - 1) + f(n - 1) if n else 1\nf(60)",
     "def f(n):\n    return f(n + 1)\nf(0)",
     "def f(n):\n    return f(n - 1) + f(n - 1) if n else 1\nf(60)",
     "try:\n    while True:\n        pass\nexcept Exception:\n    survived = True",

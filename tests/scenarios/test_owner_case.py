@@ -1,0 +1,197 @@
+"""Every path of the owner case (P1) and its escalation (P2), persisted and reloaded per step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.bootstrap import System
+from engine.errors import FormInvalid
+from engine.models import ArchiveEntry, AuditEvent, CaseRecord, ReplyLetter, WorkOrder
+from tests.support.cases import CaseDriver, add_contact_directory
+
+REPLY = {"reply_channel": "phone", "reply_text": "We cleaned the stairwell this morning.",
+         "reply_letter_text": ""}
+HANDLED = {"handling_result": "resolved", "handling_method": "Cleared the rubbish, reminded "
+           "the residents of the collection times"}
+
+
+@pytest.fixture
+def office(shipped: System) -> System:
+    add_contact_directory(shipped)
+    return shipped
+
+
+def reply_and_close(case: CaseDriver, reply: dict[str, object] = REPLY) -> None:
+    case.do("reply_to_complainant", dict(reply))
+    case.do("record_satisfaction", {"satisfied": True, "satisfaction_remarks": "thanks"})
+
+
+def archive_of(system: System, case_id: int) -> ArchiveEntry:
+    with system.sessions() as session:
+        return session.scalars(select(ArchiveEntry).where(ArchiveEntry.case_id == case_id)).one()
+
+
+def test_solved_by_the_office_through_a_work_order(office: System) -> None:
+    case = CaseDriver.register(office, category="hygiene")
+    registered = case.case()
+    assert registered.number.startswith("C-2026-") and len(registered.tracking_code) == 10
+
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "stairwell"})
+    handle = case.open()["handle_work_order"]
+    assert handle.role == "cleaning"  # routed by the DMN table, not by a lane per department
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    reply_and_close(case)
+
+    assert case.status() == "completed"
+    closed = case.case()
+    assert closed.status == "closed" and closed.replied_by_channel == "phone"
+    with office.sessions() as session:
+        order = session.scalars(select(WorkOrder)).one()
+    assert (order.status, order.handled_by, order.department) == ("done", "cleaner", "cleaning")
+    entry = archive_of(office, case.case_id)
+    assert HANDLED["handling_method"] in entry.method and entry.satisfied is True
+    assert [(s["step"], s["actor"]) for s in entry.steps if s["kind"] == "task"] == [
+        ("Triage", "clerk"), ("Handle the work order", "cleaner"),
+        ("Reply to the complainant", "clerk"), ("Record satisfaction", "clerk")]
+    assert all(s["at"] for s in entry.steps)
+
+
+def test_not_the_offices_cause_is_followed_up_until_rectified(office: System) -> None:
+    case = CaseDriver.register(office, category="developer_defect")
+    case.do("triage", {"triage_decision": "not_office_cause", "triage_notes": "roof leak",
+                       "responsible_party": "developer"})
+    case.do("notify_responsible_party", {"notified_party": "Developer's after-sales team",
+                                         "notified_how": "phone and written notice",
+                                         "rectification_requested": "repair the roof seal"})
+    assert "follow_up_rectification" not in case.open()
+    assert case.wait(timedelta(days=3, seconds=1)) == 1
+    case.do("follow_up_rectification", {"rectification_done": False,
+                                        "rectification_notes": "materials ordered"})
+    assert case.open() == {}
+    assert case.wait(timedelta(days=3, seconds=1)) == 1
+    case.do("follow_up_rectification", {"rectification_done": True,
+                                        "rectification_notes": "seal replaced, checked dry"})
+    reply_and_close(case)
+    assert case.status() == "completed"
+    assert "seal replaced" in archive_of(office, case.case_id).method
+
+
+def escalate(case: CaseDriver) -> None:
+    case.do("triage", {"triage_decision": "escalate", "triage_notes": "",
+                       "escalation_reason": "compensation beyond the office's authority"})
+
+
+def test_escalation_passed_up_and_decided_by_the_superior(office: System) -> None:
+    case = CaseDriver.register(office, category="fees")
+    escalate(case)
+    review = case.open()["supervisor_review"]
+    assert review.role == "supervisor"
+    case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
+    assert case.open()["superior_decide"].role == "superior"
+    case.do("superior_decide", {"superior_instruction": "Refund the late fee"}, actor="manager")
+    assert case.data()["escalation_outcome"] == "decided"
+    case.do("carry_out_instruction", {"handling_method": "Refunded the late fee",
+                                      "handling_result": "refund paid"})
+    reply_and_close(case)
+    entry = archive_of(office, case.case_id)
+    assert "Refund the late fee" in entry.method
+    assert {"supervisor", "manager"} <= {s["actor"] for s in entry.steps}
+
+
+def test_escalation_returned_with_instructions_goes_back_to_triage(office: System) -> None:
+    case = CaseDriver.register(office, category="noise")
+    escalate(case)
+    case.do("supervisor_review", {"supervisor_decision": "return",
+                                  "supervisor_instruction": "Mediate between the neighbours"},
+            actor="supervisor")
+    assert set(case.open()) == {"triage"}
+    assert case.data()["escalation_instruction"] == "Mediate between the neighbours"
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "mediate"})
+    case.do("handle_work_order", HANDLED)
+    reply_and_close(case)
+    assert case.status() == "completed"
+
+
+def test_a_supervisor_who_does_not_act_is_escalated_past(office: System) -> None:
+    case = CaseDriver.register(office, category="fees")
+    escalate(case)
+    assert case.wait(timedelta(hours=3, minutes=59)) == 0
+    assert set(case.open()) == {"supervisor_review"}
+    assert case.wait(timedelta(minutes=1, seconds=1)) == 1
+    assert set(case.open()) == {"superior_decide"}
+    assert case.task_data("superior_decide")["escalated_past"] is True
+
+
+def test_dissatisfied_complainant_reopens_handling_then_closes(office: System) -> None:
+    case = CaseDriver.register(office)
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED)
+    case.do("reply_to_complainant", REPLY)
+    case.do("record_satisfaction", {"satisfied": False, "satisfaction_remarks": "still dirty"})
+    assert set(case.open()) == {"triage"}  # re-opened
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "again"})
+    case.do("handle_work_order", HANDLED)
+    reply_and_close(case)
+    assert case.status() == "completed"
+    assert archive_of(office, case.case_id).satisfied is True
+
+
+def test_dissatisfied_three_times_is_escalated(office: System) -> None:
+    case = CaseDriver.register(office)
+    for _ in range(3):
+        case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+        case.do("handle_work_order", HANDLED)
+        case.do("reply_to_complainant", REPLY)
+        case.do("record_satisfaction", {"satisfied": False, "satisfaction_remarks": "no"})
+    assert set(case.open()) == {"supervisor_review"}
+    assert case.data()["reopen_count"] == 3
+
+
+def test_a_letter_case_cannot_close_without_a_reply_letter(office: System) -> None:
+    case = CaseDriver.register(office, channel="letter", address="和諧花園 A座 1203")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED)
+    with pytest.raises(FormInvalid) as refused:
+        case.do("reply_to_complainant", REPLY)
+    assert {e.field for e in refused.value.errors} == {"reply_channel", "reply_letter_text"}
+    assert "reply_to_complainant" in case.open()  # nothing lost: the task is still there
+
+    letter = "Dear Mr Chan, the stairwell was cleared on 2 March. 管理處"
+    reply_and_close(case, {"reply_channel": "letter", "reply_text": "Replied by letter.",
+                           "reply_letter_text": letter})
+    with office.sessions() as session:
+        printed = session.scalars(select(ReplyLetter)).one()
+    assert printed.body == letter and printed.address == "和諧花園 A座 1203"
+    assert "020-8600-1000" in {c["phone"] for c in printed.contacts}
+    assert case.case().replied_by_channel == "letter"
+
+
+def test_a_move_in_question_that_cannot_be_explained_goes_to_the_supervisor(
+        office: System) -> None:
+    case = CaseDriver.register(office, type="move_in", category="other")
+    case.do("triage", {"triage_decision": "explain", "triage_notes": "handover documents"})
+    case.do("explain_to_owner", {"explained": False,
+                                 "explanation": "owner disputes the area on the contract"})
+    assert set(case.open()) == {"supervisor_review"}
+
+
+def test_an_unresolvable_work_order_is_escalated(office: System) -> None:
+    case = CaseDriver.register(office, category="facilities")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", {"handling_result": "cannot_resolve",
+                                  "handling_method": "pump needs replacing"},
+            actor="engineer")
+    assert set(case.open()) == {"supervisor_review"}
+
+
+def test_every_step_of_a_case_is_written_down(office: System) -> None:
+    case = CaseDriver.register(office)
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "first look"})
+    with office.sessions() as session:
+        kinds = list(session.scalars(select(CaseRecord.kind).order_by(CaseRecord.id)))
+        started = session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.kind == "case_registered"))
+    assert kinds == ["task", "work_order_dispatched"] and started == 1
