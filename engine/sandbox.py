@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (
 )
 
 from engine.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
+from engine.iso8601 import is_literal
 from engine.sandbox_policy import (
     FORBIDDEN_CALLS,
     GUARDS,
@@ -254,6 +255,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: Any, expression: str,
                  external_context: Mapping[str, Any] | None = None) -> Any:
+        # A timer may say PT24H or R/2027-01-01T09:00:00+08:00/P1Y as it is, unquoted.
+        if is_literal(expression) and expression.strip() not in task.data:
+            return expression.strip()
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except ScriptError as err:

@@ -58,3 +58,11 @@ def test_the_timer_fires_after_its_due_time_and_not_before(system: System,
         fired = session.scalar(select(func.count()).select_from(AuditEvent)
                                .where(AuditEvent.kind == "timer_fired"))
     assert fired == 1
+
+
+def test_a_timer_may_be_written_as_a_bare_iso_literal(system: System,
+                                                      clock: FrozenClock) -> None:
+    deploy_reply_with_deadline(system, duration="PT2H")
+    with system.sessions() as session:
+        timer = session.scalars(select(Timer)).one()
+    assert timer.due_at == clock.now() + timedelta(hours=2)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.bootstrap import System
 from engine.errors import FormInvalid
+from engine.letters import render_letter
 from engine.models import ArchiveEntry, AuditEvent, CaseRecord, ReplyLetter, WorkOrder
 from tests.support.cases import CaseDriver, add_contact_directory
 
@@ -167,6 +168,19 @@ def test_a_letter_case_cannot_close_without_a_reply_letter(office: System) -> No
     assert printed.body == letter and printed.address == "和諧花園 A座 1203"
     assert "020-8600-1000" in {c["phone"] for c in printed.contacts}
     assert case.case().replied_by_channel == "letter"
+    page = render_letter(case.case(), printed)
+    assert letter in page and case.case().number in page and "020-8600-1006" in page
+
+
+def test_the_printed_letter_escapes_what_people_typed(office: System) -> None:
+    case = CaseDriver.register(office, channel="letter", address="<b>A-1203</b>")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED)
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+                                     "reply_letter_text": "<script>alert(1)</script>"})
+    with office.sessions() as session:
+        page = render_letter(case.case(), session.scalars(select(ReplyLetter)).one())
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "<b>A-1203" not in page
 
 
 def test_a_move_in_question_that_cannot_be_explained_goes_to_the_supervisor(
@@ -195,3 +209,25 @@ def test_every_step_of_a_case_is_written_down(office: System) -> None:
         started = session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.kind == "case_registered"))
     assert kinds == ["task", "work_order_dispatched"] and started == 1
+
+
+def test_a_work_order_is_due_by_the_sla_table_and_escalated_when_far_past_due(
+        office: System) -> None:
+    case = CaseDriver.register(office, category="hygiene")  # normal: handle 72 h, escalate 120 h
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    handle = case.open()["handle_work_order"]
+    assert handle.due_at == handle.created_at + timedelta(hours=72)
+    assert case.wait(timedelta(hours=72, seconds=1)) == 1  # overdue: flagged, still open
+    assert set(case.open()) == {"handle_work_order"}
+    assert case.wait(timedelta(hours=48)) == 1  # past the second limit: escalated
+    assert set(case.open()) == {"supervisor_review"}
+    assert "was not handled within PT120H" in case.task_data("supervisor_review")[
+        "escalation_reason"]
+
+
+def test_an_urgent_security_case_gets_the_shorter_limits(office: System) -> None:
+    case = CaseDriver.register(office, category="security", urgency="urgent")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    handle = case.open()["handle_work_order"]
+    assert handle.role == "security"
+    assert handle.due_at == handle.created_at + timedelta(hours=8)
