@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import audit
 from engine.errors import LiaisonError
 from engine.instances import advance, load_workflow, lock_instance
-from engine.models import Timer
+from engine.models import HumanTask, Timer
 from engine.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,22 @@ def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int 
                 session.commit()
                 fired += 1
     return fired
+
+
+def flag_overdue_tasks(sessions: sessionmaker[Session], rt: Runtime) -> int:
+    """Mark open tasks whose due time has passed, once each, with an audit event."""
+    now = rt.clock.now()
+    with sessions() as session:
+        late = list(session.scalars(select(HumanTask).where(
+            HumanTask.due_at < now, HumanTask.overdue_since.is_(None))))
+        for task in late:
+            task.overdue_since = now
+            audit.record(session, rt, kind="task_overdue", actor=None,
+                         instance_id=task.instance_id, process_id=task.process_id,
+                         element_id=task.element_id, task_id=task.id,
+                         data={"due_at": task.due_at.isoformat() if task.due_at else None})
+        session.commit()
+    return len(late)
 
 
 def _fire(session: Session, rt: Runtime, timer_id: int) -> bool:
@@ -78,6 +94,7 @@ class Worker:
     def run_once(self) -> int:
         try:
             fired = fire_due_timers(self.sessions, self.rt)
+            flag_overdue_tasks(self.sessions, self.rt)
         except Exception as error:  # the loop must outlive a database hiccup
             log.exception("worker pass failed")
             self.status.last_error = str(error)

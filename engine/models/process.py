@@ -77,6 +77,7 @@ class HumanTask(Base):
     assignee: Mapped[str | None] = mapped_column(String(150), index=True)
     form: Mapped[str | None] = mapped_column(String(300))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    overdue_since: Mapped[datetime | None]  # set by the worker once due_at has passed
     created_at: Mapped[datetime] = mapped_column(index=True)
     claimed_at: Mapped[datetime | None]
 

@@ -217,8 +217,10 @@ def test_a_work_order_is_due_by_the_sla_table_and_escalated_when_far_past_due(
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     handle = case.open()["handle_work_order"]
     assert handle.due_at == handle.created_at + timedelta(hours=72)
+    assert case.open()["handle_work_order"].overdue_since is None
     assert case.wait(timedelta(hours=72, seconds=1)) == 1  # overdue: flagged, still open
     assert set(case.open()) == {"handle_work_order"}
+    assert case.open()["handle_work_order"].overdue_since == office.rt.clock.now()
     assert case.wait(timedelta(hours=48)) == 1  # past the second limit: escalated
     assert set(case.open()) == {"supervisor_review"}
     assert "was not handled within PT120H" in case.task_data("supervisor_review")[

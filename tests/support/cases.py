@@ -14,7 +14,7 @@ from engine.clock import FrozenClock
 from engine.instances import load_workflow
 from engine.models import Case, Department, HumanTask, ProcessInstance
 from engine.tasks import complete_task
-from engine.worker import fire_due_timers
+from engine.worker import fire_due_timers, flag_overdue_tasks
 
 DEPARTMENTS = [("office", "Management office", "管理處", "020-8600-1000"),
                ("service_centre", "Service centre", "服務中心", "020-8600-1006"),
@@ -68,7 +68,9 @@ class CaseDriver:
         clock = self.system.rt.clock
         assert isinstance(clock, FrozenClock)
         clock.advance(delta)
-        return fire_due_timers(self.system.sessions, self.system.rt)
+        fired = fire_due_timers(self.system.sessions, self.system.rt)
+        flag_overdue_tasks(self.system.sessions, self.system.rt)
+        return fired
 
     def case(self) -> Case:
         with self.system.sessions() as session:

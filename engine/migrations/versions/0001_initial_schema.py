@@ -150,6 +150,7 @@ def upgrade() -> None:
     sa.Column('assignee', sa.String(length=150), nullable=True),
     sa.Column('form', sa.String(length=300), nullable=True),
     sa.Column('due_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('overdue_since', engine.db.UtcDateTime(), nullable=True),
     sa.Column('created_at', engine.db.UtcDateTime(), nullable=False),
     sa.Column('claimed_at', engine.db.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instances.id'], name=op.f('fk_human_tasks_instance_id_process_instances'), ondelete='CASCADE'),
