@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.cases import contact_directory
-from engine.errors import LiaisonError, ScriptError
+from engine.errors import FieldError, FormInvalid, LiaisonError, NotFound, ScriptError
 from engine.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.numbering import next_number
 from engine.unit_of_work import current
@@ -78,11 +78,34 @@ def archive_case(case_id: int) -> dict[str, Any]:
                                  "at": r.at.isoformat()} for r in records])
     work.session.add(entry)
     case.status, case.closed_at = "closed", now
+    # A work order overtaken by an escalation was never completed; say so instead of "open".
+    for order in work.session.scalars(select(WorkOrder).where(WorkOrder.case_id == case_id,
+                                                              WorkOrder.status == "open")):
+        order.status = "escalated"
     work.session.flush()
     audit.record(work.session, work.rt, kind="case_archived", actor=work.actor,
                  instance_id=work.instance.id, process_id=work.instance.process_id,
                  data={"case_id": case_id, "archive_entry": entry.id})
     return {"archive_entry_id": entry.id, "closed_at": now.isoformat()}
+
+
+def correct_archive_entry(session: Session, rt: Any, *, entry_id: int, method: str,
+                          result: str, reason: str, actor: str | None) -> ArchiveEntry:
+    """Correct an archived handling record by adding an entry that supersedes it."""
+    old = session.get(ArchiveEntry, entry_id)
+    if old is None:
+        raise NotFound(f"no archive entry {entry_id}")
+    if not reason.strip():
+        raise FormInvalid([FieldError(("reason",), "say why the record is corrected")])
+    entry = ArchiveEntry(case_id=old.case_id, supersedes_id=old.id, archived_at=rt.clock.now(),
+                         archived_by=actor, method=method, result=result,
+                         satisfied=old.satisfied, steps=old.steps, correction_reason=reason)
+    session.add(entry)
+    session.flush()
+    audit.record(session, rt, kind="archive_corrected", actor=actor,
+                 data={"case_id": old.case_id, "supersedes": old.id, "entry": entry.id,
+                       "reason": reason})
+    return entry
 
 
 def record_step(session: Session, case_id: int, *, kind: str, step: str, actor: str | None,

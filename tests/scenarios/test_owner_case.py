@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import System
+from engine.case_services import correct_archive_entry
 from engine.errors import FormInvalid
 from engine.letters import render_letter
 from engine.models import ArchiveEntry, AuditEvent, CaseRecord, ReplyLetter, WorkOrder
@@ -225,6 +226,13 @@ def test_a_work_order_is_due_by_the_sla_table_and_escalated_when_far_past_due(
     assert set(case.open()) == {"supervisor_review"}
     assert "was not handled within PT120H" in case.task_data("supervisor_review")[
         "escalation_reason"]
+    case.do("supervisor_review", {"supervisor_decision": "resolve",
+                                  "supervisor_instruction": "Send the night team"},
+            actor="supervisor")
+    case.do("carry_out_instruction", {"handling_method": "Night team cleared it"})
+    reply_and_close(case)
+    with office.sessions() as session:
+        assert session.scalars(select(WorkOrder.status)).one() == "escalated"
 
 
 def test_an_urgent_security_case_gets_the_shorter_limits(office: System) -> None:
@@ -233,3 +241,22 @@ def test_an_urgent_security_case_gets_the_shorter_limits(office: System) -> None
     handle = case.open()["handle_work_order"]
     assert handle.role == "security"
     assert handle.due_at == handle.created_at + timedelta(hours=8)
+
+
+def test_an_archived_record_is_corrected_by_a_new_entry(office: System) -> None:
+    case = CaseDriver.register(office)
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED)
+    reply_and_close(case)
+    original = archive_of(office, case.case_id)
+    with office.sessions() as session:
+        with pytest.raises(FormInvalid):
+            correct_archive_entry(session, office.rt, entry_id=original.id, method="m",
+                                  result="r", reason=" ", actor="supervisor")
+        fixed = correct_archive_entry(session, office.rt, entry_id=original.id,
+                                      method="Cleared and disinfected", result="resolved",
+                                      reason="method was incomplete", actor="supervisor")
+        session.commit()
+        entries = list(session.scalars(select(ArchiveEntry).order_by(ArchiveEntry.id)))
+    assert [e.method for e in entries] == [original.method, "Cleared and disinfected"]
+    assert fixed.supersedes_id == original.id and entries[0].result == original.result
