@@ -77,9 +77,13 @@ def serve(port: int | None, host: str, workers: int, embedded_worker: bool | Non
 @main.command()
 @click.option("--interval", type=float, default=1.0, show_default=True,
               help="Seconds between passes.")
-def worker(interval: float) -> None:
+@click.option("--until-idle", is_flag=True, help="Stop once nothing is due (for batch runs).")
+def worker(interval: float, until_idle: bool) -> None:
     """Run the timer worker (several may share one PostgreSQL database)."""
     system = _system()
+    if until_idle:
+        click.echo(f"{system.worker(interval).run_until_idle()} timer(s) fired")
+        return
     click.echo("worker started; Ctrl-C stops it")
     try:
         system.worker(interval).run_forever()

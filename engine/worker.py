@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit
-from engine.errors import LiaisonError
+from engine.errors import Conflict
 from engine.instances import advance, load_workflow, lock_instance
-from engine.models import HumanTask, Timer
+from engine.models import HumanTask, Incident, ProcessInstance, Timer
 from engine.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# Tries before a failing timer becomes an incident a supervisor must look at.
+MAX_ATTEMPTS = 5
 
 
 def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int = 100) -> int:
@@ -27,18 +30,55 @@ def fire_due_timers(sessions: sessionmaker[Session], rt: Runtime, *, limit: int 
     fired = 0
     for timer_id in due:
         with sessions() as session:
-            if _fire(session, rt, timer_id):
+            try:
+                woke = _fire(session, rt, timer_id)
+            except Conflict:
+                continue  # the instance moved meanwhile; the re-derived timer comes round again
+            except Exception as error:  # a broken instance must not stop the others
+                session.rollback()
+                log.exception("timer %s failed", timer_id)
+                _note_failure(sessions, rt, timer_id, error)
+                continue
+            if woke:
                 session.commit()
                 fired += 1
     return fired
+
+
+def _note_failure(sessions: sessionmaker[Session], rt: Runtime, timer_id: int,
+                  error: Exception) -> None:
+    """Retry later with backoff; after MAX_ATTEMPTS, stop and open an incident."""
+    with sessions() as session:
+        timer = session.get(Timer, timer_id)
+        if timer is None:
+            return
+        timer.attempts += 1
+        timer.last_error = f"{type(error).__name__}: {error}"
+        if timer.attempts < MAX_ATTEMPTS:
+            timer.due_at = rt.clock.now() + timedelta(seconds=2 ** timer.attempts)
+        else:
+            instance = session.get(ProcessInstance, timer.instance_id)
+            if instance is not None:
+                instance.status = "error"
+            session.add(Incident(instance_id=timer.instance_id, element_id=timer.element_id,
+                                 kind="timer_failed", message=timer.last_error, line=None,
+                                 created_at=rt.clock.now()))
+            audit.record(session, rt, kind="incident_opened", actor=None,
+                         instance_id=timer.instance_id, element_id=timer.element_id,
+                         data={"message": timer.last_error, "attempts": timer.attempts})
+            session.delete(timer)
+        session.commit()
 
 
 def flag_overdue_tasks(sessions: sessionmaker[Session], rt: Runtime) -> int:
     """Mark open tasks whose due time has passed, once each, with an audit event."""
     now = rt.clock.now()
     with sessions() as session:
-        late = list(session.scalars(select(HumanTask).where(
-            HumanTask.due_at < now, HumanTask.overdue_since.is_(None))))
+        query = select(HumanTask).where(HumanTask.due_at < now,
+                                        HumanTask.overdue_since.is_(None))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)  # each task flagged by one worker
+        late = list(session.scalars(query))
         for task in late:
             task.overdue_since = now
             audit.record(session, rt, kind="task_overdue", actor=None,
@@ -60,16 +100,11 @@ def _fire(session: Session, rt: Runtime, timer_id: int) -> bool:
     instance = lock_instance(session, timer.instance_id)
     if session.get(Timer, timer_id) is None:
         return False  # fired by someone else while we waited for the lock
-    try:
-        workflow = load_workflow(session, rt, instance)
-        audit.record(session, rt, kind="timer_fired", actor=None, instance_id=instance.id,
-                     process_id=instance.process_id, element_id=timer.element_id,
-                     task_id=timer.task_id, data={"due_at": timer.due_at.isoformat()})
-        advance(session, rt, instance, workflow, actor=None)
-    except LiaisonError:
-        log.exception("timer %s of instance %s failed", timer_id, instance.id)
-        session.rollback()
-        return False
+    workflow = load_workflow(session, rt, instance)
+    audit.record(session, rt, kind="timer_fired", actor=None, instance_id=instance.id,
+                 process_id=instance.process_id, element_id=timer.element_id,
+                 task_id=timer.task_id, data={"due_at": timer.due_at.isoformat()})
+    advance(session, rt, instance, workflow, actor=None)
     return True
 
 
@@ -102,6 +137,13 @@ class Worker:
         self.status.fired += fired
         self.status.last_beat = self.rt.clock.now()
         return fired
+
+    def run_until_idle(self) -> int:
+        """Fire until a pass finds nothing due; return how many timers fired."""
+        total = 0
+        while fired := self.run_once():
+            total += fired
+        return total
 
     def run_forever(self) -> None:
         self.status.running = True

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.deployments import deploy
 from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask, Timer
+from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
 from engine.worker import fire_due_timers
 from tests.support.diagrams import boundary_timer, bundle, chain, user_task
 
@@ -66,3 +67,30 @@ def test_a_timer_may_be_written_as_a_bare_iso_literal(system: System,
     with system.sessions() as session:
         timer = session.scalars(select(Timer)).one()
     assert timer.due_at == clock.now() + timedelta(hours=2)
+
+
+def test_a_failing_timer_is_retried_with_backoff_then_becomes_an_incident(
+        system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import worker
+
+    instance_id = deploy_reply_with_deadline(system, duration="PT1H")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("state unreadable")
+
+    monkeypatch.setattr(worker, "load_workflow", broken)
+    clock.advance(timedelta(hours=1, seconds=1))
+    for attempt in range(1, worker.MAX_ATTEMPTS):
+        assert fire_due_timers(system.sessions, system.rt) == 0
+        with system.sessions() as session:
+            timer = session.scalars(select(Timer)).one()
+        assert timer.attempts == attempt and "state unreadable" in (timer.last_error or "")
+        assert timer.due_at == clock.now() + timedelta(seconds=2 ** attempt)  # backing off
+        clock.advance(timedelta(seconds=2 ** attempt + 1))
+    assert fire_due_timers(system.sessions, system.rt) == 0
+    with system.sessions() as session:
+        incident = session.scalars(select(Incident)).one()
+        instance = session.get(ProcessInstance, instance_id)
+        assert session.scalars(select(Timer)).all() == []
+    assert incident.kind == "timer_failed" and "state unreadable" in incident.message
+    assert instance is not None and instance.status == "error"
