@@ -76,10 +76,12 @@ def compiled_spec(session: Session, rt: Runtime, instance: ProcessInstance) -> C
     return rt.specs.get([rows[i] for i in ids])
 
 
-def load_workflow(session: Session, rt: Runtime, instance: ProcessInstance) -> BpmnWorkflow:
+def load_workflow(session: Session, rt: Runtime, instance: ProcessInstance,
+                  compiled: CompiledSpec | None = None) -> BpmnWorkflow:
     """Rebuild the workflow from its stored state and the cached spec (never re-parsed)."""
     return rt.serializer.loads(instance.state, instance.serializer_version,
-                               compiled_spec(session, rt, instance), rt.script_engine)
+                               compiled or compiled_spec(session, rt, instance),
+                               rt.script_engine)
 
 
 def advance(session: Session, rt: Runtime, instance: ProcessInstance,

@@ -41,12 +41,13 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
     if roles is not None and not _may_complete(row, actor, roles):
         raise PermissionDenied("this task is offered to another role or person",
                                process_id=row.process_id, element_id=row.element_id)
-    workflow = load_workflow(session, rt, instance)
+    compiled = compiled_spec(session, rt, instance)
+    workflow = load_workflow(session, rt, instance, compiled)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise TaskNotReady("this task is no longer waiting for anyone",
                            process_id=row.process_id, element_id=row.element_id)
-    clean = _validated(compiled_spec(session, rt, instance), form_of(task), data,
+    clean = _validated(compiled, form_of(task), data,
                        element_id=row.element_id)
     problems = check_completion(session, process_id=row.process_id, element_id=row.element_id,
                                 data=task.data, submitted=clean)

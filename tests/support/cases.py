@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 
@@ -87,8 +88,6 @@ class CaseDriver:
 
     def task_data(self, element_id: str) -> dict[str, Any]:
         """The data an open task sees (inside a called process too)."""
-        from uuid import UUID
-
         task_id = self.open()[element_id].id
         with self.system.sessions() as session:
             instance = session.get(ProcessInstance, self.instance_id)
