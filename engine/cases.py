@@ -30,8 +30,12 @@ class Complainant:
 def register_case(session: Session, rt: Runtime, *, channel: str, type: str, category: str,
                   description: str, complainant: Complainant, unit_id: int | None = None,
                   received_at: datetime | None = None, urgency: str = "normal",
-                  actor: str | None) -> Case:
-    """Record what an owner raised and start its handling; any channel, any hour."""
+                  estate_id: int | None = None, actor: str | None) -> Case:
+    """Record what an owner raised and start its handling; any channel, any hour.
+
+    The case belongs to its unit's estate; ``estate_id`` places a case raised
+    without a unit (a common area, an anonymous call).
+    """
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     _check(channel=channel, type=type, category=category, urgency=urgency,
            description=description, complainant=complainant, unit_id=unit_id,
@@ -41,6 +45,7 @@ def register_case(session: Session, rt: Runtime, *, channel: str, type: str, cat
     case = Case(number=next_number(session, "C", received.year), tracking_code=tracking_code(),
                 type=type, channel=channel, category=category, urgency=urgency,
                 description=description.strip(), unit_id=unit_id,
+                estate_id=unit.building.estate_id if unit is not None else estate_id,
                 complainant_name=complainant.name.strip(), complainant_phone=complainant.phone,
                 complainant_address=complainant.address.strip(), received_at=received,
                 registered_by=actor)

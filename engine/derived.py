@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import ScriptError
 from engine.iso8601 import after, is_literal
-from engine.models import HumanTask, ProcessInstance, Timer
+from engine.models import Case, HumanTask, ProcessInstance, Timer
 from engine.runtime import Runtime
 
 
@@ -75,7 +75,19 @@ def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
             id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
             element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
             role=role_of(rt, task), form=form_of(task), due_at=due_of(rt, task, now),
-            created_at=now))
+            created_at=now, **_case_columns(session, task)))
+
+
+def _case_columns(session: Session, task: Task) -> dict[str, object]:
+    """What the inbox filters on, copied from the case the task works on."""
+    case_id = task.data.get("case_id")
+    case = session.get(Case, case_id) if isinstance(case_id, int) else None
+    if case is None:
+        estate_id = task.data.get("estate_id")
+        return {"estate_id": estate_id if isinstance(estate_id, int) else None}
+    return {"case_id": case.id, "case_number": case.number, "category": case.category,
+            "estate_id": case.estate_id,
+            "building": case.unit.building.code if case.unit is not None else None}
 
 
 def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:

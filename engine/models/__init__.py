@@ -9,7 +9,11 @@ from engine.models.process import (
     Incident,
     ProcessInstance,
     ProcessVersion,
+    Schedule,
+    ScheduleOccurrence,
+    TaskDraft,
     Timer,
+    WorkerHeartbeat,
 )
 from engine.numbering import Counter
 
@@ -29,9 +33,13 @@ __all__ = [
     "ProcessVersion",
     "ReplyLetter",
     "Role",
+    "Schedule",
+    "ScheduleOccurrence",
+    "TaskDraft",
     "Timer",
     "Unit",
     "User",
+    "WorkerHeartbeat",
     "WorkOrder",
     "ownerships",
     "user_roles",

@@ -34,6 +34,7 @@ class Case(Base):
     urgency: Mapped[str] = mapped_column(String(10), default="normal")
     description: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id"), index=True)
     complainant_name: Mapped[str] = mapped_column(String(200))
     complainant_phone: Mapped[str] = mapped_column(String(50), default="")
     complainant_address: Mapped[str] = mapped_column(String(300), default="")

@@ -46,8 +46,12 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(300))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # The estate whose cases the user works on; None for company-wide staff.
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
     department: Mapped[Department | None] = relationship()

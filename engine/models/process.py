@@ -76,6 +76,12 @@ class HumanTask(Base):
     role: Mapped[str | None] = mapped_column(String(100))
     assignee: Mapped[str | None] = mapped_column(String(150), index=True)
     form: Mapped[str | None] = mapped_column(String(300))
+    # Copied from the case the task works on, so the inbox filters without a join.
+    case_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(30), index=True)
+    building: Mapped[str | None] = mapped_column(String(50), index=True)
+    estate_id: Mapped[int | None] = mapped_column(index=True)
     due_at: Mapped[datetime | None] = mapped_column(index=True)
     overdue_since: Mapped[datetime | None]  # set by the worker once due_at has passed
     created_at: Mapped[datetime] = mapped_column(index=True)
@@ -95,6 +101,62 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Schedule(Base):
+    """A timer start event of a deployed process: each occurrence starts a new instance."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("process_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    expression: Mapped[str | None] = mapped_column(String(200))  # None: retired by a redeploy
+    # Occurrences before this moment belong to an earlier version's schedule.
+    effective_from: Mapped[datetime]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_occurrence_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ScheduleOccurrence(Base):
+    """One occurrence of a schedule and the instance it started; at most one per moment."""
+
+    __tablename__ = "schedule_occurrences"
+    __table_args__ = (UniqueConstraint("process_id", "occurrence_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"),
+                                             index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    occurrence_at: Mapped[datetime]
+    instance_id: Mapped[int | None] = mapped_column(BigId)
+    started_at: Mapped[datetime]
+
+
+class WorkerHeartbeat(Base):
+    """The last sign of life of one worker, so /healthz sees workers in other processes."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:thread
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime] = mapped_column(index=True)
+    fired: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TaskDraft(Base):
+    """What someone typed into a task form and saved without completing it."""
+
+    __tablename__ = "task_drafts"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    saved_at: Mapped[datetime]
 
 
 class Incident(Base):
