@@ -21,7 +21,8 @@ from engine.migrate import upgrade
 from engine.runtime import Runtime
 from engine.settings import PROJECT_ROOT, Settings
 
-PG_SCHEMA = "liaison_test"
+# Two checkouts testing side by side each need a schema of their own.
+PG_SCHEMA = os.environ.get("LIAISON_TEST_PG_SCHEMA", "liaison_test")
 DEFAULT_PG_URL = ("postgresql+psycopg://postgres@127.0.0.1:5432/test"
                   f"?options=-csearch_path%3D{PG_SCHEMA}")
 
