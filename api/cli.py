@@ -129,6 +129,82 @@ def processes_deploy(paths: tuple[Path, ...], note: str, actor: str) -> None:
         click.echo(f"{item.process_id}: version {item.version} ({state})")
 
 
+@main.group()
+def incidents() -> None:
+    """Failures that stopped an instance: list and retry them."""
+
+
+@incidents.command("list")
+def incidents_list() -> None:
+    """List the open incidents, oldest first."""
+    from engine.incidents import open_incidents
+
+    system = _system()
+    with system.sessions() as session:
+        rows = open_incidents(session)
+    if not rows:
+        click.echo("no open incidents")
+    for row in rows:
+        where = f" at {row.element_id}" if row.element_id else ""
+        line = f" line {row.line}" if row.line else ""
+        click.echo(f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
+                   f"{row.created_at:%Y-%m-%d %H:%M} UTC\n      {row.message}")
+
+
+@incidents.command("retry")
+@click.argument("incident_id", type=int)
+@click.option("--data", "data_json", default=None,
+              help='JSON object given to the failed task first, e.g. \'{"budget": 1200}\'.')
+@click.option("--as", "actor", default="cli", show_default=True, help="Who retries.")
+def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None:
+    """Resolve an incident and run its instance on."""
+    import json
+
+    from engine.errors import LiaisonError
+    from engine.incidents import open_incidents, retry_incident
+
+    try:
+        data = json.loads(data_json) if data_json else None
+    except json.JSONDecodeError as error:
+        raise click.UsageError(f"--data is not valid JSON: {error}") from error
+    if data is not None and not isinstance(data, dict):
+        raise click.UsageError("--data must be a JSON object")
+    system = _system()
+    with system.sessions() as session:
+        try:
+            instance = retry_incident(session, system.rt, incident_id=incident_id,
+                                      actor=actor, data=data)
+        except LiaisonError as error:
+            click.echo(f"error: {error.message}", err=True)
+            sys.exit(1)
+        session.commit()
+        again = open_incidents(session, instance_id=instance.id)
+    click.echo(f"instance {instance.id}: {instance.status}")
+    for row in again:
+        click.echo(f"it failed again: incident #{row.id}: {row.message}", err=True)
+    if again:
+        sys.exit(1)
+
+
+@main.command()
+def schedules() -> None:
+    """List the schedules of timer start events and when each next starts an instance."""
+    from sqlalchemy import select
+
+    from engine.models import Schedule
+
+    system = _system()
+    with system.sessions() as session:
+        rows = list(session.scalars(select(Schedule).order_by(Schedule.process_id)))
+    if not rows:
+        click.echo("no schedules")
+    for row in rows:
+        due = f"{row.next_due_at:%Y-%m-%d %H:%M} UTC" if row.next_due_at else "none (ended)"
+        error = f"  last error: {row.last_error}" if row.last_error else ""
+        click.echo(f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}"
+                   f"{error}")
+
+
 def _guard(check: Callable[[], list[Problem]]) -> list[Problem]:
     try:
         return check()

@@ -12,9 +12,11 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.errors import DefinitionError, NotFound, Problem
+from engine.errors import DefinitionError, LiaisonError, NotFound, Problem
+from engine.iso8601 import is_literal, recurrence
 from engine.models import ProcessVersion
 from engine.runtime import Runtime
+from engine.schedules import sync_schedules
 from engine.xmlsafe import parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -65,9 +67,17 @@ def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
 
     if not bundle.bpmn:
         return [Problem("no BPMN file was given")]
-    return validate_definitions(bundle.bpmn, dmn=bundle.dmn, forms=bundle.forms,
-                                lane_roles=rt.lane_roles,
-                                known_process_ids=deployed_process_ids(session))
+    problems = validate_definitions(bundle.bpmn, dmn=bundle.dmn, forms=bundle.forms,
+                                    lane_roles=rt.lane_roles,
+                                    known_process_ids=deployed_process_ids(session))
+    if problems:
+        return problems
+    for file_name, data in sorted(bundle.bpmn.items()):
+        try:
+            _timer_starts(rt, data, file_name)
+        except DefinitionError as error:
+            problems += error.problems
+    return problems
 
 
 def deployed_process_ids(session: Session) -> set[str]:
@@ -98,10 +108,11 @@ def deploy(session: Session, rt: Runtime, bundle: Bundle, *, actor: str | None,
         version = ProcessVersion(
             process_id=process_id, version=(latest.version + 1) if latest else 1, name=name,
             content_hash=digest, bpmn_file=file_name, bpmn_xml=data.decode(), dmn=dmn,
-            forms=forms, calls=calls, timer_starts=[], deployed_by=actor,
-            deployed_at=rt.clock.now(), note=note)
+            forms=forms, calls=calls, timer_starts=_timer_starts(rt, data, file_name),
+            deployed_by=actor, deployed_at=rt.clock.now(), note=note)
         session.add(version)
         session.flush()
+        sync_schedules(session, rt, version)
         audit.record(session, rt, kind="process_deployed", actor=actor, process_id=process_id,
                      data={"version": version.version, "content_hash": digest, "note": note})
         results.append(Deployed(process_id, version.version, created=True))
@@ -146,6 +157,38 @@ def _content_hash(bpmn: bytes, dmn: Mapping[str, str], forms: Mapping[str, str])
     digest = hashlib.sha256(bpmn)
     digest.update(json.dumps([sorted(dmn.items()), sorted(forms.items())]).encode())
     return digest.hexdigest()
+
+
+def _timer_starts(rt: Runtime, data: bytes, file_name: str) -> list[dict[str, str]]:
+    """The process's timer start events, each with its ISO 8601 date, duration or cycle.
+
+    The value may be written as an expression; a start event has no process
+    data yet, so it is worked out once, here, and must give an ISO 8601 text.
+    """
+    root = parse_xml(data, file=file_name).getroot()
+    starts, problems = [], []
+    for start in root.iterfind(f"{{{BPMN_NS}}}process/{{{BPMN_NS}}}startEvent"):
+        for kind in ("timeCycle", "timeDate", "timeDuration"):
+            node = start.find(f"{{{BPMN_NS}}}timerEventDefinition/{{{BPMN_NS}}}{kind}")
+            if node is None:
+                continue
+            text = (node.text or "").strip()
+            try:
+                value = text if is_literal(text) else str(
+                    rt.script_engine.environment.evaluate(text, {}, None))
+                recurrence(value, anchor=rt.clock.now())
+            except (LiaisonError, ValueError) as error:
+                message = getattr(error, "message", str(error))
+                problems.append(Problem(
+                    f"this timer start event needs an ISO 8601 date, duration or cycle "
+                    f"(e.g. R/2027-01-01T09:00:00+08:00/P1Y): {message}",
+                    file=file_name, element_id=start.get("id"), line=node.sourceline))
+                continue
+            starts.append({"element_id": start.get("id") or "", "kind": kind,
+                           "expression": value})
+    if problems:
+        raise DefinitionError(problems)
+    return starts
 
 
 def _describe(data: bytes, file_name: str) -> tuple[str, list[str]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
@@ -20,7 +21,7 @@ def sync(session: Session, rt: Runtime, instance: ProcessInstance,
          workflow: BpmnWorkflow) -> None:
     """Bring ``human_tasks`` and ``timers`` in line with the workflow's current state."""
     _sync_human_tasks(session, rt, instance, workflow)
-    _sync_timers(session, instance, workflow)
+    _sync_timers(session, rt, instance, workflow)
 
 
 def properties_of(task: Task) -> dict[str, str]:
@@ -90,16 +91,40 @@ def _case_columns(session: Session, task: Task) -> dict[str, object]:
             "building": case.unit.building.code if case.unit is not None else None}
 
 
-def _sync_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+def _sync_timers(session: Session, rt: Runtime, instance: ProcessInstance,
+                 workflow: BpmnWorkflow) -> None:
     session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        value = task._get_internal_data("event_value")
-        if not value:
-            continue
-        due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
-        if isinstance(due, datetime):
+        due = timer_due(task, rt.clock.now())
+        if due is not None:
             session.add(Timer(instance_id=instance.id, task_id=str(task.id),
                               element_id=task.task_spec.bpmn_id, due_at=due))
+
+
+def timer_due(task: Task, now: datetime) -> datetime | None:
+    """When a waiting task's timer falls due; None if it waits for no timer.
+
+    SpiffWorkflow keeps the due time in the task's internal data, in three
+    shapes: an ISO date for dates and durations; for a cycle, a dict whose
+    ``next`` counts until ``cycles`` reaches 0 — exhausted, the task still
+    waits for one more wake-up to finish, due since its last occurrence; and an
+    event-based gateway holds its timers' value on the gateway task itself.
+    """
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        if not any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions):
+            return None
+    elif not isinstance(definition, TimerEventDefinition):
+        return None
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        due = _utc(datetime.fromisoformat(value["next"]))
+        return due - timedelta(seconds=value["duration"]) if value.get("cycles") == 0 else due
+    if isinstance(value, str):
+        due = TimerEventDefinition.get_datetime(value)
+        return due if isinstance(due, datetime) else None
+    return now  # not yet evaluated: wake it so SpiffWorkflow works out when
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -26,12 +26,18 @@ LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 def start_instance(session: Session, rt: Runtime, *, process_id: str,
                    data: dict[str, Any] | None = None, actor: str | None = None,
-                   business_key: str | None = None) -> ProcessInstance:
-    """Start the latest version of a process with ``data`` and run it to its first wait."""
+                   business_key: str | None = None,
+                   start_event: str | None = None) -> ProcessInstance:
+    """Start the latest version of a process with ``data`` and run it to its first wait.
+
+    ``start_event`` names the start event to enter by (a schedule names its
+    timer start event); by default a plain start event is preferred.
+    """
     versions = pinned_versions(session, process_id)
     compiled = rt.specs.get(versions)
     workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs,
                             script_engine=rt.script_engine)
+    _enter_by(workflow, compiled, start_event)
     # Start data lands on the start task, so every later task inherits it.
     workflow.get_tasks(spec_name="Start")[0].data.update(data or {})
     now = rt.clock.now()
@@ -47,6 +53,22 @@ def start_instance(session: Session, rt: Runtime, *, process_id: str,
                                               "data": data or {}})
     advance(session, rt, instance, workflow, actor=actor)
     return instance
+
+
+def _enter_by(workflow: BpmnWorkflow, compiled: CompiledSpec, start_event: str | None) -> None:
+    """Cancel every start event but the one this instance starts by."""
+    if len(compiled.start_events) < 2:
+        return
+    if start_event is None:
+        plain = [s for s in compiled.start_events if s not in compiled.timer_starts]
+        start_event = (plain or list(compiled.start_events))[0]
+    elif start_event not in compiled.start_events:
+        raise NotFound(f"the process has no start event '{start_event}'",
+                       process_id=compiled.process_id, element_id=start_event)
+    for task in workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+        if task.task_spec.bpmn_id in compiled.start_events and \
+                task.task_spec.bpmn_id != start_event:
+            task.cancel()
 
 
 def lock_instance(session: Session, instance_id: int) -> ProcessInstance:

@@ -16,6 +16,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.errors import DefinitionError, Problem
@@ -31,6 +34,8 @@ class CompiledSpec:
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     forms: dict[str, dict[str, Any]]  # "process_id/file name" -> JSON Schema or UI schema
+    start_events: tuple[str, ...] = ()    # ids of the top-level start events
+    timer_starts: frozenset[str] = frozenset()  # those of them that schedules fire
     _validators: dict[str, Draft202012Validator] = field(default_factory=dict)
 
     def form_validator(self, key: str) -> Draft202012Validator | None:
@@ -66,7 +71,26 @@ def compile_versions(versions: Sequence[ProcessVersion]) -> CompiledSpec:
     for version in versions:
         for name, text in version.forms.items():
             forms[f"{version.process_id}/{name}"] = json.loads(text)
-    return CompiledSpec(top.process_id, spec, subprocess_specs, forms)
+    starts = [t for t in spec.task_specs.values() if isinstance(t, StartEvent)]
+    timer_starts = frozenset(_hand_timers_to_schedules(starts))
+    return CompiledSpec(top.process_id, spec, subprocess_specs, forms,
+                        start_events=tuple(sorted(t.bpmn_id for t in starts)),
+                        timer_starts=timer_starts)
+
+
+def _hand_timers_to_schedules(starts: list[StartEvent]) -> list[str]:
+    """Make timer start events plain ones; return their ids.
+
+    Left to SpiffWorkflow, a cycle start event adds a branch to the same instance
+    at every occurrence, forever. Liaison's schedules start a new instance per
+    occurrence instead, entering through that start event (``engine.schedules``).
+    """
+    ids = []
+    for start in starts:
+        if isinstance(start.event_definition, TimerEventDefinition):
+            start.event_definition = NoneEventDefinition()
+            ids.append(start.bpmn_id)
+    return ids
 
 
 class SpecCache:

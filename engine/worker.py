@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import audit
 from engine.errors import Conflict
 from engine.instances import advance, load_workflow, lock_instance
-from engine.models import HumanTask, Incident, ProcessInstance, Timer
+from engine.models import HumanTask, Incident, ProcessInstance, Timer, WorkerHeartbeat
 from engine.runtime import Runtime
+from engine.schedules import fire_due_schedules
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,19 @@ class WorkerStatus:
     last_beat: datetime | None = None
     fired: int = 0
     last_error: str | None = None
+    started_at: datetime | None = None
+
+
+def beat(sessions: sessionmaker[Session], name: str, status: WorkerStatus) -> None:
+    """Record the worker's sign of life where ``/healthz`` in any process can read it."""
+    with sessions() as session:
+        row = session.get(WorkerHeartbeat, name)
+        if row is None:
+            row = WorkerHeartbeat(name=name, started_at=status.started_at or status.last_beat)
+            session.add(row)
+        row.beat_at = status.last_beat or row.started_at
+        row.fired = status.fired
+        session.commit()
 
 
 @dataclass
@@ -124,18 +140,23 @@ class Worker:
     rt: Runtime
     interval: float = 1.0
     status: WorkerStatus = field(default_factory=WorkerStatus)
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run_once(self) -> int:
+        """One pass: start due schedules, fire due timers, flag overdue tasks, beat."""
+        self.status.started_at = self.status.started_at or self.rt.clock.now()
         try:
-            fired = fire_due_timers(self.sessions, self.rt)
+            fired = fire_due_schedules(self.sessions, self.rt)
+            fired += fire_due_timers(self.sessions, self.rt)
             flag_overdue_tasks(self.sessions, self.rt)
+            self.status.fired += fired
+            self.status.last_beat = self.rt.clock.now()
+            beat(self.sessions, self.name, self.status)
         except Exception as error:  # the loop must outlive a database hiccup
             log.exception("worker pass failed")
             self.status.last_error = str(error)
             return 0
-        self.status.fired += fired
-        self.status.last_beat = self.rt.clock.now()
         return fired
 
     def run_until_idle(self) -> int:

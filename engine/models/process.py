@@ -118,6 +118,7 @@ class Schedule(Base):
     effective_from: Mapped[datetime]
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     last_occurrence_at: Mapped[datetime | None]
+    retry_at: Mapped[datetime | None]  # after a failure: the same occurrence, tried again later
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 

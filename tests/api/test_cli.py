@@ -163,3 +163,44 @@ def test_validate_refuses_a_form_that_is_not_json_schema(env: dict[str, str],
         '{"type": "nope"}')
     code, out = run("processes", "validate", str(tmp_path / "processes"))
     assert code == 1 and "carry_out_repair.schema.json" in out and "schema" in out.lower()
+
+
+def test_schedules_and_incidents_are_listed_and_an_incident_retried(
+        env: dict[str, str], tmp_path: Path) -> None:
+    from tests.support.diagrams import chain, script_task, user_task
+    from tests.support.schedules import scheduled
+
+    run("db", "upgrade")
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    # The command runs on the wall clock: a cycle that starts far ahead keeps the test true.
+    (folder / "yearly_survey.bpmn").write_text(
+        scheduled("yearly_survey", "R/2099-01-01T09:00:00+08:00/P1Y"))
+    (folder / "fees.bpmn").write_text(
+        chain("fees", script_task("share", "share = total / households"), user_task("plan")))
+    forms = tmp_path / "forms"
+    for pid in ("yearly_survey", "fees"):
+        (forms / pid).mkdir(parents=True)
+        (forms / pid / "plan.schema.json").write_text('{"type": "object"}')
+    assert run("processes", "deploy", str(folder))[0] == 0
+    code, out = run("schedules")
+    assert code == 0 and "yearly_survey/every_year" in out and "next: 2099-01-01 01:00 UTC" in out
+
+    assert run("incidents", "list") == (0, "no open incidents\n")
+    from engine.bootstrap import build_system
+    from engine.instances import start_instance
+    from engine.settings import Settings
+
+    system = build_system(Settings.from_env())
+    with system.sessions() as session:
+        start_instance(session, system.rt, process_id="fees", data={"total": 9, "households": 0})
+        session.commit()
+    code, out = run("incidents", "list")
+    assert code == 0 and "#1  instance 1 at share" in out and "division by zero" in out
+
+    code, out = run("incidents", "retry", "1", "--data", "[1]")
+    assert code == 2 and "--data must be a JSON object" in out
+    code, out = run("incidents", "retry", "1", "--data", '{"households": 3}')
+    assert (code, out) == (0, "instance 1: running\n")
+    code, out = run("incidents", "retry", "1")
+    assert code == 1 and "already resolved by cli" in out

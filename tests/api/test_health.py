@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from api import create_app
 from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.deployments import deploy
+from engine.instances import start_instance
+from tests.support.diagrams import boundary_timer, bundle, chain, user_task
 
 
-def test_healthz_reports_the_database_and_no_embedded_worker(system: System) -> None:
-    app = create_app({"TESTING": True}, system=system)
-    response = app.test_client().get("/healthz")
+def health(system: System) -> dict[str, Any]:
+    response = create_app({"TESTING": True}, system=system).test_client().get("/healthz")
     assert response.status_code == 200
-    body = response.get_json()
-    assert body["status"] == "ok"
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def test_without_a_worker_healthz_says_degraded(system: System) -> None:
+    body = health(system)
+    assert body["status"] == "degraded"
     assert body["database"] == {"ok": True, "dialect": system.db.dialect.name}
-    assert body["worker"] == {"ok": True, "embedded": False}
+    assert body["worker"] == {"ok": False, "last_heartbeat": None, "heartbeat_age_s": None,
+                              "workers_alive": 0, "oldest_overdue_timer_age_s": 0.0}
+
+
+def test_healthz_reports_the_last_heartbeat_of_a_worker_in_any_process(
+        system: System, clock: FrozenClock) -> None:
+    system.worker().run_once()  # its heartbeat goes to the database, not to this app
+    clock.advance(timedelta(seconds=20))
+    worker = health(system)["worker"]
+    assert worker["ok"] is True and worker["workers_alive"] == 1
+    assert worker["heartbeat_age_s"] == 20.0
+    clock.advance(timedelta(minutes=2))
+    worker = health(system)["worker"]
+    assert (worker["ok"], worker["workers_alive"]) == (False, 0)
+
+
+def test_healthz_reports_the_age_of_the_oldest_overdue_timer(system: System,
+                                                             clock: FrozenClock) -> None:
+    xml = chain("reply_sla", user_task("reply"), extra=boundary_timer("reply", "PT1H", "end"))
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("reply_sla", xml), actor="modeler")
+        start_instance(session, system.rt, process_id="reply_sla", actor="clerk")
+        session.commit()
+    clock.advance(timedelta(minutes=30))
+    system.worker().run_once()
+    assert health(system)["worker"]["oldest_overdue_timer_age_s"] == 0.0  # nothing due yet
+    clock.advance(timedelta(hours=2))  # no worker since: due at 1 h, now 2.5 h in
+    body = health(system)
+    assert body["worker"]["oldest_overdue_timer_age_s"] == 5400.0
+    assert body["status"] == "degraded"
 
 
 def test_the_secret_key_is_generated_once_and_kept(system: System) -> None:

@@ -94,3 +94,69 @@ def test_a_failing_timer_is_retried_with_backoff_then_becomes_an_incident(
         assert session.scalars(select(Timer)).all() == []
     assert incident.kind == "timer_failed" and "state unreadable" in incident.message
     assert instance is not None and instance.status == "error"
+
+
+EVENT_GATEWAY = (
+    '<bpmn:eventBasedGateway id="wait_for_reply"/>'
+    '<bpmn:intermediateCatchEvent id="two_days"><bpmn:timerEventDefinition><bpmn:timeDuration>'
+    'P2D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+    '<bpmn:intermediateCatchEvent id="reply_came"><bpmn:signalEventDefinition signalRef="s"/>'
+    '</bpmn:intermediateCatchEvent>'
+    + user_task("chase_up") + '<bpmn:endEvent id="answered"/>'
+    '<bpmn:sequenceFlow id="g1" sourceRef="wait_for_reply" targetRef="two_days"/>'
+    '<bpmn:sequenceFlow id="g2" sourceRef="wait_for_reply" targetRef="reply_came"/>'
+    '<bpmn:sequenceFlow id="g3" sourceRef="two_days" targetRef="chase_up"/>'
+    '<bpmn:sequenceFlow id="g4" sourceRef="reply_came" targetRef="answered"/>'
+    '<bpmn:sequenceFlow id="g5" sourceRef="chase_up" targetRef="end"/>')
+
+
+def test_an_event_based_gateway_timer_is_found_and_fires(system: System,
+                                                        clock: FrozenClock) -> None:
+    xml = _gateway_diagram()
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("await_reply", xml), actor="modeler")
+        start_instance(session, system.rt, process_id="await_reply", actor="clerk")
+        session.commit()
+        timer = session.scalars(select(Timer)).one()
+    # SpiffWorkflow keeps the gateway's timers on the gateway task itself.
+    assert (timer.element_id, timer.due_at) == ("wait_for_reply", clock.now() + timedelta(days=2))
+    clock.advance(timedelta(days=2, seconds=1))
+    assert fire_due_timers(system.sessions, system.rt) == 1
+    assert open_elements(system) == {"chase_up"}
+
+
+def _gateway_diagram() -> str:
+    from tests.support.diagrams import FOOTER, HEADER
+
+    body = ('<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>'
+            '<bpmn:sequenceFlow id="s0" sourceRef="start" targetRef="wait_for_reply"/>'
+            + EVENT_GATEWAY)
+    return (HEADER.format(pid="await_reply") + body
+            + FOOTER.replace("</bpmn:process>", '</bpmn:process><bpmn:signal id="s" name="s"/>'))
+
+
+def test_a_cycle_timer_fires_each_time_then_finishes_when_exhausted(
+        system: System, clock: FrozenClock) -> None:
+    reminder = ('<bpmn:intermediateCatchEvent id="remind"><bpmn:timerEventDefinition>'
+                "<bpmn:timeCycle>R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition>"
+                "</bpmn:intermediateCatchEvent>")
+    xml = chain("reminders", reminder, user_task("call_owner"))
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("reminders", xml), actor="modeler")
+        start_instance(session, system.rt, process_id="reminders", actor="clerk")
+        session.commit()
+        assert session.scalars(select(Timer.due_at)).one() == clock.now() + timedelta(hours=1)
+    calls = []
+    for _ in range(2):
+        clock.advance(timedelta(hours=1, seconds=1))
+        assert fire_due_timers(system.sessions, system.rt) == 1
+        with system.sessions() as session:
+            calls.append(session.scalar(select(func.count()).select_from(HumanTask)))
+    assert calls == [1, 2]  # one call per occurrence
+    # Exhausted, the cycle still waits to be told so: due since its last occurrence.
+    with system.sessions() as session:
+        assert session.scalars(select(Timer.due_at)).one() < clock.now()
+    assert fire_due_timers(system.sessions, system.rt) == 1
+    with system.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Timer)) == 0
+        assert session.scalar(select(func.count()).select_from(HumanTask)) == 2

@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('effective_from', engine.db.UtcDateTime(), nullable=False),
     sa.Column('next_due_at', engine.db.UtcDateTime(), nullable=True),
     sa.Column('last_occurrence_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('retry_at', engine.db.UtcDateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_versions.id'], name=op.f('fk_schedules_process_version_id_process_versions')),

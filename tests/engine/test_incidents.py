@@ -1,0 +1,106 @@
+"""Incidents are visible and retryable: a retry runs the instance on from where it stopped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.deployments import deploy
+from engine.errors import Conflict
+from engine.incidents import open_incidents, retry_incident
+from engine.instances import start_instance
+from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.worker import MAX_ATTEMPTS, fire_due_timers
+from tests.support.diagrams import boundary_timer, bundle, chain, script_task, user_task
+
+
+def start(system: System, pid: str, xml: str, **data: object) -> int:
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle(pid, xml), actor="modeler")
+        instance = start_instance(session, system.rt, process_id=pid, data=data, actor="clerk")
+        session.commit()
+        return instance.id
+
+
+def retry(system: System, incident_id: int, **data: object) -> ProcessInstance:
+    with system.sessions() as session:
+        instance = retry_incident(session, system.rt, incident_id=incident_id,
+                                  actor="supervisor", data=data or None)
+        session.commit()
+        return instance
+
+
+def test_a_script_incident_retried_with_corrected_data_runs_on(system: System) -> None:
+    xml = chain("fees", script_task("share", "share = total / households"), user_task("notify"))
+    instance_id = start(system, "fees", xml, total=900, households=0)
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+    assert incident.instance_id == instance_id and incident.element_id == "share"
+
+    instance = retry(system, incident.id, households=3)
+    assert instance.status == "running"
+    with system.sessions() as session:
+        assert open_incidents(session) == []
+        task = session.scalars(select(HumanTask)).one()
+        event = session.scalars(select(AuditEvent)
+                                .where(AuditEvent.kind == "incident_retried")).one()
+    assert task.element_id == "notify"
+    assert (event.actor, event.data["data"], event.data["tasks"]) == \
+        ("supervisor", {"households": 3}, ["share"])
+
+
+def test_a_retry_that_fails_again_opens_a_new_incident(system: System) -> None:
+    xml = chain("fees", script_task("share", "share = total / households"), user_task("notify"))
+    start(system, "fees", xml, total=900, households=0)
+    with system.sessions() as session:
+        [first] = open_incidents(session)
+    instance = retry(system, first.id)
+    assert instance.status == "error"
+    with system.sessions() as session:
+        [second] = open_incidents(session)
+    assert second.id != first.id and "division by zero" in second.message
+
+
+def test_an_incident_is_retried_once(system: System) -> None:
+    xml = chain("fees", script_task("share", "share = total / households"), user_task("notify"))
+    start(system, "fees", xml, total=900, households=0)
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+    retry(system, incident.id, households=3)
+    with pytest.raises(Conflict, match="already resolved by supervisor"):
+        retry(system, incident.id, households=3)
+
+
+def test_a_timer_that_kept_failing_fires_after_the_retry(
+        system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import worker
+
+    late = user_task("chase_up") + \
+        '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
+    xml = chain("reply_sla", user_task("reply"),
+                extra=boundary_timer("reply", "PT1H", "chase_up") + late)
+    start(system, "reply_sla", xml)
+    real = worker.load_workflow
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("state unreadable")
+
+    monkeypatch.setattr(worker, "load_workflow", broken)
+    clock.advance(timedelta(hours=1, seconds=1))
+    for _ in range(MAX_ATTEMPTS):
+        fire_due_timers(system.sessions, system.rt)
+        clock.advance(timedelta(minutes=1))
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+        assert session.scalars(select(Timer)).all() == []
+    monkeypatch.setattr(worker, "load_workflow", real)
+
+    # Long past due by now, the timer fires as the retry runs the instance on.
+    assert retry(system, incident.id).status == "running"
+    with system.sessions() as session:
+        assert session.scalars(select(HumanTask.element_id)).all() == ["chase_up"]
+        assert session.scalars(select(Timer)).all() == []
