@@ -109,3 +109,27 @@ def shipped(system: System) -> System:
                actor="tests")
         session.commit()
     return system
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run ``postgres_only`` tests on PostgreSQL alone: on SQLite they are not collected at all.
+
+    (Several worker processes need row locks; a skip on SQLite would read as a pass.)
+    """
+    kept, dropped = [], []
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_engine")
+        if item.get_closest_marker("postgres_only") and backend != "postgresql":
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if POSTGRES_URL is None:
+        terminalreporter.write_line(
+            "PostgreSQL did not answer on 127.0.0.1:5432: the PostgreSQL runs of every "
+            "database test did NOT run.", yellow=True)

@@ -22,9 +22,8 @@ TIMERS = 1000
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
 
+@pytest.mark.postgres_only  # several workers need row locks; SQLite runs one worker by design
 def test_two_workers_fire_a_thousand_timers_once_each(system: System, clock: FrozenClock) -> None:
-    if system.db.dialect.name != "postgresql":
-        pytest.skip("several workers need PostgreSQL; SQLite runs one worker by design")
     # The instances start an hour in the past, so their timers are due by the wall clock
     # the worker processes use: nobody has to wait.
     clock.set(datetime.now(UTC) - timedelta(hours=1))
