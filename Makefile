@@ -38,6 +38,7 @@ test: $(STAMP) $(ASSETS) $(CHROMIUM)
 ## bench: our layer against the raw SpiffWorkflow engine, side by side
 bench: $(STAMP)
 	$(BIN)/python -m bench.completion
+	$(BIN)/python -m bench.worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests bench
