@@ -160,3 +160,17 @@ def test_a_cycle_timer_fires_each_time_then_finishes_when_exhausted(
     with system.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Timer)) == 0
         assert session.scalar(select(func.count()).select_from(HumanTask)) == 2
+
+
+def test_a_timer_due_while_no_worker_ran_fires_once_when_one_starts(
+        system: System, clock: FrozenClock) -> None:
+    deploy_reply_with_deadline(system)
+    clock.advance(timedelta(days=3))  # the office was closed and the server off
+    restarted = System(system.settings, system.db, system.sessions, system.rt)
+    assert restarted.worker().run_until_idle() == 1
+    assert restarted.worker().run_until_idle() == 0  # and a second start finds nothing
+    assert open_elements(system) == {"chase_up"}
+    with system.sessions() as session:
+        fired = session.scalar(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.kind == "timer_fired"))
+    assert fired == 1
