@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import func, select, text
 
 from api.database import db, system
@@ -45,6 +45,7 @@ def _worker(now: datetime) -> dict[str, Any]:
     backlog = (now - oldest).total_seconds() if oldest is not None else 0.0
     return {"ok": beat is not None and now - beat <= HEARTBEAT_STALE
             and backlog <= BACKLOG_LIMIT.total_seconds(),
+            "embedded": "liaison.worker" in current_app.extensions,
             "last_heartbeat": beat.isoformat() if beat else None,
             "heartbeat_age_s": round((now - beat).total_seconds(), 1) if beat else None,
             "workers_alive": alive,
