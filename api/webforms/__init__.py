@@ -17,8 +17,9 @@ Conventions the page and the processes can rely on:
 """
 
 from api.webforms.local_time import OFFICE_TZ
+from api.webforms.parse import parse_submission
 from api.webforms.render import render_form
 from api.webforms.schema_fields import UnsupportedField
 from engine.errors import FieldError
 
-__all__ = ["OFFICE_TZ", "FieldError", "UnsupportedField", "render_form"]
+__all__ = ["OFFICE_TZ", "FieldError", "UnsupportedField", "parse_submission", "render_form"]

@@ -359,5 +359,5 @@ def test_every_shipped_form_renders_every_property(path: Path) -> None:
 
 def test_public_surface() -> None:
     assert sorted(webforms.__all__) == [
-        "FieldError", "OFFICE_TZ", "UnsupportedField", "render_form"]
+        "FieldError", "OFFICE_TZ", "UnsupportedField", "parse_submission", "render_form"]
     assert webforms.FieldError is engine.errors.FieldError
