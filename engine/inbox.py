@@ -167,10 +167,14 @@ def _due_clause(due: DueState, now: datetime, zone: tzinfo) -> ColumnElement[boo
 
 
 def _ordering(sort: Sort) -> list[Any]:
-    column = HumanTask.due_at if sort.endswith("due") else HumanTask.created_at
-    first = column.desc() if sort.startswith("-") else column.asc()
+    descending = sort.startswith("-")
+    if sort.endswith("offered"):
+        # No NULLS LAST here: offered time is never null, and PostgreSQL then walks its index.
+        offered = HumanTask.created_at.desc() if descending else HumanTask.created_at.asc()
+        return [offered, HumanTask.id.asc()]
+    due = HumanTask.due_at.desc() if descending else HumanTask.due_at.asc()
     # Ties break on offered time then id, so paging never repeats or skips a row.
-    return [first.nulls_last(), HumanTask.created_at.asc(), HumanTask.id.asc()]
+    return [due.nulls_last(), HumanTask.created_at.asc(), HumanTask.id.asc()]
 
 
 def _count(session: Session, where: list[ColumnElement[bool]]) -> int:
