@@ -7,7 +7,7 @@ from uuid import UUID
 
 from jsonschema.exceptions import best_match
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -15,7 +15,7 @@ from engine.case_services import record_step
 from engine.derived import form_of
 from engine.errors import FieldError, FormInvalid, NotFound, PermissionDenied, TaskNotReady
 from engine.instances import advance, compiled_spec, load_workflow, lock_instance
-from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskDraft
 from engine.runtime import Runtime
 from engine.specs import CompiledSpec
 from engine.task_checks import check_completion
@@ -60,6 +60,7 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
     audit.record(session, rt, kind="task_completed", actor=actor, instance_id=instance.id,
                  process_id=row.process_id, element_id=row.element_id, task_id=task_id,
                  data={"data": clean, "title": row.title})
+    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # nobody resumes it
     advance(session, rt, instance, workflow, actor=actor)
     return instance
 

@@ -36,7 +36,7 @@ class Case(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id"), index=True)
     complainant_name: Mapped[str] = mapped_column(String(200))
-    complainant_phone: Mapped[str] = mapped_column(String(50), default="")
+    complainant_phone: Mapped[str] = mapped_column(String(50), default="", index=True)
     complainant_address: Mapped[str] = mapped_column(String(300), default="")
     received_at: Mapped[datetime] = mapped_column(index=True)
     registered_by: Mapped[str | None] = mapped_column(String(150))

@@ -41,12 +41,14 @@ class CaseDriver:
     @classmethod
     def register(cls, system: System, *, channel: str = "phone", type: str = "complaint",
                  category: str = "hygiene", urgency: str = "normal",
-                 address: str = "") -> CaseDriver:
+                 address: str = "", unit_id: int | None = None, estate_id: int | None = None,
+                 phone: str = "13800000000") -> CaseDriver:
         with system.sessions() as session:
             case = register_case(
                 session, system.rt, channel=channel, type=type, category=category,
                 urgency=urgency, description="Rubbish left in the stairwell of block A",
-                complainant=Complainant("陳大文", "13800000000", address), actor="clerk")
+                complainant=Complainant("陳大文", phone, address), unit_id=unit_id,
+                estate_id=estate_id, actor="clerk")
             session.commit()
             assert case.instance_id is not None
             return cls(system, case.id, case.instance_id)
@@ -57,12 +59,15 @@ class CaseDriver:
                 select(HumanTask).where(HumanTask.instance_id == self.instance_id))}
 
     def do(self, element_id: str, data: dict[str, Any], *, actor: str = "clerk") -> None:
+        task_id = self.task_id(element_id)
+        with self.system.sessions() as session:
+            complete_task(session, self.system.rt, task_id=task_id, data=data, actor=actor)
+            session.commit()
+
+    def task_id(self, element_id: str) -> str:
         tasks = self.open()
         assert element_id in tasks, f"{element_id} is not open; open: {sorted(tasks)}"
-        with self.system.sessions() as session:
-            complete_task(session, self.system.rt, task_id=tasks[element_id].id, data=data,
-                          actor=actor)
-            session.commit()
+        return tasks[element_id].id
 
     def wait(self, delta: timedelta) -> int:
         """Let time pass and let the worker fire what fell due."""
@@ -100,3 +105,23 @@ class CaseDriver:
             instance = session.get(ProcessInstance, self.instance_id)
             assert instance is not None
             return instance.status
+
+
+HANDLED = {"handling_result": "resolved",
+           "handling_method": "Cleared the rubbish, reminded the residents of the times"}
+REPLY = {"reply_channel": "phone", "reply_text": "We cleaned the stairwell this morning.",
+         "reply_letter_text": ""}
+
+
+def run_to_the_end(case: CaseDriver) -> None:
+    """Take a case the ordinary way: a work order, a reply, a satisfied complainant."""
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "stairwell"})
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    case.do("reply_to_complainant", dict(REPLY))
+    case.do("record_satisfaction", {"satisfied": True, "satisfaction_remarks": "thanks"})
+
+
+def escalate(case: CaseDriver, reason: str = "compensation beyond the office's authority"
+             ) -> None:
+    case.do("triage", {"triage_decision": "escalate", "triage_notes": "",
+                       "escalation_reason": reason})

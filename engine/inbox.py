@@ -1,0 +1,187 @@
+"""The staff inbox: open tasks by scope, filtered, sorted and paged, with the tab counts.
+
+Everything here reads the indexed ``human_tasks`` table only; no workflow is
+loaded and no instance state is joined, so a page costs the same at 100,000
+instances as at ten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from math import ceil
+from typing import Any, Literal, get_args
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.errors import FieldError, FormInvalid, PermissionDenied
+from engine.models import HumanTask
+from engine.viewer import Viewer
+
+Scope = Literal["mine", "roles", "all"]
+DueState = Literal["overdue", "due_today", "no_due"]
+Sort = Literal["due", "-due", "offered", "-offered"]
+
+MAX_PER_PAGE = 100
+# The offices keep China Standard Time; "due today" ends at their midnight.
+OFFICE_TIME = timezone(timedelta(hours=8), "CST")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """What the inbox may be narrowed to; ``None`` leaves a filter off."""
+
+    process_id: str | None = None
+    category: str | None = None
+    building: str | None = None
+    due: DueState | None = None
+    text: str | None = None  # part of the case number or of the task title
+    day_zone: tzinfo = OFFICE_TIME
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """One inbox row."""
+
+    id: str
+    instance_id: int
+    process_id: str
+    element_id: str
+    title: str
+    role: str | None
+    assignee: str | None
+    case_id: int | None
+    case_number: str | None
+    category: str | None
+    building: str | None
+    estate_id: int | None
+    offered_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    claimed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: HumanTask, now: datetime) -> TaskSummary:
+        return cls(id=row.id, instance_id=row.instance_id, process_id=row.process_id,
+                   element_id=row.element_id, title=row.title, role=row.role,
+                   assignee=row.assignee, case_id=row.case_id, case_number=row.case_number,
+                   category=row.category, building=row.building, estate_id=row.estate_id,
+                   offered_at=row.created_at, due_at=row.due_at,
+                   overdue=row.due_at is not None and row.due_at < now,
+                   claimed_at=row.claimed_at)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[TaskSummary]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """The tab badges; ``all`` is None for viewers who may not see every task."""
+
+    mine: int
+    roles: int
+    all: int | None
+    overdue: int  # in the widest scope the viewer may see
+
+
+def list_tasks(session: Session, *, viewer: Viewer, scope: Scope = "roles",
+               filters: TaskFilters | None = None, sort: Sort = "due", page: int = 1,
+               per_page: int = 25, now: datetime) -> TaskPage:
+    """Return one page of the viewer's open tasks in ``scope``."""
+    _check_choice("scope", scope, Scope)
+    _check_choice("sort", sort, Sort)
+    page, per_page = max(1, page), min(max(1, per_page), MAX_PER_PAGE)
+    where = [_scope_clause(viewer, scope), *_filter_clauses(filters or TaskFilters(), now)]
+    total = _count(session, where)
+    rows = session.scalars(select(HumanTask).where(*where).order_by(*_ordering(sort))
+                           .offset((page - 1) * per_page).limit(per_page))
+    return TaskPage([TaskSummary.of(row, now) for row in rows], total, page, per_page)
+
+
+def inbox_counts(session: Session, *, viewer: Viewer, now: datetime) -> InboxCounts:
+    """Count the tasks behind each tab with one cheap COUNT each."""
+    widest: Scope = "all" if viewer.is_supervisor else "roles"
+    return InboxCounts(
+        mine=_count(session, [_scope_clause(viewer, "mine")]),
+        roles=_count(session, [_scope_clause(viewer, "roles")]),
+        all=_count(session, [_scope_clause(viewer, "all")]) if viewer.is_supervisor else None,
+        overdue=_count(session, [_scope_clause(viewer, widest), HumanTask.due_at < now]))
+
+
+def estate_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """Tasks of the viewer's estate and of no estate; every task for company-wide staff."""
+    if viewer.estate_id is None:
+        return true()
+    return or_(HumanTask.estate_id == viewer.estate_id, HumanTask.estate_id.is_(None))
+
+
+def _scope_clause(viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
+    mine = HumanTask.assignee == viewer.username
+    if scope == "mine":
+        return mine  # what I hold I may see, whatever its estate
+    if scope == "all" and not viewer.is_supervisor:
+        raise PermissionDenied("only supervisors see every task")
+    estate = estate_clause(viewer)
+    if scope == "all":
+        return or_(mine, estate)
+    offered = or_(HumanTask.role.in_(sorted(viewer.roles)), HumanTask.role.is_(None))
+    return or_(mine, and_(HumanTask.assignee.is_(None), offered, estate))
+
+
+def _filter_clauses(filters: TaskFilters, now: datetime) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    for column, value in ((HumanTask.process_id, filters.process_id),
+                          (HumanTask.category, filters.category),
+                          (HumanTask.building, filters.building)):
+        if value:
+            clauses.append(column == value)
+    if filters.due is not None:
+        _check_choice("due", filters.due, DueState)
+        clauses.append(_due_clause(filters.due, now, filters.day_zone))
+    text = (filters.text or "").strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(or_(HumanTask.case_number.ilike(pattern, escape="\\"),
+                           HumanTask.title.ilike(pattern, escape="\\")))
+    return clauses
+
+
+def _due_clause(due: DueState, now: datetime, zone: tzinfo) -> ColumnElement[bool]:
+    if due == "overdue":
+        return HumanTask.due_at < now
+    if due == "no_due":
+        return HumanTask.due_at.is_(None)
+    local = now.astimezone(zone)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return and_(HumanTask.due_at >= now, HumanTask.due_at < midnight)
+
+
+def _ordering(sort: Sort) -> list[Any]:
+    descending = sort.startswith("-")
+    if sort.endswith("offered"):
+        # No NULLS LAST here: offered time is never null, and PostgreSQL then walks its index.
+        offered = HumanTask.created_at.desc() if descending else HumanTask.created_at.asc()
+        return [offered, HumanTask.id.asc()]
+    due = HumanTask.due_at.desc() if descending else HumanTask.due_at.asc()
+    # Ties break on offered time then id, so paging never repeats or skips a row.
+    return [due.nulls_last(), HumanTask.created_at.asc(), HumanTask.id.asc()]
+
+
+def _count(session: Session, where: list[ColumnElement[bool]]) -> int:
+    return session.scalar(select(func.count()).select_from(HumanTask).where(*where)) or 0
+
+
+def _check_choice(field: str, value: object, choices: Any) -> None:
+    allowed = get_args(choices)
+    if value not in allowed:
+        raise FormInvalid([FieldError((field,), f"must be one of: {', '.join(allowed)}")])
