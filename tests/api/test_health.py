@@ -24,8 +24,9 @@ def test_without_a_worker_healthz_says_degraded(system: System) -> None:
     body = health(system)
     assert body["status"] == "degraded"
     assert body["database"] == {"ok": True, "dialect": system.db.dialect.name}
-    assert body["worker"] == {"ok": False, "embedded": False, "last_heartbeat": None, "heartbeat_age_s": None,
-                              "workers_alive": 0, "oldest_overdue_timer_age_s": 0.0}
+    assert body["worker"] == {"ok": False, "embedded": False, "last_heartbeat": None,
+                              "heartbeat_age_s": None, "workers_alive": 0,
+                              "oldest_overdue_timer_age_s": 0.0}
 
 
 def test_healthz_reports_the_last_heartbeat_of_a_worker_in_any_process(
