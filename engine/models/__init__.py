@@ -39,8 +39,8 @@ __all__ = [
     "Timer",
     "Unit",
     "User",
-    "WorkerHeartbeat",
     "WorkOrder",
+    "WorkerHeartbeat",
     "ownerships",
     "user_roles",
 ]
