@@ -15,7 +15,7 @@ from engine.models import User
 from engine.passwords import hash_password, verify_password
 from engine.runtime import Runtime
 
-__all__ = ["LOCKOUT", "MAX_FAILED_LOGINS", "authenticate", "load_user"]
+__all__ = ["LOCKOUT", "MAX_FAILED_LOGINS", "authenticate", "load_user", "record_sign_out"]
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -87,3 +87,9 @@ def _refuse(session: Session, rt: Runtime, *, actor: str | None, reason: str,
 @cache
 def _decoy_hash() -> str:
     return hash_password("no user has this password")
+
+
+def record_sign_out(session: Session, rt: Runtime, *, user: User) -> None:
+    """Note in the audit log that the user signed out."""
+    audit.record(session, rt, kind="logout", actor=user.username)
+    session.flush()
