@@ -31,8 +31,13 @@ def select_locale() -> str:
     chosen = request.cookies.get(COOKIE)
     if chosen in LOCALES:
         return chosen
-    # best_match falls back to the primary tag, so zh-CN, zh-TW and zh-Hant-HK all pick zh.
-    return request.accept_languages.best_match(list(LOCALES), default=DEFAULT_LOCALE)
+    # The browser's most preferred language we have, by its primary tag: zh-CN, zh-TW and
+    # zh-Hant-HK are all zh. (werkzeug's best_match would let a later exact "en" win.)
+    for tag, _quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-", 1)[0].lower()
+        if primary in LOCALES:
+            return primary
+    return DEFAULT_LOCALE
 
 
 def html_lang(locale: str) -> str:

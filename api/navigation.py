@@ -2,7 +2,8 @@
 
 A link shows once its endpoint is registered and the user holds one of its
 roles (no roles: every signed-in user). Endpoints not yet built are left out,
-so the bar never offers a page that answers 404.
+so the bar never offers a page that answers 404. ``init_app`` also hands
+``base.html`` what every page needs: the user, the locale, the switcher's links.
 """
 
 from __future__ import annotations
