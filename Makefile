@@ -4,11 +4,14 @@ BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 ASSETS   := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+# Chinese pages need a CJK font in the browser tests' screenshots.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+CATALOGS := api/translations/zh/LC_MESSAGES/messages.mo
 PYTHON   ?= python3
 # apt-get needs root; use sudo when we are not.
 AS_ROOT  := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,25 +23,40 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(ASSETS)
 
+# The compiled catalogs are build artefacts; the .po files are the source.
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
 # Browser tests drive Debian's Chromium; no browser is downloaded from elsewhere.
 $(CHROMIUM):
 	$(AS_ROOT) apt-get update -qq
 	$(AS_ROOT) apt-get install -y -qq chromium
 
+$(CJK_FONT):
+	$(AS_ROOT) apt-get update -qq
+	$(AS_ROOT) apt-get install -y -qq fonts-noto-cjk
+
 ## run: install, migrate the SQLite database in instance/, load the demo data, serve on :5000
-run: $(STAMP) $(ASSETS)
+run: $(STAMP) $(ASSETS) $(CATALOGS)
 	$(BIN)/liaison db upgrade
 	$(BIN)/liaison demo
 	$(BIN)/liaison serve
 
 ## test: install what the tests need and run the whole suite (SQLite, and PostgreSQL if it answers)
-test: $(STAMP) $(ASSETS) $(CHROMIUM)
+test: $(STAMP) $(ASSETS) $(CATALOGS) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/pytest
 
 ## bench: our layer against the raw SpiffWorkflow engine, side by side
 bench: $(STAMP)
 	$(BIN)/python -m bench.completion
 	$(BIN)/python -m bench.worker
+
+## messages: extract the interface messages and merge them into the .po files to translate
+messages: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d api/translations --no-fuzzy-matching \
+		--ignore-obsolete --width 100
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests bench

@@ -8,12 +8,20 @@ from typing import Any
 
 from flask import Flask
 
-from api import errors, health
+from api import assets, auth, errors, health, i18n, inbox, labels, navigation, public, security
 from api.database import init_database
 from engine.bootstrap import System, build_system
 from engine.settings import Settings
 
-BLUEPRINTS = [health.blueprint]
+# Every blueprint, in one place: a new feature adds its own here.
+BLUEPRINTS = [
+    health.blueprint,
+    assets.blueprint,
+    i18n.blueprint,
+    auth.blueprint,
+    public.blueprint,
+    inbox.blueprint,
+]
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, system: System | None = None) -> Flask:
@@ -22,13 +30,34 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     settings = config.pop("SETTINGS", None) or Settings.from_env()
     system = system or build_system(settings)
     app = Flask(__name__, instance_path=str(system.settings.instance_path))
-    app.config.update(SECRET_KEY=_secret_key(system.settings), **config)
     app.extensions["liaison"] = system
+    configure(app, system.settings, config)
     init_database(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    labels.init_app(app)
+    navigation.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     return app
+
+
+def configure(app: Flask, settings: Settings, overrides: Mapping[str, Any]) -> None:
+    """Session cookie, locale and CSRF settings; ``overrides`` (tests) win."""
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=auth.SESSION_LIFETIME,
+        BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LOCALE,
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        # The token lives as long as the session: a form left open all morning still works.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(overrides)
 
 
 def _secret_key(settings: Settings) -> str:

@@ -1,12 +1,21 @@
-"""The one place engine errors become HTTP answers."""
+"""The one place errors become HTTP answers: JSON for the API, a page for people.
+
+Paths under ``/api/`` and ``/healthz`` answer ``{code, message, errors}``;
+every other path gets an HTML page in the layout and the person's language,
+and never a stack trace.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from api.i18n import N_
 from engine.errors import (
     Conflict,
     DefinitionError,
@@ -18,6 +27,25 @@ from engine.errors import (
 
 STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, FormInvalid: 422,
           DefinitionError: 422}
+
+# status -> (title, explanation) of the page a person sees.
+PAGES: dict[int, tuple[str, str]] = {
+    400: (N_("Bad request"), N_("The request could not be understood. Go back and try again.")),
+    403: (N_("Not allowed"), N_("Your roles do not give you access to this page. "
+                                "Ask your supervisor if you need it.")),
+    404: (N_("Page not found"), N_("There is no page at this address. "
+                                   "Check the link, or start again from the home page.")),
+    405: (N_("Not allowed"), N_("This page cannot be used that way.")),
+    409: (N_("Changed in the meantime"), N_("Someone else changed this first. "
+                                            "Reload the page to see the latest state.")),
+    422: (N_("Cannot be done"), N_("What was sent cannot be accepted. "
+                                   "Go back, check the form and try again.")),
+    500: (N_("Something went wrong"), N_("The error has been logged. Try again in a moment; "
+                                         "if it keeps happening, tell the administrator.")),
+}
+CSRF_PAGE = (N_("This form has expired"),
+             N_("For your security, a form only works in the session it was opened in. "
+                "Go back, reload the page and send it again."))
 
 
 def status_of(error: LiaisonError) -> int:
@@ -38,12 +66,33 @@ def error_body(error: LiaisonError) -> dict[str, Any]:
             **({"context": error.context()} if error.context() else {})}
 
 
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_page(status: int, page: tuple[str, str] | None = None) -> ResponseReturnValue:
+    """Render the error page for ``status``; if even that fails, a bare page, still no trace."""
+    title, text = page or PAGES.get(status) or PAGES[500 if status >= 500 else 400]
+    try:
+        return render_template("errors/error.html", status=status, title=gettext(title),
+                               text=gettext(text)), status
+    except Exception:  # the layout needs the database, which may be what failed
+        current_app.logger.exception("the error page itself failed")
+        return (f"<!doctype html><title>{status}</title><h1>{status}</h1>", status,
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(LiaisonError)
-    def liaison_error(error: LiaisonError) -> tuple[dict[str, Any], int]:
-        return error_body(error), status_of(error)
+    def liaison_error(error: LiaisonError) -> ResponseReturnValue:
+        if wants_json():
+            return error_body(error), status_of(error)
+        return error_page(status_of(error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[dict[str, Any], int]:
-        return ({"code": (error.name or "error").lower().replace(" ", "_"),
-                 "message": error.description or "", "errors": []}, error.code or 500)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        status = error.code or 500
+        if wants_json():
+            return ({"code": (error.name or "error").lower().replace(" ", "_"),
+                     "message": error.description or "", "errors": []}, status)
+        return error_page(status, CSRF_PAGE if isinstance(error, CSRFError) else None)

@@ -39,13 +39,14 @@ ROLES: tuple[tuple[str, str, str], ...] = (
 )
 
 # (code, English name, Chinese name, phone). Seed rule 1 publishes the numbers of the
-# office, the service centre, the finance office and equipment operations.
+# office, the service centre, the finance office and equipment operations: a department
+# with a phone is in the contact directory, so the others have none.
 DEPARTMENTS: tuple[tuple[str, str, str, str], ...] = (
     ("office", "Management office", "管理處", "020-8600-1000"),
-    ("customer_service", "Customer service", "客服部", "020-8600-1001"),
+    ("customer_service", "Customer service", "客服部", ""),
     ("equipment_operations", "Equipment operations", "工程部", "020-8600-1002"),
-    ("cleaning", "Cleaning", "保潔部", "020-8600-1003"),
-    ("security", "Security", "保安部", "020-8600-1004"),
+    ("cleaning", "Cleaning", "保潔部", ""),
+    ("security", "Security", "保安部", ""),
     ("finance", "Finance office", "財務室", "020-8600-1005"),
     ("service_centre", "Service centre", "服務中心", "020-8600-1006"),
 )
@@ -56,6 +57,7 @@ class StaffSeed(NamedTuple):
     display_name: str
     department: str | None  # department code; the superior sits at company HQ
     roles: tuple[str, ...]
+    company_wide: bool = False  # works across estates rather than in the demo estate
 
 
 STAFF: tuple[StaffSeed, ...] = (
@@ -67,7 +69,7 @@ STAFF: tuple[StaffSeed, ...] = (
     StaffSeed("reception", "黃曉燕 (服務中心)", "service_centre", ("service_centre",)),
     # The supervisor also works customer-service tasks, as small offices do.
     StaffSeed("supervisor", "周文傑 (主管)", "office", ("supervisor", "customer_service")),
-    StaffSeed("manager", "吳國華 (上級主管)", None, ("superior",)),
+    StaffSeed("manager", "吳國華 (上級主管)", None, ("superior",), company_wide=True),
     StaffSeed("modeler", "鄭雅婷 (流程管理員)", "office", ("process_owner",)),
     StaffSeed("admin", "孫立新 (系統管理員)", "office", ("administrator",)),
 )
@@ -144,10 +146,12 @@ def load_demo(session: Session, *, clock: Clock) -> DemoSummary:
 
     roles = _ensure_roles(session)
     departments = _ensure_departments(session)
-    _add_staff(session, roles, departments, clock)
+    estate = Estate(name=ESTATE_NAME, address=ESTATE_ADDRESS)
+    session.add(estate)
+    session.flush()  # the staff need the estate's id
+    _add_staff(session, roles, departments, estate, clock)
 
     rng = random.Random(DEMO_SEED)
-    estate = Estate(name=ESTATE_NAME, address=ESTATE_ADDRESS)
     units = _add_units(session, estate, rng)
     owners = _add_owners(session, units, rng)
     session.flush()
@@ -173,7 +177,7 @@ def _ensure_departments(session: Session) -> dict[str, Department]:
 
 
 def _add_staff(session: Session, roles: dict[str, Role],
-               departments: dict[str, Department], clock: Clock) -> None:
+               departments: dict[str, Department], estate: Estate, clock: Clock) -> None:
     taken = set(session.scalars(select(User.username)))
     for seed in STAFF:
         if seed.username in taken:
@@ -183,6 +187,7 @@ def _add_staff(session: Session, roles: dict[str, Role],
             display_name=seed.display_name,
             password_hash=hash_password(demo_password(seed.username)),
             department=departments[seed.department] if seed.department else None,
+            estate_id=None if seed.company_wide else estate.id,
             roles=[roles[code] for code in seed.roles],
             created_at=clock.now(),
         ))

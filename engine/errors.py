@@ -13,19 +13,24 @@ answer in one place and a process owner reads *where* as well as *what*::
     ├── Conflict                  someone else changed the instance first
     │   └── TaskNotReady          the task was completed or cancelled already
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
-    └── PermissionDenied          the actor may not do this
+    ├── PermissionDenied          the actor may not do this
+    └── LoginRefused              sign-in refused: unknown user, wrong password, inactive
+        └── AccountLocked         too many failed sign-ins in a row; .until
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 __all__ = [
+    "AccountLocked",
     "Conflict",
     "DefinitionError",
     "FieldError",
     "FormInvalid",
     "LiaisonError",
+    "LoginRefused",
     "NotFound",
     "PermissionDenied",
     "Problem",
@@ -151,3 +156,23 @@ class FormInvalid(LiaisonError):
 
 class PermissionDenied(LiaisonError):
     code = "permission_denied"
+
+
+class LoginRefused(LiaisonError):
+    """Sign-in refused; ``reason`` is for the audit log, never shown to the person."""
+
+    code = "login_refused"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class AccountLocked(LoginRefused):
+    """Too many failed sign-ins in a row: no sign-in until ``until``."""
+
+    code = "account_locked"
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"the account is locked until {until.isoformat()}", reason="locked")
+        self.until = until

@@ -19,6 +19,10 @@ class Settings:
     processes_path: Path
     forms_path: Path
     embedded_worker: bool
+    # Session cookies only over HTTPS; off by default so http://127.0.0.1 works.
+    secure_cookies: bool = False
+    # The office's time zone: the one staff read times in.
+    timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +37,9 @@ class Settings:
             processes_path=Path(env.get("LIAISON_PROCESSES_PATH") or PROJECT_ROOT / "processes"),
             forms_path=Path(env.get("LIAISON_FORMS_PATH") or PROJECT_ROOT / "forms"),
             embedded_worker=env.get("LIAISON_EMBEDDED_WORKER", "1") not in {"0", "false", "no"},
+            secure_cookies=env.get("LIAISON_SECURE_COOKIES", "0").strip().lower()
+            in {"1", "true", "yes", "on"},
+            timezone=env.get("LIAISON_TIMEZONE") or "Asia/Shanghai",
         )
 
     def ensure_instance_path(self) -> Path:

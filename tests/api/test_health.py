@@ -66,7 +66,7 @@ def test_the_secret_key_is_generated_once_and_kept(system: System) -> None:
     assert key_file.stat().st_mode & 0o077 == 0  # readable by the owner only
 
 
-def test_unknown_routes_answer_in_the_json_error_shape(system: System) -> None:
-    response = create_app(system=system).test_client().get("/no-such-page")
+def test_unknown_api_routes_answer_in_the_json_error_shape(system: System) -> None:
+    response = create_app(system=system).test_client().get("/api/no-such-resource")
     assert response.status_code == 404
     assert set(response.get_json()) == {"code", "message", "errors"}

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.cases import contact_directory
 from engine.clock import FrozenClock
 from engine.db import Base, make_engine, make_session_factory
 from engine.demo import ESTATE_NAME, DemoSummary, load_demo
@@ -170,9 +171,21 @@ def test_every_role_and_the_contact_directory_departments_exist(loaded: Session)
     departments = {d.code: d for d in loaded.scalars(select(Department))}
     assert {"customer_service", "equipment_operations", "cleaning", "security", "finance",
             "service_centre"} <= set(departments)
-    # Seed rule 1: these numbers are published to the owners.
-    assert all(d.phone and d.name_zh for d in departments.values())
-    assert len({d.phone for d in departments.values()}) == len(departments)
+    assert all(d.name_zh for d in departments.values())
+    # Seed rule 1 publishes exactly these four numbers to the owners.
+    published = {code for code, d in departments.items() if d.phone}
+    assert published == {"office", "service_centre", "finance", "equipment_operations"}
+    assert len({departments[code].phone for code in published}) == 4
+    assert [d["code"] for d in contact_directory(loaded)] == [
+        "office", "equipment_operations", "finance", "service_centre"]
+
+
+def test_staff_work_in_the_demo_estate_and_the_superior_company_wide(loaded: Session) -> None:
+    estate = loaded.scalars(select(Estate)).one()
+    users = {u.username: u for u in loaded.scalars(select(User))}
+
+    assert users["manager"].estate_id is None
+    assert all(u.estate_id == estate.id for name, u in users.items() if name != "manager")
 
 
 def test_loading_twice_changes_nothing(sessions: sessionmaker[Session]) -> None:

@@ -1,0 +1,95 @@
+"""Staff sign-in: check a password, count failures, lock an account that is being guessed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.errors import AccountLocked, LoginRefused
+from engine.models import User
+from engine.passwords import hash_password, verify_password
+from engine.runtime import Runtime
+
+__all__ = ["LOCKOUT", "MAX_FAILED_LOGINS", "authenticate", "load_user", "record_sign_out"]
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+# One message whether the user is unknown or the password wrong: a caller learns nothing
+# about which user names exist.
+REFUSED = "unknown user name or wrong password"
+
+
+def authenticate(session: Session, rt: Runtime, *, username: str, password: str) -> User:
+    """Return the user whose password this is, or raise ``LoginRefused``; flush, never commit.
+
+    Five failures in a row lock the account for fifteen minutes; a success
+    resets the count. Every attempt leaves an audit event, refused ones too,
+    so the caller must commit even when this raises.
+    """
+    name = username.strip()
+    now = rt.clock.now()
+    user = session.scalar(select(User).where(User.username == name)) if name else None
+    if user is None:
+        verify_password(_decoy_hash(), password)  # take as long as a real check
+        _refuse(session, rt, actor=None, reason="unknown_user", data={"username": name[:150]})
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(session, rt, kind="login_refused", actor=user.username,
+                     data={"reason": "locked", "locked_until": user.locked_until.isoformat()})
+        session.flush()
+        raise AccountLocked(user.locked_until)
+    if not verify_password(user.password_hash, password):
+        _count_failure(session, rt, user)
+    if not user.active:
+        _refuse(session, rt, actor=user.username, reason="inactive")
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, rt, kind="login_succeeded", actor=user.username)
+    session.flush()
+    return user
+
+
+def load_user(session: Session, user_id: object) -> User | None:
+    """Return the active user a signed-in session names, or None; roles are read afresh."""
+    if not isinstance(user_id, int):
+        return None
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def _count_failure(session: Session, rt: Runtime, user: User) -> NoReturn:
+    user.failed_logins += 1
+    if user.failed_logins < MAX_FAILED_LOGINS:
+        _refuse(session, rt, actor=user.username, reason="wrong_password",
+                data={"failed_logins": user.failed_logins})
+    # Locked: the count starts again, so after the lock the user has five tries anew.
+    user.failed_logins, user.locked_until = 0, rt.clock.now() + LOCKOUT
+    audit.record(session, rt, kind="login_failed", actor=user.username,
+                 data={"reason": "wrong_password", "failed_logins": MAX_FAILED_LOGINS})
+    audit.record(session, rt, kind="account_locked", actor=user.username,
+                 data={"locked_until": user.locked_until.isoformat()})
+    session.flush()
+    raise AccountLocked(user.locked_until)
+
+
+def _refuse(session: Session, rt: Runtime, *, actor: str | None, reason: str,
+            data: dict[str, object] | None = None) -> NoReturn:
+    audit.record(session, rt, kind="login_failed", actor=actor,
+                 data={"reason": reason, **(data or {})})
+    session.flush()
+    raise LoginRefused(REFUSED, reason=reason)
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password("no user has this password")
+
+
+def record_sign_out(session: Session, rt: Runtime, *, user: User) -> None:
+    """Note in the audit log that the user signed out."""
+    audit.record(session, rt, kind="logout", actor=user.username)
+    session.flush()

@@ -1,0 +1,70 @@
+"""The navigation bar: built from one list, by role, only to pages that exist."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from api import create_app
+from api.navigation import NAV
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from tests.api.conftest import add_user, sign_in, text
+
+
+def _app_with_every_page(system: System) -> Flask:
+    """The app with stand-ins for the pages the navigation names but others are building."""
+    app = create_app({"TESTING": True}, system=system)
+    for link in NAV:
+        name, _, view = link.endpoint.partition(".")
+        if link.endpoint not in app.view_functions:
+            stand_in = Blueprint(name, __name__, url_prefix=f"/test/{name}")
+            stand_in.add_url_rule("/", view, lambda: "stand-in")
+            app.register_blueprint(stand_in)
+    return app
+
+
+def _nav(page: str) -> str:
+    return page.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_staff_see_the_inbox_and_case_registration_but_not_approvals(
+        system: System, clock: FrozenClock) -> None:
+    client = _app_with_every_page(system).test_client()
+    add_user(system, clock, roles=("customer_service",))
+    sign_in(client)
+
+    nav = _nav(text(client.get("/inbox")))
+
+    assert 'href="/inbox" aria-current="page">Inbox<' in nav
+    assert ">Register a case<" in nav
+    assert "Approvals" not in nav
+
+
+def test_supervisors_see_approvals_in_their_language(system: System,
+                                                     clock: FrozenClock) -> None:
+    client = _app_with_every_page(system).test_client()
+    add_user(system, clock, "supervisor", roles=("supervisor", "customer_service"))
+    sign_in(client, "supervisor")
+
+    nav = _nav(text(client.get("/inbox", headers={"Accept-Language": "zh-CN"})))
+
+    assert ">待辦事項<" in nav and ">登記個案<" in nav and ">審批<" in nav
+
+
+def test_links_to_pages_not_yet_built_are_left_out(system: System,
+                                                   clock: FrozenClock) -> None:
+    client = create_app({"TESTING": True}, system=system).test_client()
+    add_user(system, clock, "supervisor", roles=("supervisor",))
+    sign_in(client, "supervisor")
+
+    nav = _nav(text(client.get("/inbox")))
+
+    assert ">Inbox<" in nav
+    assert "Register a case" not in nav and "Approvals" not in nav
+
+
+def test_visitors_get_no_staff_navigation(system: System) -> None:
+    page = text(create_app({"TESTING": True}, system=system).test_client().get("/"))
+
+    assert 'class="mainnav"' not in page
+    assert "Staff sign-in" in page

@@ -1,0 +1,83 @@
+"""CSRF on every form, the exemption for a token-authenticated API, and security headers."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+from flask.testing import FlaskClient
+
+from api import create_app
+from api.security import HEADERS, exempt_from_csrf
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from tests.api.conftest import add_user, csrf_token, text
+
+
+def test_a_post_without_the_token_gets_a_clear_400_page(system: System, client: FlaskClient,
+                                                        clock: FrozenClock) -> None:
+    add_user(system, clock)
+
+    response = client.post("/login", data={"username": "clerk", "password": "clerk-pw"},
+                           headers={"Accept-Language": "zh-CN"})
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "表單已失效" in text(response)
+    assert "Traceback" not in text(response) and "CSRF" not in text(response)
+    assert client.get("/inbox").status_code == 302  # not signed in
+
+
+def test_a_token_from_another_session_is_refused(system: System, clock: FrozenClock) -> None:
+    app = create_app({"TESTING": True}, system=system)
+    add_user(system, clock)
+    stolen = csrf_token(app.test_client())
+
+    response = app.test_client().post("/login", data={
+        "username": "clerk", "password": "clerk-pw", "csrf_token": stolen})
+
+    assert response.status_code == 400
+
+
+def test_htmx_may_send_the_token_in_a_header(system: System, client: FlaskClient,
+                                             clock: FrozenClock) -> None:
+    add_user(system, clock)
+    token = csrf_token(client)
+
+    response = client.post("/login", data={"username": "clerk", "password": "clerk-pw"},
+                           headers={"X-CSRFToken": token})
+
+    assert response.status_code == 302
+
+
+def test_a_token_authenticated_api_blueprint_can_be_exempted(system: System) -> None:
+    app = create_app({"TESTING": True}, system=system)
+    api = Blueprint("test_api", __name__, url_prefix="/api/test")
+
+    @api.post("/echo")
+    def echo() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    app.register_blueprint(exempt_from_csrf(api))
+
+    assert app.test_client().post("/api/test/echo").get_json() == {"ok": "yes"}
+    assert app.test_client().post("/logout").status_code == 400  # the rest stays protected
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/no-such-page", "/healthz",
+                                  "/assets/htmx.org/dist/htmx.min.js", "/static/liaison.css"])
+def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
+    with client.get(path) as response:
+        headers = response.headers
+
+    for name, value in HEADERS.items():
+        assert headers[name] == value
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_pages_have_no_inline_script_or_external_url(client: FlaskClient) -> None:
+    for path in ("/", "/login"):
+        page = text(client.get(path))
+        assert "<script>" not in page and "<style" not in page and " style=" not in page
+        assert "http://" not in page and "https://" not in page
