@@ -9,7 +9,7 @@ from flask import Blueprint, current_app
 from sqlalchemy import func, select, text
 
 from api.database import db, system
-from engine.models import Schedule, Timer, WorkerHeartbeat
+from engine.models import Incident, Schedule, Timer, WorkerHeartbeat
 
 blueprint = Blueprint("health", __name__)
 
@@ -28,9 +28,11 @@ def healthz() -> tuple[dict[str, Any], int]:
     now = system().rt.clock.now()
     worker = _worker(now)
     status = "ok" if worker["ok"] else "degraded"  # web pages still work without a worker
+    incidents = db().scalar(select(func.count()).select_from(Incident)
+                            .where(Incident.resolved_at.is_(None)))
     return {"status": status,
             "database": {"ok": True, "dialect": system().db.dialect.name},
-            "worker": worker}, 200
+            "worker": worker, "open_incidents": incidents}, 200
 
 
 def _worker(now: datetime) -> dict[str, Any]:

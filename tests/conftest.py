@@ -111,24 +111,40 @@ def shipped(system: System) -> System:
     return system
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run ``postgres_only`` tests on PostgreSQL alone: on SQLite they are not collected at all.
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
-    (Several worker processes need row locks; a skip on SQLite would read as a pass.)
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out what cannot run here, and say so at the end, rather than skip it.
+
+    ``postgres_only`` tests run on PostgreSQL alone (several worker processes
+    need row locks). Browser tests need Debian's Chromium; where it is missing
+    they are left out unless LIAISON_TEST_REQUIRE_BROWSER=1 (CI), which fails.
     """
+    if not CHROMIUM.exists() and os.environ.get("LIAISON_TEST_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"browser tests are required but {CHROMIUM} is missing: "
+                                "apt-get install -y chromium")
     kept, dropped = [], []
     for item in items:
-        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_engine")
-        if item.get_closest_marker("postgres_only") and backend != "postgresql":
-            dropped.append(item)
-        else:
-            kept.append(item)
+        (kept if _can_run(item) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
 
 
+def _can_run(item: pytest.Item) -> bool:
+    backend = getattr(item, "callspec", None) and item.callspec.params.get("db_engine")
+    if item.get_closest_marker("postgres_only") and backend != "postgresql":
+        return False
+    return CHROMIUM.exists() or BROWSER_TESTS not in Path(str(item.path)).parents
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not CHROMIUM.exists():
+        terminalreporter.write_line(
+            f"{CHROMIUM} is missing: the browser tests did NOT run "
+            "(`apt-get install -y chromium`, or `make test` as root, installs it).", red=True)
     if POSTGRES_URL is None:
         terminalreporter.write_line(
             "PostgreSQL did not answer on 127.0.0.1:5432: the PostgreSQL runs of every "

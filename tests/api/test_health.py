@@ -10,7 +10,7 @@ from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.deployments import deploy
 from engine.instances import start_instance
-from tests.support.diagrams import boundary_timer, bundle, chain, user_task
+from tests.support.diagrams import boundary_timer, bundle, chain, script_task, user_task
 
 
 def health(system: System) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def health(system: System) -> dict[str, Any]:
 def test_without_a_worker_healthz_says_degraded(system: System) -> None:
     body = health(system)
     assert body["status"] == "degraded"
+    assert body["open_incidents"] == 0
     assert body["database"] == {"ok": True, "dialect": system.db.dialect.name}
     assert body["worker"] == {"ok": False, "embedded": False, "last_heartbeat": None,
                               "heartbeat_age_s": None, "workers_alive": 0,
@@ -70,3 +71,12 @@ def test_unknown_api_routes_answer_in_the_json_error_shape(system: System) -> No
     response = create_app(system=system).test_client().get("/api/no-such-resource")
     assert response.status_code == 404
     assert set(response.get_json()) == {"code", "message", "errors"}
+
+
+def test_healthz_counts_the_open_incidents(system: System) -> None:
+    xml = chain("fees", script_task("share", "share = total / households"))
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("fees", xml), actor="modeler")
+        start_instance(session, system.rt, process_id="fees", data={"total": 9, "households": 0})
+        session.commit()
+    assert health(system)["open_incidents"] == 1
