@@ -18,6 +18,7 @@ from api.assignees import display_names, role_names
 from api.auth import current_user, login_required
 from api.completions import completion_of
 from api.database import db, system
+from api.field_messages import for_people
 from api.task_assignment import completed_message
 from api.webforms import FieldError, parse_submission, render_form
 from api.work_labels import task_title
@@ -63,7 +64,7 @@ def submit(task_id: str) -> ResponseReturnValue:
                       roles=user.role_codes)
     except FormInvalid as invalid:
         db().rollback()  # nothing of the refused attempt may linger into the re-render
-        return _page(view, values=form, errors=invalid.errors), 422
+        return _page(view, values=form, errors=for_people(invalid.errors)), 422
     except TaskNotReady:
         db().rollback()
         return _done_elsewhere(task_id, form)

@@ -15,7 +15,8 @@ from tests.api.conftest import sign_in, text
 from tests.support.cases import CaseDriver
 from tests.support.inbox_pages import add_staff, assignee, claim, events, post, set_due
 
-TAB = re.compile(r'<a class="tab" href="[^"]*scope=(\w+)"[^>]*>[^<]*<span class="tab__count">(\d+)</span>')
+TAB = re.compile(r'<a class="tab" href="[^"]*scope=(\w+)"[^>]*>[^<]*'
+                 r'<span class="tab__count">(\d+)</span>')
 
 
 @pytest.fixture
@@ -230,7 +231,7 @@ def test_the_inbox_in_chinese_has_no_english_interface_text(app: Flask, office: 
     clock.advance(timedelta(hours=2))
     html = text(signed_in(app, "boss", accept_language="zh-TW").get("/inbox?scope=all"))
     for chinese in ("待辦事項", "我的角色", "全部", "認領", "改派", "逾期", "分流", "衛生",
-                    "2 小時前", "未認領", "期限（最近的在前）"):
+                    "2 小時前", "未認領", "派出時間"):
         assert chinese in html, chinese
     for english in ("Inbox", "My roles", ">Claim<", ">Reassign<", "Overdue", "Triage",
                     "Hygiene", "h ago", "Unclaimed", "Sort by", "Any category"):

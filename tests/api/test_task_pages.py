@@ -107,7 +107,8 @@ def test_a_missing_answer_comes_back_with_its_error_and_what_was_typed(
     html = text(response)
     assert 'class="error-summary"' in html
     decision = field(html, "field-triage_decision")
-    assert "field__error" in decision  # the message sits with its field
+    assert "Answer this question." in decision  # the message sits with its field
+    assert "required property" not in html  # jsonschema's words are not for people
     assert textarea(html, "triage_notes") == "Owner wants it cleaned &lt;today&gt;"
     assert open_tasks(office, case.instance_id) == ["triage"]
 
@@ -210,4 +211,5 @@ def test_the_task_page_in_chinese_has_no_english_interface_text(
         assert english not in html, english
 
     invalid = text(post(client, f"/tasks/{task}", {"action": "complete"}))
-    assert "有問題需要處理" in invalid and "There is a problem" not in invalid
+    assert "有問題需要處理" in invalid and "請回答此項。" in invalid
+    assert "There is a problem" not in invalid
