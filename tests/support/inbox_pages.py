@@ -13,8 +13,8 @@ from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.models import AuditEvent, HumanTask
 from tests.api.conftest import csrf_token
-from tests.support.staff import create_user
 from tests.support.people import viewer_of
+from tests.support.staff import create_user
 
 
 def add_staff(system: System, clock: FrozenClock, username: str, *roles: str, name: str,
