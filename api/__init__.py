@@ -8,7 +8,22 @@ from typing import Any
 
 from flask import Flask
 
-from api import assets, auth, errors, health, i18n, inbox, labels, navigation, public, security
+from api import (
+    assets,
+    auth,
+    errors,
+    health,
+    i18n,
+    inbox,
+    labels,
+    navigation,
+    public,
+    security,
+    task_assignment,
+    tasks,
+    times,
+    work_labels,
+)
 from api.database import init_database
 from engine.bootstrap import System, build_system
 from engine.settings import Settings
@@ -21,6 +36,8 @@ BLUEPRINTS = [
     auth.blueprint,
     public.blueprint,
     inbox.blueprint,
+    tasks.blueprint,
+    task_assignment.blueprint,
 ]
 
 
@@ -38,6 +55,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     assets.init_app(app)
     labels.init_app(app)
     navigation.init_app(app)
+    times.init_app(app)
+    work_labels.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -1,0 +1,119 @@
+"""The task page: the task's form beside its case, submitted, saved as a draft or refused.
+
+A submission that fails validation comes back (422) with the field errors and
+exactly what was typed; one for a task someone else completed meanwhile comes
+back (409) saying who and when, with what was typed still shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
+
+from api.assignees import display_names, role_names
+from api.auth import current_user, login_required
+from api.completions import completion_of
+from api.database import db, system
+from api.field_messages import for_people
+from api.task_assignment import completed_message
+from api.webforms import FieldError, parse_submission, render_form
+from api.work_labels import task_title
+from engine.drafts import save_draft
+from engine.errors import FormInvalid, TaskNotReady
+from engine.task_view import TaskView, open_task
+from engine.tasks import complete_task
+from engine.viewer import Viewer
+
+__all__ = ["blueprint", "case_url"]
+
+blueprint = Blueprint("tasks", __name__)
+
+
+@blueprint.get("/tasks/<task_id>")
+@login_required
+def show(task_id: str) -> ResponseReturnValue:
+    try:
+        view = open_task(db(), system().rt, task_id=task_id, viewer=_viewer())
+    except TaskNotReady:
+        return _done_elsewhere(task_id, None)
+    return _page(view, values=view.values)
+
+
+@blueprint.post("/tasks/<task_id>")
+@login_required
+def submit(task_id: str) -> ResponseReturnValue:
+    user, form = current_user(), request.form
+    assert user is not None  # login_required
+    try:
+        view = open_task(db(), system().rt, task_id=task_id, viewer=_viewer())
+    except TaskNotReady:
+        return _done_elsewhere(task_id, form)
+    data, problems = parse_submission(view.schema or {}, form, tz=_zone())
+    if form.get("action") == "draft":
+        save_draft(db(), system().rt, task_id=task_id, viewer=_viewer(), data=data)
+        flash(gettext("Draft saved."), "success")
+        return redirect(url_for("tasks.show", task_id=task_id), 303)
+    if problems:
+        return _page(view, values=form, errors=problems), 422
+    try:
+        complete_task(db(), system().rt, task_id=task_id, data=data, actor=user.username,
+                      roles=user.role_codes)
+    except FormInvalid as invalid:
+        db().rollback()  # nothing of the refused attempt may linger into the re-render
+        return _page(view, values=form, errors=for_people(invalid.errors)), 422
+    except TaskNotReady:
+        db().rollback()
+        return _done_elsewhere(task_id, form)
+    flash(gettext("Done: %(title)s", title=task_title(view.task.title)), "success")
+    return redirect(url_for("inbox.index"), 303)
+
+
+@blueprint.app_template_global()
+def case_url(number: str | None) -> str | None:
+    """The case page's address, once that page exists."""
+    if not number:
+        return None
+    if "cases.show" in current_app.view_functions:
+        return url_for("cases.show", number=number)
+    return f"/cases/{number}"
+
+
+def _page(view: TaskView, *, values: Any, errors: list[FieldError] | None = None) -> str:
+    fields = (render_form(view.schema, view.ui_schema, values=values, errors=errors,
+                          readonly=not view.may_complete, tz=_zone())
+              if view.schema else None)
+    people = [view.task.assignee, *(h.actor for h in view.history)]
+    if view.case is not None:
+        people.append(view.case.registered_by)
+    return render_template("tasks/show.html", view=view, task=view.task, case=view.case,
+                           fields=fields, errors=errors or [], names=display_names(db(), people),
+                           roles=role_names(db()), viewer=_viewer(),
+                           case_link=case_url(view.case.number if view.case else None))
+
+
+def _done_elsewhere(task_id: str, form: MultiDict[str, str] | None) -> ResponseReturnValue:
+    """Someone completed the task first: say who, and keep what this person typed."""
+    completion = completion_of(db(), task_id)
+    entered = None
+    if form is not None and completion is not None and completion.schema is not None:
+        entered = render_form(completion.schema, completion.ui_schema, values=form,
+                              readonly=True, tz=_zone())
+    typed = [(k, v) for k, v in (form or MultiDict()).items(multi=True)
+             if k not in ("csrf_token", "action") and v.strip()]
+    return render_template("tasks/done_elsewhere.html", message=completed_message(task_id),
+                           completion=completion, entered=entered,
+                           typed=typed if entered is None else []), 409
+
+
+def _viewer() -> Viewer:
+    user = current_user()
+    assert user is not None  # login_required
+    return Viewer.of(user)
+
+
+def _zone() -> str:
+    return system().settings.timezone
