@@ -42,7 +42,7 @@ class CaseSummary:
         unit = case.unit
         return cls(id=case.id, number=case.number, type=case.type, channel=case.channel,
                    category=case.category, urgency=case.urgency,
-                   unit_label=f"{unit.building.code}-{unit.number}" if unit else "",
+                   unit_label=unit.label if unit else "",
                    complainant_name=case.complainant_name,
                    complainant_phone=case.complainant_phone, description=case.description,
                    received_at=case.received_at, status=case.status, estate_id=case.estate_id,

@@ -142,7 +142,7 @@ def search_units(session: Session, *, viewer: Viewer, building: str | None = Non
         query = query.where(Unit.number.like(escaped + "%", escape="\\"))
     units = session.scalars(query.order_by(Building.code, Unit.number)
                             .limit(min(max(1, limit), 100)))
-    return [UnitView(id=u.id, label=f"{u.building.code}-{u.number}", building=u.building.code,
+    return [UnitView(id=u.id, label=u.label, building=u.building.code,
                      number=u.number, floor=u.floor, estate_id=u.building.estate_id,
                      owners=[OwnerView(o.name, o.phone) for o in u.owners]) for u in units]
 

@@ -66,7 +66,7 @@ def start_data(case: Case, unit: Unit | None) -> dict[str, Any]:
         "description": case.description, "complainant_name": case.complainant_name,
         "complainant_phone": case.complainant_phone,
         "complainant_address": case.complainant_address,
-        "unit_label": f"{unit.building.code}-{unit.number}" if unit else "",
+        "unit_label": unit.label if unit else "",
         "received_at": case.received_at.isoformat(), "reopen_count": 0,
     }
 

@@ -53,6 +53,12 @@ class Unit(Base):
     building: Mapped[Building] = relationship()
     owners: Mapped[list[Owner]] = relationship(secondary=ownerships, back_populates="units")
 
+    @property
+    def label(self) -> str:
+        """The unit as people say it: "A-1203" (numbers often carry the building already)."""
+        code = self.building.code
+        return self.number if self.number.startswith(f"{code}-") else f"{code}-{self.number}"
+
 
 class Owner(Base):
     __tablename__ = "owners"
