@@ -13,7 +13,9 @@ answer in one place and a process owner reads *where* as well as *what*::
     ├── Conflict                  someone else changed the instance first
     │   └── TaskNotReady          the task was completed or cancelled already
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
-    └── PermissionDenied          the actor may not do this
+    ├── PermissionDenied          the actor may not do this
+    ├── NotAuthenticated          no valid credentials: a missing, unknown, expired or revoked token
+    └── PreconditionFailed        the caller's copy is out of date (a stale ETag)
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ __all__ = [
     "FieldError",
     "FormInvalid",
     "LiaisonError",
+    "NotAuthenticated",
     "NotFound",
     "PermissionDenied",
+    "PreconditionFailed",
     "Problem",
     "ScriptBudgetExceeded",
     "ScriptError",
@@ -151,3 +155,15 @@ class FormInvalid(LiaisonError):
 
 class PermissionDenied(LiaisonError):
     code = "permission_denied"
+
+
+class NotAuthenticated(LiaisonError):
+    """The caller did not prove who they are: no token, or one that is unknown or revoked."""
+
+    code = "not_authenticated"
+
+
+class PreconditionFailed(LiaisonError):
+    """The caller acted on a version of the task that is no longer the current one."""
+
+    code = "precondition_failed"
