@@ -6,14 +6,26 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
-from api import errors, health
+from api import errors, health, rest
 from api.database import init_database
+from api.rest import auth, cases, instances, processes, public, reference, tasks
 from engine.bootstrap import System, build_system
 from engine.settings import Settings
 
-BLUEPRINTS = [health.blueprint]
+# Every blueprint, in one place; REST resources register through flask-smorest,
+# which documents them in /api/v1/openapi.json.
+BLUEPRINTS: list[Blueprint] = [
+    health.blueprint,
+    reference.blueprint,
+    auth.blueprint,
+    processes.blueprint,
+    instances.blueprint,
+    tasks.blueprint,
+    cases.blueprint,
+    public.blueprint,
+]
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, system: System | None = None) -> Flask:
@@ -25,8 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     app.config.update(SECRET_KEY=_secret_key(system.settings), **config)
     app.extensions["liaison"] = system
     init_database(app)
+    rest_api = rest.init_app(app)
     for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+        if isinstance(blueprint, rest.Resource):
+            rest_api.register_blueprint(blueprint)
+        else:
+            app.register_blueprint(blueprint)
     errors.init_app(app)
     return app
 
