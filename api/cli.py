@@ -203,13 +203,16 @@ def users_token(username: str, label: str) -> None:
     from engine.models import User
 
     system = _system()
-    with system.sessions() as session:
-        user = session.scalars(select(User).where(User.username == username)).first()
-        if user is None or not user.active:
-            click.echo(f"error: there is no active user {username}", err=True)
-            sys.exit(1)
-        issued = issue_token(session, system.rt, user=user, name=label, actor="cli")
-        session.commit()
+    try:
+        with system.sessions() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            if user is None or not user.active:
+                click.echo(f"error: there is no active user {username}", err=True)
+                sys.exit(1)
+            issued = issue_token(session, system.rt, user=user, name=label, actor="cli")
+            session.commit()
+    finally:
+        system.db.dispose()  # close the pool now, not whenever the collector gets to it
     click.echo(issued.token)
 
 
