@@ -9,6 +9,7 @@ document is served at ``/api/v1/openapi.json``, the reference page at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, current_app, request
@@ -21,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from api.rest.access import guard
-from api.rest.schemas.common import MAX_ID, ErrorRead
+from api.rest.schemas.common import ErrorRead
 
 __all__ = ["PREFIX", "Resource", "RestApi", "init_app"]
 
@@ -31,10 +32,10 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024   # BPMN, DMN and form files of one deployme
 
 
 class IdConverter(IntegerConverter):
-    """``<id:…>``: a database key; a number past 64 bits names nothing and is a 404."""
+    """``<id:…>``, ``<id(bits=32):…>``: a database key; one past its column's range is a 404."""
 
-    def __init__(self, url_map: Map) -> None:
-        super().__init__(url_map, min=1, max=MAX_ID)
+    def __init__(self, url_map: Map, bits: int = 64) -> None:
+        super().__init__(url_map, min=1, max=2 ** (bits - 1) - 1)
 
 
 class CodeConverter(BaseConverter):
@@ -43,9 +44,9 @@ class CodeConverter(BaseConverter):
     regex = "[A-Za-z0-9-]{1,40}"
 
 
-CONVERTERS = {
-    "id": (IdConverter, {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
-    "code": (CodeConverter, {"type": "string", "pattern": f"^{CodeConverter.regex}$"}),
+CONVERTERS: dict[str, tuple[type[BaseConverter], Callable[[Any], dict[str, Any]]]] = {
+    "id": (IdConverter, lambda c: {"type": "integer", "minimum": 1, "maximum": c.max}),
+    "code": (CodeConverter, lambda c: {"type": "string", "pattern": f"^{c.regex}$"}),
 }
 
 
@@ -107,9 +108,9 @@ def init_app(app: Flask) -> RestApi:
             "security": [{"bearer": []}],
         })
     api = RestApi(app)
-    for name, (converter, schema) in CONVERTERS.items():
+    for name, (converter, schema_of) in CONVERTERS.items():
         app.url_map.converters[name] = converter
-        api.register_converter(converter, lambda _converter, schema=schema: schema)
+        api.register_converter(converter, schema_of)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer",
                    "description": "a token from POST /api/v1/auth/tokens"})

@@ -46,7 +46,7 @@ class Tokens(MethodView):
         return list_tokens(db(), user=current_user())
 
 
-@blueprint.route("/tokens/<id:token_id>")
+@blueprint.route("/tokens/<id(bits=32):token_id>")
 class Token(MethodView):
     @any_user
     @blueprint.response(204)

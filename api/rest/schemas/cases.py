@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.rest.schemas.common import MAX_ID, HistoryEntryRead, Text
+from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text
 from api.rest.schemas.tasks import TaskSummaryRead
 from engine.models.case import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES
 from engine.tracking import PUBLIC_STATUSES
@@ -31,7 +31,7 @@ class CaseCreate(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    unit = fields.Integer(required=True, allow_none=True, validate=validate.Range(1, MAX_ID),
+    unit = fields.Integer(required=True, allow_none=True, validate=validate.Range(1, MAX_SMALL_ID),
                           metadata={"description": "unit id, or null for a common area"})
     description = Text(required=True, validate=validate.Length(1, 10_000))
     complainant = fields.Nested(ComplainantCreate, required=True)

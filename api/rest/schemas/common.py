@@ -9,8 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.inbox import MAX_PER_PAGE
 
-# Database keys are 64-bit; a larger number in a URL names nothing and must not reach SQL.
-MAX_ID = 2**63 - 1
+# A unit id past its 32-bit column names nothing and must not reach SQL.
+MAX_SMALL_ID = 2**31 - 1
 MAX_PAGE = 10_000  # past this an offset scan costs more than any report needs
 MAX_DEPTH = 32     # of nested JSON in process data
 
