@@ -111,3 +111,25 @@ def test_the_public_endpoints_need_no_token(app: Flask, system: System) -> None:
     assert_error(anonymous.get("/public/cases/ABCDEFGHJK"), 404, "not_found")
     assert anonymous.get("/openapi.json").status_code == 200
     assert_error(anonymous.post("/auth/tokens", json={"username": "x", "password": "y"}), 401)
+
+
+def test_every_rest_resource_is_exempt_from_csrf_protection(system: System) -> None:
+    """The API uses bearer tokens, not the session cookie; CSRFProtect must let it through."""
+    from api import BLUEPRINTS, rest
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.exempt_names: list[str] = []
+
+        def exempt(self, blueprint: object) -> None:
+            self.exempt_names.append(getattr(blueprint, "name", ""))
+
+    app = Flask(__name__)
+    recorder = Recorder()
+    app.extensions["csrf"] = recorder  # where Flask-WTF's CSRFProtect registers itself
+    api = rest.init_app(app)
+    resources = [b for b in BLUEPRINTS if isinstance(b, rest.Resource)]
+    for blueprint in resources:
+        api.register_blueprint(blueprint)
+    assert recorder.exempt_names == [b.name for b in resources]
+    assert len(resources) == 6
