@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from api import (
     assets,
@@ -18,6 +18,7 @@ from api import (
     labels,
     navigation,
     public,
+    rest,
     security,
     task_assignment,
     tasks,
@@ -25,11 +26,19 @@ from api import (
     work_labels,
 )
 from api.database import init_database
+from api.rest import auth as rest_auth
+from api.rest import cases as rest_cases
+from api.rest import instances as rest_instances
+from api.rest import processes as rest_processes
+from api.rest import public as rest_public
+from api.rest import reference as rest_reference
+from api.rest import tasks as rest_tasks
 from engine.bootstrap import System, build_system
 from engine.settings import Settings
 
-# Every blueprint, in one place: a new feature adds its own here.
-BLUEPRINTS = [
+# Every blueprint, in one place: a new feature adds its own here. REST resources
+# register through flask-smorest, which documents them in /api/v1/openapi.json.
+BLUEPRINTS: list[Blueprint] = [
     health.blueprint,
     assets.blueprint,
     i18n.blueprint,
@@ -38,6 +47,13 @@ BLUEPRINTS = [
     inbox.blueprint,
     tasks.blueprint,
     task_assignment.blueprint,
+    rest_reference.blueprint,
+    rest_auth.blueprint,
+    rest_processes.blueprint,
+    rest_instances.blueprint,
+    rest_tasks.blueprint,
+    rest_cases.blueprint,
+    rest_public.blueprint,
 ]
 
 
@@ -51,14 +67,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     configure(app, system.settings, config)
     init_database(app)
     i18n.init_app(app)
-    security.init_app(app)
+    security.init_app(app)  # before the REST resources: they are exempted from CSRF
     assets.init_app(app)
     labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
     work_labels.init_app(app)
+    rest_api = rest.init_app(app)
     for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+        if isinstance(blueprint, rest.Resource):
+            rest_api.register_blueprint(blueprint)
+        else:
+            app.register_blueprint(blueprint)
     errors.init_app(app)
     return app
 

@@ -1,4 +1,4 @@
-"""The ``liaison`` command: serve, worker, db upgrade, demo, processes validate/deploy."""
+"""The ``liaison`` command: serve, worker, db upgrade, demo, processes, users token."""
 
 from __future__ import annotations
 
@@ -184,6 +184,36 @@ def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None
         click.echo(f"it failed again: incident #{row.id}: {row.message}", err=True)
     if again:
         sys.exit(1)
+
+
+@main.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--name", "label", default="cli", show_default=True,
+              help="What the token is for, shown when tokens are listed.")
+def users_token(username: str, label: str) -> None:
+    """Issue a REST API bearer token for USERNAME and print it (it is shown only once)."""
+    from sqlalchemy import select
+
+    from engine.api_tokens import issue_token
+    from engine.models import User
+
+    system = _system()
+    try:
+        with system.sessions() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            if user is None or not user.active:
+                click.echo(f"error: there is no active user {username}", err=True)
+                sys.exit(1)
+            issued = issue_token(session, system.rt, user=user, name=label, actor="cli")
+            session.commit()
+    finally:
+        system.db.dispose()  # close the pool now, not whenever the collector gets to it
+    click.echo(issued.token)
 
 
 @main.command()

@@ -7,6 +7,7 @@ and never a stack trace.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
@@ -21,12 +22,16 @@ from engine.errors import (
     DefinitionError,
     FormInvalid,
     LiaisonError,
+    NotAuthenticated,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
 )
 
 STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, FormInvalid: 422,
-          DefinitionError: 422}
+          DefinitionError: 422, NotAuthenticated: 401, PreconditionFailed: 412}
+# A 401 names the scheme to answer it with (RFC 9110).
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="liaison"'}
 
 # status -> (title, explanation) of the page a person sees.
 PAGES: dict[int, tuple[str, str]] = {
@@ -82,17 +87,35 @@ def error_page(status: int, page: tuple[str, str] | None = None) -> ResponseRetu
                 {"Content-Type": "text/html; charset=utf-8"})
 
 
+def field_errors(messages: Any, path: tuple[str, ...] = ()) -> list[dict[str, object]]:
+    """Flatten marshmallow's nested messages into ``[{field, message}]``, as forms report them.
+
+    The request location (``json``, ``query``, ``files``) is left out of the
+    field name, so ``complainant.name`` reads the same whichever check caught it.
+    """
+    if isinstance(messages, Mapping):
+        return [error for key, value in messages.items()
+                for error in field_errors(value, (*path, str(key)))]
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"field": ".".join(path[1:]), "message": m} for m in messages]
+    return [{"field": ".".join(path[1:]), "message": str(messages)}]
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(LiaisonError)
     def liaison_error(error: LiaisonError) -> ResponseReturnValue:
+        status = status_of(error)
         if wants_json():
-            return error_body(error), status_of(error)
-        return error_page(status_of(error))
+            return error_body(error), status, CHALLENGE if status == 401 else {}
+        return error_page(status)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if wants_json():
+            # webargs (behind flask-smorest) puts request validation errors in ``data``.
+            messages = (getattr(error, "data", None) or {}).get("messages")
             return ({"code": (error.name or "error").lower().replace(" ", "_"),
-                     "message": error.description or "", "errors": []}, status)
+                     "message": error.description or "",
+                     "errors": field_errors(messages) if messages else []}, status)
         return error_page(status, CSRF_PAGE if isinstance(error, CSRFError) else None)

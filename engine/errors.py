@@ -14,8 +14,10 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   └── TaskNotReady          the task was completed or cancelled already
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
-    └── LoginRefused              sign-in refused: unknown user, wrong password, inactive
-        └── AccountLocked         too many failed sign-ins in a row; .until
+    ├── LoginRefused              sign-in refused: unknown user, wrong password, inactive
+    │   └── AccountLocked         too many failed sign-ins in a row; .until
+    ├── NotAuthenticated          no valid credentials: a missing, unknown, expired or revoked token
+    └── PreconditionFailed        the caller's copy is out of date (a stale ETag)
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ __all__ = [
     "FormInvalid",
     "LiaisonError",
     "LoginRefused",
+    "NotAuthenticated",
     "NotFound",
     "PermissionDenied",
+    "PreconditionFailed",
     "Problem",
     "ScriptBudgetExceeded",
     "ScriptError",
@@ -176,3 +180,13 @@ class AccountLocked(LoginRefused):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"the account is locked until {until.isoformat()}", reason="locked")
         self.until = until
+class NotAuthenticated(LiaisonError):
+    """The caller did not prove who they are: no token, or one that is unknown or revoked."""
+
+    code = "not_authenticated"
+
+
+class PreconditionFailed(LiaisonError):
+    """The caller acted on a version of the task that is no longer the current one."""
+
+    code = "precondition_failed"

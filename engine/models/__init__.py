@@ -1,5 +1,6 @@
 """Every mapped table, imported here so metadata and migrations see them all."""
 
+from engine.models.api_token import ApiToken
 from engine.models.case import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.models.estate import Building, Estate, Owner, Unit, ownerships
 from engine.models.people import Department, Role, User, user_roles
@@ -18,6 +19,7 @@ from engine.models.process import (
 from engine.numbering import Counter
 
 __all__ = [
+    "ApiToken",
     "ArchiveEntry",
     "AuditEvent",
     "Building",

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the REST API, named by role: ``…Create``, ``…Read``, ``…Args``."""
