@@ -15,7 +15,7 @@ at once, in one ``VoteInputError``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -57,7 +57,8 @@ def read_tally_input(data: object) -> TallyInput:
     matter = _choice(data.get("matter"), Matter, "matter", problems)
     units, known_owners = _units(data.get("units"), problems)
     ballots = _ballots(data.get("ballots"), problems)
-    problems += input_problems(units, ballots, known_owners=known_owners)
+    if isinstance(data.get("units"), list):  # else every ballot would name an unknown owner
+        problems += input_problems(units, ballots, known_owners=known_owners)
     if problems or matter is None:
         raise VoteInputError(problems)
     return TallyInput(matter=matter, units=tuple(units), ballots=tuple(ballots))
@@ -89,17 +90,17 @@ def _ballots(raw: object, problems: list[str]) -> list[Ballot]:
     return ballots
 
 
-def _items(raw: object, name: str, problems: list[str]) -> list[tuple[str, Mapping[str, object]]]:
+def _items(raw: object, name: str, problems: list[str]
+           ) -> Iterator[tuple[str, Mapping[str, object]]]:
+    """Yield each object of the list ``raw`` with its path; lazily, so problems stay in order."""
     if not isinstance(raw, list):
-        problems.append(f"{name}: a list is required")
-        return []
-    items = []
+        problems.append(f"{name}: a list is required, {_not(raw)}")
+        return
     for index, item in enumerate(raw):
         if isinstance(item, Mapping):
-            items.append((f"{name}[{index}]", item))
+            yield f"{name}[{index}]", item
         else:
-            problems.append(f"{name}[{index}]: an object is required")
-    return items
+            problems.append(f"{name}[{index}]: an object is required, {_not(item)}")
 
 
 def _text(value: object, where: str, problems: list[str]) -> str | None:
