@@ -243,10 +243,14 @@ def tally(matter: Matter, units: Sequence[VotingUnit], ballots: Sequence[Ballot]
 
 
 def input_problems(units: Sequence[VotingUnit], ballots: Sequence[Ballot], *,
-                   known_owners: Set[str] = frozenset()) -> list[str]:
-    """List what makes these units and ballots uncountable; ``known_owners`` adds owner ids."""
+                   known_owners: Set[str] = frozenset(), refused_units: int = 0) -> list[str]:
+    """List what makes these units and ballots uncountable.
+
+    A reader that refused some units says how many, and whose they were, so that
+    their ballots and the estate are not reported empty or unknown on top.
+    """
     problems: list[str] = []
-    if not units:
+    if not units and not refused_units:
         problems.append("units: a tally needs at least one unit")
     seen_units: set[str] = set()
     for unit in units:

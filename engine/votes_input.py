@@ -57,8 +57,10 @@ def read_tally_input(data: object) -> TallyInput:
     matter = _choice(data.get("matter"), Matter, "matter", problems)
     units, known_owners = _units(data.get("units"), problems)
     ballots = _ballots(data.get("ballots"), problems)
-    if isinstance(data.get("units"), list):  # else every ballot would name an unknown owner
-        problems += input_problems(units, ballots, known_owners=known_owners)
+    raw_units = data.get("units")
+    if isinstance(raw_units, list):  # else every ballot would name an unknown owner
+        problems += input_problems(units, ballots, known_owners=known_owners,
+                                   refused_units=len(raw_units) - len(units))
     if problems or matter is None:
         raise VoteInputError(problems)
     return TallyInput(matter=matter, units=tuple(units), ballots=tuple(ballots))

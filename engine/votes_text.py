@@ -56,8 +56,9 @@ def _estate(tally: Tally) -> str:
             f"exclusive area and a headcount of {tally.total_headcount}: all units of one "
             "owner count as one person.")
     if tally.developer is not None:
-        text += (f' The developer "{tally.developer}" counts as one person for all its '
-                 f"{_count(tally.developer_units, 'unit')}.")
+        held = ("its one unit" if tally.developer_units == 1
+                else f"all its {tally.developer_units} units")
+        text += f' The developer "{tally.developer}" counts as one person for {held}.'
     return text
 
 
