@@ -10,6 +10,10 @@ headcount; an ordinary matter then needs more than 1/2 of the participating
 area and headcount to agree, a special matter (the maintenance fund,
 rebuilding, changing the use of common parts) at least 3/4 of each.
 Every comparison is exact: areas are ``Decimal``, thresholds ``Fraction``.
+
+Decided here: a delivered unit belongs to the owner it names (co-owners share
+one id); a delivered unit the developer still holds under its id joins the
+developer, who stays one person; with nobody taking part nothing is agreed.
 """
 
 from __future__ import annotations

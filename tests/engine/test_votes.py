@@ -272,3 +272,13 @@ def test_every_problem_is_reported_at_once() -> None:
         tally(ORD, estate, ballots("z:A b:A b:D"))
     assert len(raised.value.problems) == 3
     assert raised.value.message == "; ".join(raised.value.problems)
+
+
+def test_the_public_surface_is_pinned() -> None:
+    import engine.votes
+    import engine.votes_input
+
+    assert set(engine.votes.__all__) == {
+        "AGREEMENT", "PARTICIPATION", "Ballot", "Check", "Matter", "Tally", "Threshold",
+        "UnitStatus", "Vote", "VotingUnit", "input_problems", "tally"}
+    assert set(engine.votes_input.__all__) == {"TallyInput", "read_tally_input", "tally_data"}
