@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn, TextIO
 
 import click
 
@@ -234,6 +235,41 @@ def schedules() -> None:
         click.echo(f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}"
                    f"{error}")
 
+
+@main.group()
+def votes() -> None:
+    """Owners' votes: tally ballots by exclusive area and headcount."""
+
+
+@votes.command("tally")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def votes_tally(file: TextIO) -> None:
+    """Tally the ballots in FILE (JSON; - reads stdin) and print the result as JSON.
+
+    Bad input is refused with every problem on stderr and exit code 2.
+    """
+    import json
+    from decimal import Decimal
+
+    from engine.errors import VoteInputError
+    from engine.votes_input import tally_data
+
+    try:
+        # Decimal, not float: an area written as a JSON number stays the area on record.
+        data = json.load(file, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        _refuse_votes([f"{file.name} is not valid JSON: {error}"])
+    try:
+        result = tally_data(data)
+    except VoteInputError as error:
+        _refuse_votes(error.problems)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def _refuse_votes(problems: list[str]) -> NoReturn:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(2)
 
 def _guard(check: Callable[[], list[Problem]]) -> list[Problem]:
     try:

@@ -26,10 +26,12 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
+    VoteInputError,
 )
 
 STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, FormInvalid: 422,
-          DefinitionError: 422, NotAuthenticated: 401, PreconditionFailed: 412}
+          DefinitionError: 422, VoteInputError: 422, NotAuthenticated: 401,
+          PreconditionFailed: 412}
 # A 401 names the scheme to answer it with (RFC 9110).
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="liaison"'}
 

@@ -14,6 +14,7 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   └── TaskNotReady          the task was completed or cancelled already
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
+    ├── VoteInputError            units or ballots given to a tally are unusable; .problems
     ├── LoginRefused              sign-in refused: unknown user, wrong password, inactive
     │   └── AccountLocked         too many failed sign-ins in a row; .until
     ├── NotAuthenticated          no valid credentials: a missing, unknown, expired or revoked token
@@ -42,6 +43,7 @@ __all__ = [
     "ScriptError",
     "ScriptRefused",
     "TaskNotReady",
+    "VoteInputError",
 ]
 
 
@@ -160,6 +162,18 @@ class FormInvalid(LiaisonError):
 
 class PermissionDenied(LiaisonError):
     code = "permission_denied"
+
+
+class VoteInputError(LiaisonError):
+    """A tally's units or ballots cannot be counted; ``problems`` lists every reason."""
+
+    code = "vote_input_invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        summary = "; ".join(self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        super().__init__(summary + more)
 
 
 class LoginRefused(LiaisonError):
