@@ -8,7 +8,20 @@ from typing import Any
 
 from flask import Flask
 
-from api import assets, auth, errors, health, i18n, inbox, labels, navigation, public, security
+from api import (
+    approvals,
+    assets,
+    auth,
+    cases,
+    errors,
+    health,
+    i18n,
+    inbox,
+    labels,
+    navigation,
+    public,
+    security,
+)
 from api.database import init_database
 from engine.bootstrap import System, build_system
 from engine.settings import Settings
@@ -21,6 +34,8 @@ BLUEPRINTS = [
     auth.blueprint,
     public.blueprint,
     inbox.blueprint,
+    cases.blueprint,
+    approvals.blueprint,
 ]
 
 
