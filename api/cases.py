@@ -118,8 +118,13 @@ def _registration_page(form: Registration) -> str:
 def _units(viewer: Viewer, building: str, number: str) -> list[UnitView]:
     if not (building or number):
         return []
-    return search_units(db(), viewer=viewer, building=building or None,
-                        number_prefix=number or None)
+    found = search_units(db(), viewer=viewer, building=building or None,
+                         number_prefix=number or None)
+    if not found and building and number and not number.startswith(building):
+        # Some estates number units with their building's code (A-1203): find them by 1203 too.
+        found = search_units(db(), viewer=viewer, building=building,
+                             number_prefix=f"{building}-{number}")
+    return found
 
 
 @blueprint.get("/cases/units")

@@ -60,8 +60,8 @@ def test_the_list_is_oldest_first_with_the_reason_and_the_sla(office: Office, cl
     numbers = re.findall(r'<h2 id="approval-title-\d+"><a href="/cases/([^"]+)"', page)
     assert numbers == [first.case().number, second.case().number]
     one, two = page.split('class="card approval')[1:3]
-    assert "the owner asks for compensation" in one and "Overdue" in one and "5 hours" in one
-    assert "a dispute with the developer" in two and "On time" in two and "2 hours" in two
+    assert "the owner asks for compensation" in one and "Overdue" in one and "5 h 00 min" in one
+    assert "a dispute with the developer" in two and "On time" in two and "2 h 00 min" in two
     assert "<dd>B</dd>" in two and "<dd>Fees</dd>" in two
     assert re.search(r'name="supervisor_decision"\s+value="pass_up"', one)
     # One form per escalation, each with ids of its own.
