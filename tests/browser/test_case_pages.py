@@ -170,6 +170,8 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     matches = page.locator("#unit-matches .unit-label")
     expect(matches.first).to_have_text("A-1201")
     page.locator("#unit-matches label", has_text="A-1203").click()
+    expect(page.locator("#unit-matches input:checked")).to_have_value(
+        str(_unit(shipped, "A-1203")))
     page.get_by_label("Category").select_option("noise")
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_label("What the owner raised").fill("Drilling upstairs after 10 pm, again.")
