@@ -9,8 +9,10 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from api import (
+    approvals,
     assets,
     auth,
+    cases,
     errors,
     health,
     i18n,
@@ -47,6 +49,8 @@ BLUEPRINTS: list[Blueprint] = [
     inbox.blueprint,
     tasks.blueprint,
     task_assignment.blueprint,
+    cases.blueprint,
+    approvals.blueprint,
     rest_reference.blueprint,
     rest_auth.blueprint,
     rest_processes.blueprint,
