@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from math import ceil
 from typing import Any, Literal, get_args
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import FieldError, FormInvalid, PermissionDenied
 from engine.models import HumanTask
+from engine.paging import Page
 from engine.viewer import Viewer
 
 Scope = Literal["mine", "roles", "all"]
@@ -72,16 +72,7 @@ class TaskSummary:
                    claimed_at=row.claimed_at)
 
 
-@dataclass(frozen=True)
-class TaskPage:
-    items: list[TaskSummary]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+TaskPage = Page[TaskSummary]
 
 
 @dataclass(frozen=True)

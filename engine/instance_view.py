@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select, true
@@ -18,6 +17,7 @@ from engine.errors import NotFound
 from engine.inbox import MAX_PER_PAGE, TaskSummary
 from engine.instances import start_instance
 from engine.models import Case, HumanTask, Incident, ProcessInstance, ProcessVersion
+from engine.paging import Page
 from engine.runtime import Runtime
 from engine.viewer import Viewer
 
@@ -55,16 +55,7 @@ class InstanceView:
     events: list[HistoryEntry]        # the audit log of the instance, oldest first
 
 
-@dataclass(frozen=True)
-class InstancePage:
-    items: list[InstanceSummary]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+InstancePage = Page[InstanceSummary]
 
 
 # Each instance with the version number it runs on.

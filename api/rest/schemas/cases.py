@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from marshmallow import Schema, ValidationError, fields, validate
 
 from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text
-from api.rest.schemas.tasks import TaskSummaryRead
+from api.rest.schemas.tasks import CaseBriefRead, TaskSummaryRead
 from engine.models.case import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES
 from engine.tracking import PUBLIC_STATUSES
 
@@ -48,19 +48,8 @@ class CaseRegisteredRead(Schema):
     status = fields.String(required=True)
 
 
-class CaseSummaryRead(Schema):
+class CaseSummaryRead(CaseBriefRead):
     id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    type = fields.String(required=True)
-    channel = fields.String(required=True)
-    category = fields.String(required=True)
-    urgency = fields.String(required=True)
-    unit_label = fields.String(required=True)
-    complainant_name = fields.String(required=True)
-    complainant_phone = fields.String(required=True)
-    description = fields.String(required=True)
-    received_at = fields.AwareDateTime(required=True)
-    status = fields.String(required=True)
     estate_id = fields.Integer(allow_none=True)
     instance_id = fields.Integer(allow_none=True)
     tracking_code = fields.String(required=True)
