@@ -3,30 +3,19 @@ unit search, a decision; screenshots in tests/artifacts; no console error, no CS
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from api import create_app
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.demo import load_demo
 from engine.models import Building, Case, Unit
-from engine.settings import PROJECT_ROOT
+from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
 from tests.support.cases import CaseDriver, escalate
-
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
-# Playwright's own script, not the page's: it reports every blocked resource as an error.
-REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
-              "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
 
 
 @pytest.fixture
@@ -35,37 +24,8 @@ def live_app(shipped: System) -> Iterator[str]:
     with shipped.sessions() as session:
         load_demo(session, clock=shipped.rt.clock)
         session.commit()
-    server = make_server("127.0.0.1", 0, create_app(system=shipped), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-def _page(browser: Browser, **context: object) -> tuple[Page, list[str]]:
-    browser_context = browser.new_context(**context)  # type: ignore[arg-type]
-    browser_context.add_init_script(REPORT_CSP)
-    page = browser_context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return page, problems
-
-
-def _shot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def _sign_in(page: Page, base: str, username: str, *, zh: bool = False) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("用戶名稱" if zh else "User name").fill(username)
-    page.get_by_label("密碼" if zh else "Password").fill(f"{username}-demo")
-    page.get_by_role("button", name="登入" if zh else "Sign in").click()
-    expect(page.get_by_role("button", name="登出" if zh else "Sign out")).to_be_visible()
+    with served(shipped) as base:
+        yield base
 
 
 def _unit(system: System, number: str) -> int:
@@ -103,8 +63,8 @@ def test_the_case_page_draws_the_diagrams_with_the_steps_marked(
     backend = shipped.db.dialect.name
     case = _case_escalated_and_approved(shipped)
     number = case.case().number
-    page, problems = _page(browser, **DESKTOP)
-    _sign_in(page, live_app, "supervisor")
+    page, problems = open_page(browser, **DESKTOP)
+    sign_in(page, live_app, "supervisor")
 
     page.goto(f"{live_app}/cases/{number}")
 
@@ -123,23 +83,23 @@ def test_the_case_page_draws_the_diagrams_with_the_steps_marked(
                                    "Carry out the instruction", "Reply to the complainant",
                                    "Record satisfaction"])
     expect(page.locator(".case-head .badge").first).to_have_text("Closed")
-    _shot(page, f"case-page-en-{backend}")
+    shot(page, f"case-page-en-{backend}")
 
-    phone, phone_problems = _page(browser, locale="zh-TW", **PHONE)
-    _sign_in(phone, live_app, "supervisor", zh=True)
+    phone, phone_problems = open_page(browser, locale="zh-TW", **PHONE)
+    sign_in(phone, live_app, "supervisor", zh=True)
     phone.goto(f"{live_app}/cases/{number}")
     _diagrams_drawn(phone, 2)
     expect(phone.locator("#timeline-title")).to_have_text("時間線")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone, f"case-page-phone-zh-{backend}")
+    shot(phone, f"case-page-phone-zh-{backend}")
     assert problems == [] and phone_problems == []
 
 
 def test_an_open_case_marks_the_step_waiting(browser: Browser, live_app: str,
                                              shipped: System) -> None:
     case = _escalated(shipped, "B-805", "Noise from the bar downstairs", category="noise")
-    page, problems = _page(browser, **DESKTOP)
-    _sign_in(page, live_app, "supervisor")
+    page, problems = open_page(browser, **DESKTOP)
+    sign_in(page, live_app, "supervisor")
 
     page.goto(f"{live_app}/cases/{case.case().number}")
 
@@ -148,7 +108,7 @@ def test_an_open_case_marks_the_step_waiting(browser: Browser, live_app: str,
     expect(review).to_have_class("djs-element djs-shape lx-current")
     expect(page.locator('.djs-element[data-element-id="triage"]')).to_have_class(
         "djs-element djs-shape lx-done")
-    _shot(page, f"case-page-open-en-{shipped.db.dialect.name}")
+    shot(page, f"case-page-open-en-{shipped.db.dialect.name}")
     assert problems == []
 
 
@@ -157,8 +117,8 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     backend = shipped.db.dialect.name
     earlier = CaseDriver.register(shipped, category="noise", unit_id=_unit(shipped, "A-1203"),
                                   phone="13912345678")
-    page, problems = _page(browser, **DESKTOP)
-    _sign_in(page, live_app, "clerk")
+    page, problems = open_page(browser, **DESKTOP)
+    sign_in(page, live_app, "clerk")
     page.get_by_role("link", name="Register a case").click()
     expect(page.locator("h1")).to_have_text("Register a case")
 
@@ -175,7 +135,7 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     page.get_by_label("Category").select_option("noise")
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_label("What the owner raised").fill("Drilling upstairs after 10 pm, again.")
-    _shot(page, f"register-en-{backend}")
+    shot(page, f"register-en-{backend}")
 
     page.get_by_role("button", name="Register the case").click()
 
@@ -188,13 +148,13 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     expect(page.locator('.djs-element[data-element-id="triage"]')).to_have_class(
         "djs-element djs-shape lx-current")
 
-    phone, phone_problems = _page(browser, locale="zh-TW", **PHONE)
-    _sign_in(phone, live_app, "clerk", zh=True)
+    phone, phone_problems = open_page(browser, locale="zh-TW", **PHONE)
+    sign_in(phone, live_app, "clerk", zh=True)
     phone.goto(f"{live_app}/cases/new")
     phone.get_by_role("button", name="登記個案").click()  # nothing filled in: refused
     expect(phone.locator(".alert-error")).to_contain_text("個案尚未登記")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone, f"register-phone-zh-{backend}")
+    shot(phone, f"register-phone-zh-{backend}")
     assert problems == []
     # The refused form's own 422 is the only complaint the console may make.
     assert phone_problems == ["Failed to load resource: the server responded with a status "
@@ -211,15 +171,15 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     clock.advance(timedelta(hours=5))  # the first is now past its 4 h limit
     _escalated(shipped, "C-302", "A dispute with the developer about the windows",
                category="developer_defect")
-    page, problems = _page(browser, **DESKTOP)
-    _sign_in(page, live_app, "supervisor")
+    page, problems = open_page(browser, **DESKTOP)
+    sign_in(page, live_app, "supervisor")
     page.get_by_role("link", name="Approvals").click()
 
     cards = page.locator("article.approval")
     expect(cards).to_have_count(2)
     expect(cards.first.locator(".badge")).to_have_text("Overdue")
     expect(cards.nth(1).locator(".badge")).to_have_text("On time")
-    _shot(page, f"approvals-en-{backend}")
+    shot(page, f"approvals-en-{backend}")
 
     cards.first.get_by_label("Pass up to the superior 上報上級").check()
     cards.first.get_by_role("button", name="Record the decision").click()
@@ -229,10 +189,10 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     expect(cards).to_have_count(1)
     assert set(first.open()) == {"superior_decide"}
 
-    phone, phone_problems = _page(browser, locale="zh-TW", **PHONE)
-    _sign_in(phone, live_app, "supervisor", zh=True)
+    phone, phone_problems = open_page(browser, locale="zh-TW", **PHONE)
+    sign_in(phone, live_app, "supervisor", zh=True)
     phone.goto(f"{live_app}/approvals")
     expect(phone.locator("article.approval")).to_have_count(1)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone, f"approvals-phone-zh-{backend}")
+    shot(phone, f"approvals-phone-zh-{backend}")
     assert problems == [] and phone_problems == []

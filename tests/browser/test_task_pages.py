@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from api import create_app
 from engine.bootstrap import System
 from engine.cases import Complainant, register_case
 from engine.clock import FrozenClock
 from engine.demo import load_demo
 from engine.models import Building, Unit
-from engine.settings import PROJECT_ROOT
+from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
 from tests.support.cases import CaseDriver
 
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+# The refused submission answers 422 on purpose; Chromium logs that as an error.
+REFUSED = ("status of 422",)
 
 # (category, building, unit, complainant, what they raised)
 CALLS = [
@@ -57,13 +54,8 @@ def live_office(shipped: System) -> Iterator[tuple[str, dict[str, str]]]:
         clock.advance(timedelta(minutes=20))
     phoned = _register(shipped, "hygiene", "A", "A-1501", "陳大文",
                        "Bins by block A not emptied since Friday; the smell reaches the lobby")
-    server = make_server("127.0.0.1", 0, create_app(system=shipped), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield (f"http://127.0.0.1:{server.server_port}",
-           {"triage": phoned.task_id("triage"), "case": phoned.case().number})
-    server.shutdown()
-    thread.join()
+    with served(shipped) as base:
+        yield base, {"triage": phoned.task_id("triage"), "case": phoned.case().number}
 
 
 def _register(system: System, category: str, building: str, unit: str, name: str,
@@ -79,43 +71,17 @@ def _register(system: System, category: str, building: str, unit: str, name: str
         return CaseDriver(system, case.id, case.instance_id)
 
 
-def _page(browser: Browser, **context: object) -> tuple[Page, list[str]]:
-    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
-    problems: list[str] = []
-    # The refused submission answers 422 on purpose; Chromium logs that as an error.
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and "status of 422" not in m.text else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return page, problems
-
-
-def _sign_in(page: Page, base: str, username: str, *, user_label: str, password_label: str,
-             button: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label(user_label).fill(username)
-    page.get_by_label(password_label).fill(f"{username}-demo")
-    page.get_by_role("button", name=button).click()
-
-
-def _shot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
 def test_a_clerk_claims_a_triage_fixes_a_refused_form_saves_a_draft_and_completes(
         browser: Browser, live_office: tuple[str, dict[str, str]], system: System) -> None:
     base, ids = live_office
     backend = system.db.dialect.name
-    page, problems = _page(browser, locale="en-GB", viewport={"width": 1280, "height": 900})
-    _sign_in(page, base, "clerk", user_label="User name", password_label="Password",
-             button="Sign in")
+    page, problems = open_page(browser, expected=REFUSED, locale="en-GB", **DESKTOP)
+    sign_in(page, base, "clerk")
 
     row = page.locator(f"#task-{ids['triage']}")
     expect(row).to_contain_text(ids["case"])
     expect(row).to_contain_text("Unclaimed")
-    _shot(page, f"inbox-clerk-{backend}")
+    shot(page, f"inbox-clerk-{backend}")
 
     row.get_by_role("button", name="Claim").click()
     expect(page.locator(".flash-success")).to_have_text("You now hold “Triage”.")
@@ -131,7 +97,7 @@ def test_a_clerk_claims_a_triage_fixes_a_refused_form_saves_a_draft_and_complete
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("#field-triage_decision .field__error")).to_be_visible()
     expect(notes).to_have_value("Owner wants the bins emptied today; she is home after 6 pm.")
-    _shot(page, f"task-form-errors-{backend}")
+    shot(page, f"task-form-errors-{backend}")
 
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".flash-success")).to_have_text("Draft saved.")
@@ -149,19 +115,17 @@ def test_the_supervisor_s_inbox_and_a_refused_form_fit_a_phone_in_chinese(
         browser: Browser, live_office: tuple[str, dict[str, str]], system: System) -> None:
     base, ids = live_office
     backend = system.db.dialect.name
-    desk, problems = _page(browser, locale="zh-TW", viewport={"width": 1280, "height": 900})
-    _sign_in(desk, base, "supervisor", user_label="用戶名稱", password_label="密碼",
-             button="登入")
+    desk, problems = open_page(browser, expected=REFUSED, locale="zh-TW", **DESKTOP)
+    sign_in(desk, base, "supervisor", zh=True)
     desk.get_by_role("link", name="全部").click()
     expect(desk.locator(".badge-overdue").first).to_have_text("逾期")
-    _shot(desk, f"inbox-supervisor-zh-{backend}")
+    shot(desk, f"inbox-supervisor-zh-{backend}")
 
-    phone, phone_problems = _page(browser, locale="zh-TW", device_scale_factor=2,
-                                  viewport={"width": 390, "height": 844})
-    _sign_in(phone, base, "clerk", user_label="用戶名稱", password_label="密碼", button="登入")
+    phone, phone_problems = open_page(browser, expected=REFUSED, locale="zh-TW", **PHONE)
+    sign_in(phone, base, "clerk", zh=True)
     expect(phone.locator(f"#task-{ids['triage']}")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone, f"inbox-phone-zh-{backend}")
+    shot(phone, f"inbox-phone-zh-{backend}")
 
     phone.goto(f"{base}/tasks/{ids['triage']}")
     phone.locator("#field-triage_notes").fill("業主希望今天清理")
@@ -169,5 +133,5 @@ def test_the_supervisor_s_inbox_and_a_refused_form_fit_a_phone_in_chinese(
     expect(phone.locator(".error-summary")).to_contain_text("有問題需要處理")
     expect(phone.locator("#field-triage_notes")).to_have_value("業主希望今天清理")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    _shot(phone, f"task-form-errors-phone-zh-{backend}")
+    shot(phone, f"task-form-errors-phone-zh-{backend}")
     assert problems == [] and phone_problems == []
