@@ -17,15 +17,6 @@ from tests.support.cases import CaseDriver
 from tests.support.people import create_estate, create_user, unit_id, viewer_of
 
 
-@pytest.fixture
-def office(shipped: System) -> System:
-    create_user(shipped, "clerk", "customer_service")
-    create_user(shipped, "clerk2", "customer_service")
-    create_user(shipped, "cleaner", "cleaning")
-    create_user(shipped, "boss", "supervisor")
-    return shipped
-
-
 def act(system: System, operation: object, task_id: str, username: str,
         **extra: object) -> TaskSummary:
     with system.sessions() as session:

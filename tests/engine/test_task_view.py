@@ -19,15 +19,6 @@ from tests.support.people import create_estate, create_user, unit_id, viewer_of
 RETURNED = {"supervisor_decision": "return", "supervisor_instruction": "Ask the developer first"}
 
 
-@pytest.fixture
-def office(shipped: System) -> System:
-    create_user(shipped, "clerk", "customer_service")
-    create_user(shipped, "clerk2", "customer_service")
-    create_user(shipped, "cleaner", "cleaning")
-    create_user(shipped, "boss", "supervisor")
-    return shipped
-
-
 def view(system: System, task_id: str, username: str) -> TaskView:
     with system.sessions() as session:
         return open_task(session, system.rt, task_id=task_id, viewer=viewer_of(system, username))
