@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from flask_babel import gettext
 
 from api.i18n import N_
 from engine.case_history import HistoryEntry
+from engine.form_labels import FormLabels
 
 __all__ = ["Change", "Moment", "moments"]
 
@@ -39,7 +41,7 @@ ASSIGNMENT_KEYS = {"to": N_("To"), "from": N_("From")}
 
 @dataclass(frozen=True)
 class Change:
-    field: str   # the form field's name, as the process knows it
+    field: str   # the form field's title (its name where the form has none)
     value: str
 
 
@@ -56,25 +58,30 @@ class Moment:
     changes: list[Change]
 
 
-def moments(timeline: list[HistoryEntry]) -> list[Moment]:
-    """Turn the case's audit events into timeline moments, oldest first."""
-    return [_moment(entry) for entry in timeline]
+def moments(timeline: list[HistoryEntry],
+            labels: Mapping[str, FormLabels] | None = None) -> list[Moment]:
+    """Turn the case's audit events into timeline moments, oldest first.
+
+    ``labels`` (by process id) name submitted fields and choices as the forms do.
+    """
+    return [_moment(entry, (labels or {}).get(entry.process_id or "", FormLabels()))
+            for entry in timeline]
 
 
-def _moment(entry: HistoryEntry) -> Moment:
+def _moment(entry: HistoryEntry, labels: FormLabels) -> Moment:
     heading = KINDS.get(entry.kind)
     step = str(entry.data.get("title") or "")
     return Moment(at=entry.at, actor=entry.actor, kind=entry.kind,
                   heading=gettext(heading) if heading else entry.kind, step=step,
                   process_id=entry.process_id, element_id=entry.element_id,
-                  tone=TONES.get(entry.kind, "plain"), changes=_changes(entry))
+                  tone=TONES.get(entry.kind, "plain"), changes=_changes(entry, labels))
 
 
-def _changes(entry: HistoryEntry) -> list[Change]:
+def _changes(entry: HistoryEntry, labels: FormLabels) -> list[Change]:
     if entry.kind == "task_completed":
         submitted = entry.data.get("data")
-        return [Change(name, _text(value)) for name, value in (
-            submitted.items() if isinstance(submitted, dict) else ())]
+        return [Change(labels.field_title(name), labels.choice(name, value) or _text(value))
+                for name, value in (submitted.items() if isinstance(submitted, dict) else ())]
     if entry.kind in ("task_claimed", "task_released", "task_reassigned"):
         return [Change(gettext(label), str(entry.data[key]))
                 for key, label in ASSIGNMENT_KEYS.items() if entry.data.get(key)]

@@ -50,7 +50,9 @@ def _viewer() -> Viewer:
 @login_required
 def show(number: str) -> ResponseReturnValue:
     view = case_view(db(), system().rt, number=number, viewer=_viewer())
-    page = render_template("cases/show.html", view=view, timeline=moments(view.timeline))
+    labels = {p.process_id: p.labels for p in (view.process, *view.called) if p is not None}
+    page = render_template("cases/show.html", view=view,
+                           timeline=moments(view.timeline, labels))
     return page, {"Content-Security-Policy": CASE_PAGE_POLICY}
 
 

@@ -7,7 +7,7 @@ where SpiffWorkflow no longer keeps its task.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -15,6 +15,7 @@ from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.form_labels import FormLabels, form_labels
 from engine.instances import load_workflow
 from engine.models import AuditEvent, ProcessInstance, ProcessVersion
 from engine.runtime import Runtime
@@ -31,6 +32,7 @@ class ProcessProgress:
     completed_ids: list[str]
     current_ids: list[str]       # open user tasks, waiting timers, running call activities
     # An element done before and waiting again (a re-opened triage) is only current.
+    labels: FormLabels = field(default_factory=FormLabels)  # its forms' own words
 
 
 def instance_progress(session: Session, rt: Runtime, instance: ProcessInstance
@@ -75,7 +77,8 @@ def _progress(version: ProcessVersion | None, process_id: str, status: str, task
     return ProcessProgress(process_id=process_id, version=version.version if version else None,
                            status=status, bpmn_xml=version.bpmn_xml if version else "",
                            completed_ids=sorted(completed - current),
-                           current_ids=sorted(current))
+                           current_ids=sorted(current),
+                           labels=form_labels(version) if version else FormLabels())
 
 
 def _is_current(task: Task) -> bool:

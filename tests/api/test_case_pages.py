@@ -44,10 +44,11 @@ def test_a_finished_case_shows_every_step_on_its_timeline(office: Office,
     assert completed == ["Triage", "Handle the work order", "Reply to the complainant",
                          "Record satisfaction"]
     assert ("Archived", "") in moments
-    # What each step submitted, field by field, and who did it.
-    assert "<dt>triage_decision</dt><dd>office_handles</dd>" in page
-    assert f"<dt>handling_method</dt><dd>{HANDLED['handling_method']}</dd>" in page
-    assert "<dt>satisfied</dt><dd>Yes</dd>" in page
+    # What each step submitted, field by field in the forms' own words, and who did it.
+    assert ("<dt>Who can solve it? 由誰處理</dt>"
+            "<dd>The office handles it (work order) 本處處理（派工）</dd>") in page
+    assert f"<dt>What was done 處理方法</dt><dd>{HANDLED['handling_method']}</dd>" in page
+    assert "<dt>Satisfied? 是否滿意</dt><dd>Yes</dd>" in page
     assert "· cleaner" in page
     assert "Closed" in page and case.case().tracking_code in page
 
