@@ -45,10 +45,13 @@ def test_a_finished_case_shows_every_step_on_its_timeline(office: Office,
                          "Record satisfaction"]
     assert ("Archived", "") in moments
     # What each step submitted, field by field in the forms' own words, and who did it.
-    assert ("<dt>Who can solve it? 由誰處理</dt>"
-            "<dd>The office handles it (work order) 本處處理（派工）</dd>") in page
-    assert f"<dt>What was done 處理方法</dt><dd>{HANDLED['handling_method']}</dd>" in page
-    assert "<dt>Satisfied? 是否滿意</dt><dd>Yes</dd>" in page
+    def change(field: str, value: str) -> str:
+        return f'<dt class="process-text">{field}</dt><dd class="process-text">{value}</dd>'
+
+    assert change("Who can solve it? 由誰處理",
+                  "The office handles it (work order) 本處處理（派工）") in page
+    assert change("What was done 處理方法", HANDLED["handling_method"]) in page
+    assert change("Satisfied? 是否滿意", "Yes") in page
     assert "· cleaner" in page
     assert "Closed" in page and case.case().tracking_code in page
 

@@ -26,7 +26,7 @@ from tests.support.browser import DESKTOP, open_page, served, shot, sign_in
 
 CATALOG = PROJECT_ROOT / "api" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 # Text that comes from the processes' own files (forms, diagrams) may be bilingual.
-PROCESS_TEXT = ".webform, figure.diagram, svg, script, .timeline-data"
+PROCESS_TEXT = ".webform, figure.diagram, svg, script, .process-text"
 WORDS = {
     "en": {"register": "Register the case", "complete": "Complete",
            "decide": "Record the decision"},
