@@ -16,7 +16,7 @@ from werkzeug.routing import IntegerConverter, Rule, UUIDConverter
 from api.rest import PREFIX
 from api.rest.access import Access, access_of
 from engine.bootstrap import System
-from tests.support.api import Caller, assert_error, caller, make_app
+from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.people import create_role, grant_role
 
 ALL_ROLES = ("customer_service", "equipment_operations", "cleaning", "security", "finance",
@@ -77,10 +77,10 @@ def test_no_token_and_a_revoked_token_are_refused_everywhere(app: Flask,
         if access.public:
             continue
         for who in (anonymous, revoked):
-            body = assert_error(who.call(method, path, json={}), 401, "not_authenticated")
+            body = check_error(who.call(method, path, json={}), 401, "not_authenticated")
             assert body["message"], endpoint
         basic = wrong_scheme.call(method, path, headers={"Authorization": "Basic Y2xlcms6eA=="})
-        assert_error(basic, 401)
+        check_error(basic, 401)
         checked += 1
     assert checked >= 14
 
@@ -90,17 +90,17 @@ def test_a_token_without_the_role_is_refused_everywhere(app: Flask, system: Syst
     for method, path, endpoint, access in operations(app):
         if access.public or access.any_user:
             continue
-        assert_error(no_role.call(method, path, json={}), 403, "permission_denied")
+        check_error(no_role.call(method, path, json={}), 403, "permission_denied")
         if access.roles:  # holding every other role is not enough either
             username = f"not-{endpoint.replace('.', '-')}-{method}".lower()
             others = caller(system, app, username, *(set(ALL_ROLES) - access.roles))
-            body = assert_error(others.call(method, path, json={}), 403, "permission_denied")
+            body = check_error(others.call(method, path, json={}), 403, "permission_denied")
             assert all(role in body["message"] for role in access.roles)
 
 
 def test_roles_are_read_on_every_request(app: Flask, system: System) -> None:
     clerk = caller(system, app, "newcomer")
-    assert_error(clerk.get("/tasks"), 403)
+    check_error(clerk.get("/tasks"), 403)
     grant_role(system, "newcomer", "customer_service")
     assert clerk.ok("GET", "/tasks")["total"] == 0  # the same token, the new role
 
@@ -110,6 +110,6 @@ def test_the_public_endpoints_need_no_token(app: Flask, system: System) -> None:
         create_role(session, "customer_service")
         session.commit()
     anonymous = Caller(app.test_client(), None)
-    assert_error(anonymous.get("/public/cases/ABCDEFGHJK"), 404, "not_found")
+    check_error(anonymous.get("/public/cases/ABCDEFGHJK"), 404, "not_found")
     assert anonymous.get("/openapi.json").status_code == 200
-    assert_error(anonymous.post("/auth/tokens", json={"username": "x", "password": "y"}), 401)
+    check_error(anonymous.post("/auth/tokens", json={"username": "x", "password": "y"}), 401)

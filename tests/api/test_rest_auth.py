@@ -13,7 +13,7 @@ from api.cli import main
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.models import ApiToken, AuditEvent
-from tests.support.api import Caller, assert_error, make_app, set_password
+from tests.support.api import Caller, check_error, make_app, set_password
 from tests.support.people import create_user
 
 PASSWORD = "correct horse battery"
@@ -53,15 +53,15 @@ def test_a_password_buys_a_token_that_is_stored_only_as_a_hash(app: Flask,
 def test_a_wrong_password_is_401_and_five_in_a_row_lock_the_account(app: Flask) -> None:
     anonymous = Caller(app.test_client(), None)
     for _ in range(4):
-        body = assert_error(anonymous.post("/auth/tokens", json={
+        body = check_error(anonymous.post("/auth/tokens", json={
             "username": "clerk", "password": "guess"}), 401, "not_authenticated")
         assert body["message"] == "unknown user name or wrong password"
     fifth = anonymous.post("/auth/tokens", json={"username": "clerk", "password": "guess"})
-    assert "locked" in assert_error(fifth, 401)["message"]  # as the sign-in page says it
+    assert "locked" in check_error(fifth, 401)["message"]  # as the sign-in page says it
     locked = anonymous.post("/auth/tokens", json={"username": "clerk", "password": PASSWORD})
-    assert "locked" in assert_error(locked, 401)["message"]
+    assert "locked" in check_error(locked, 401)["message"]
     unknown = anonymous.post("/auth/tokens", json={"username": "nobody", "password": "x"})
-    assert assert_error(unknown, 401)["message"] == "unknown user name or wrong password"
+    assert check_error(unknown, 401)["message"] == "unknown user name or wrong password"
 
 
 def test_the_lock_ends_after_fifteen_minutes(app: Flask, clock: FrozenClock) -> None:
@@ -83,7 +83,7 @@ def test_tokens_are_listed_without_their_secret_and_revoked(app: Flask, system: 
     assert listed[1]["last_used_at"] is not None  # first was just used to list
 
     second.ok("DELETE", f"/auth/tokens/{listed[1]['id']}", 204)
-    assert_error(first.get("/auth/tokens"), 401, "not_authenticated")
+    check_error(first.get("/auth/tokens"), 401, "not_authenticated")
     assert second.ok("GET", "/auth/tokens")[1]["revoked_at"] is not None
     second.ok("DELETE", f"/auth/tokens/{listed[1]['id']}", 204)  # again: nothing changes
     with system.sessions() as session:
@@ -98,7 +98,7 @@ def test_nobody_revokes_another_users_token(app: Flask, system: System) -> None:
     mine = issue(app)
     theirs = Caller(app.test_client(), None).ok(
         "POST", "/auth/tokens", 201, json={"username": "guard", "password": "guard's own"})
-    assert_error(mine.delete(f"/auth/tokens/{theirs['id']}"), 404, "not_found")
+    check_error(mine.delete(f"/auth/tokens/{theirs['id']}"), 404, "not_found")
     assert Caller(app.test_client(), theirs["token"]).get("/tasks").status_code == 200
 
 
@@ -107,7 +107,7 @@ def test_a_token_with_an_expiry_stops_working_then(app: Flask, clock: FrozenCloc
     clock.advance(timedelta(days=30) - timedelta(seconds=1))
     assert caller.get("/tasks").status_code == 200
     clock.advance(timedelta(seconds=1))
-    assert "expired" in assert_error(caller.get("/tasks"), 401)["message"]
+    assert "expired" in check_error(caller.get("/tasks"), 401)["message"]
 
 
 def test_a_deactivated_user_loses_the_api_at_once(app: Flask, system: System) -> None:
@@ -117,12 +117,12 @@ def test_a_deactivated_user_loses_the_api_at_once(app: Flask, system: System) ->
     with system.sessions() as session:
         session.scalars(select(User).where(User.username == "clerk")).one().active = False
         session.commit()
-    assert_error(caller.get("/tasks"), 401)
+    check_error(caller.get("/tasks"), 401)
 
 
 def test_a_401_names_the_bearer_scheme(app: Flask) -> None:
     response = Caller(app.test_client(), "lia_not-a-token").get("/tasks")
-    assert_error(response, 401)
+    check_error(response, 401)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from engine.bootstrap import System
-from tests.support.api import Caller, assert_error, caller, make_app
+from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.people import create_estate, unit_id
 
 
@@ -44,25 +44,28 @@ def test_a_letter_case_is_registered_and_starts_its_handling(clerk: Caller) -> N
 
 def test_a_letter_without_an_address_and_bad_codes_are_422(clerk: Caller) -> None:
     no_address = case(complainant={"name": "李小姐"})
-    body = assert_error(clerk.post("/cases", json=no_address), 422, "form_invalid")
+    body = check_error(clerk.post("/cases", json=no_address), 422, "form_invalid")
     assert [e["field"] for e in body["errors"]] == ["complainant.address"]
     wrong = case(channel="pigeon", category="weather", type="rant", unit=0)
-    body = assert_error(clerk.post("/cases", json=wrong), 422)
+    body = check_error(clerk.post("/cases", json=wrong), 422)
     assert sorted(e["field"] for e in body["errors"]) == ["category", "channel", "type", "unit"]
     missing = {k: v for k, v in case().items() if k not in ("unit", "complainant")}
-    body = assert_error(clerk.post("/cases", json=missing), 422)
+    body = check_error(clerk.post("/cases", json=missing), 422)
     assert sorted(e["field"] for e in body["errors"]) == ["complainant", "unit"]
-    naive = assert_error(clerk.post("/cases", json=case(received_at="2026-03-01T22:30:00")), 422)
+    naive = check_error(clerk.post("/cases", json=case(received_at="2026-03-01T22:30:00")), 422)
     assert naive["errors"][0]["field"] == "received_at"
-    assert_error(clerk.post("/cases", json=case(unit=987654)), 422, "form_invalid")
+    check_error(clerk.post("/cases", json=case(unit=987654)), 422, "form_invalid")
 
 
 def test_every_channel_and_type_is_accepted(clerk: Caller) -> None:
-    for channel in ("in_person", "phone", "email", "web", "referral_superior",
-                    "referral_department"):
-        clerk.ok("POST", "/cases", 201, json=case(channel=channel, type="inquiry"))
-    for kind in ("complaint", "suggestion", "move_in", "praise"):
-        clerk.ok("POST", "/cases", 201, json=case(type=kind, category="other"))
+    sent = [*[{"channel": channel, "type": "inquiry"} for channel in (
+        "in_person", "phone", "email", "web", "referral_superior", "referral_department")],
+            *[{"channel": "phone", "type": kind, "category": "other"}
+              for kind in ("complaint", "suggestion", "move_in", "praise")]]
+    for fields in sent:
+        number = clerk.ok("POST", "/cases", 201, json=case(**fields))["number"]
+        stored = clerk.ok("GET", f"/cases/{number}")["case"]
+        assert (stored["channel"], stored["type"]) == (fields["channel"], fields["type"])
 
 
 def test_a_case_of_a_unit_belongs_to_its_estate(shipped: System, app: Flask,
@@ -72,8 +75,8 @@ def test_a_case_of_a_unit_belongs_to_its_estate(shipped: System, app: Flask,
                       json=case(unit=unit_id(shipped, ours, "A", "1203")))["number"]
     assert clerk.ok("GET", f"/cases/{number}")["case"]["estate_id"] == ours.id
     stranger = caller(shipped, app, "stranger", "customer_service", estate_id=theirs.id)
-    assert_error(stranger.get(f"/cases/{number}"), 404, "not_found")
-    assert_error(clerk.get("/cases/C-2026-999999"), 404)
+    check_error(stranger.get(f"/cases/{number}"), 404, "not_found")
+    check_error(clerk.get("/cases/C-2026-999999"), 404)
 
 
 def test_the_public_status_shows_no_personal_data(clerk: Caller, app: Flask) -> None:
@@ -86,11 +89,11 @@ def test_the_public_status_shows_no_personal_data(clerk: Caller, app: Flask) -> 
     text = str(shown)
     for private in ("李小姐", "13900000000", "Block B", "lift"):
         assert private not in text
-    assert_error(owner.get("/public/cases/ZZZZZZZZZZ"), 404, "not_found")
-    assert_error(owner.get("/public/cases/short"), 422)
+    check_error(owner.get("/public/cases/ZZZZZZZZZZ"), 404, "not_found")
+    check_error(owner.get("/public/cases/short"), 422)
 
 
 def test_a_body_past_the_limit_is_413(shipped: System, clerk: Caller) -> None:
     huge = case(description="x" * (1024 * 1024))
-    body = assert_error(clerk.post("/cases", json=huge), 413, "request_entity_too_large")
+    body = check_error(clerk.post("/cases", json=huge), 413, "request_entity_too_large")
     assert "at most 1048576 bytes" in body["message"]

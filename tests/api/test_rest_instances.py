@@ -7,7 +7,7 @@ from flask import Flask
 
 from engine.bootstrap import System
 from engine.deployments import deploy
-from tests.support.api import Caller, assert_error, caller, make_app
+from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.cases import CaseDriver
 from tests.support.diagrams import bundle, chain, script_task, user_task
 from tests.support.people import create_estate
@@ -47,10 +47,10 @@ def test_a_failing_script_shows_as_an_incident(clerk: Caller) -> None:
 
 
 def test_unknown_processes_and_instances_are_404(clerk: Caller) -> None:
-    assert_error(clerk.post("/instances", json={"process_id": "nope"}), 404, "not_found")
-    assert_error(clerk.get("/instances/999"), 404, "not_found")
-    assert_error(clerk.get(f"/instances/{2**63}"), 404)
-    assert_error(clerk.post("/instances", json={"process_id": "fees", "data": []}), 422)
+    check_error(clerk.post("/instances", json={"process_id": "nope"}), 404, "not_found")
+    check_error(clerk.get("/instances/999"), 404, "not_found")
+    check_error(clerk.get(f"/instances/{2**63}"), 404)
+    check_error(clerk.post("/instances", json={"process_id": "fees", "data": []}), 422)
 
 
 def test_instances_are_listed_newest_first_with_filters(shipped: System, clerk: Caller) -> None:
@@ -65,8 +65,8 @@ def test_instances_are_listed_newest_first_with_filters(shipped: System, clerk: 
     assert [i["id"] for i in by_process["items"]] == [case.instance_id]
     number = case.case().number
     assert clerk.ok("GET", "/instances", query_string={"business_key": number})["total"] == 1
-    assert_error(clerk.get("/instances", query_string={"per_page": 101}), 422)
-    assert_error(clerk.get("/instances", query_string={"status": "paused"}), 422)
+    check_error(clerk.get("/instances", query_string={"per_page": 101}), 422)
+    check_error(clerk.get("/instances", query_string={"status": "paused"}), 422)
 
 
 def test_another_estates_case_instance_is_hidden(shipped: System, app: Flask) -> None:
@@ -74,7 +74,7 @@ def test_another_estates_case_instance_is_hidden(shipped: System, app: Flask) ->
     case = CaseDriver.register(shipped, estate_id=ours.id)
     stranger = caller(shipped, app, "stranger", "customer_service", estate_id=theirs.id)
     neighbour = caller(shipped, app, "neighbour", "customer_service", estate_id=ours.id)
-    assert_error(stranger.get(f"/instances/{case.instance_id}"), 404)
+    check_error(stranger.get(f"/instances/{case.instance_id}"), 404)
     assert stranger.ok("GET", "/instances")["total"] == 0
     assert neighbour.ok("GET", f"/instances/{case.instance_id}")["instance"]["id"] == \
         case.instance_id

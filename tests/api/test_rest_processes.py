@@ -10,7 +10,7 @@ from flask import Flask
 
 from engine.bootstrap import System
 from engine.settings import PROJECT_ROOT
-from tests.support.api import Caller, assert_error, caller, make_app
+from tests.support.api import Caller, caller, check_error, make_app
 
 REPAIR = (PROJECT_ROOT / "processes" / "routine_repair.bpmn").read_bytes()
 FORMS = sorted((PROJECT_ROOT / "forms" / "routine_repair").glob("*.json"))
@@ -62,7 +62,7 @@ def test_a_broken_script_is_422_with_file_element_and_line(modeler: Caller) -> N
     broken = REPAIR.replace(b'priority = "high"', b'import os\npriority = "high"')
     line = next(n for n, text in enumerate(broken.decode().splitlines(), 1) if "import os" in text)
     for path in ("/processes/validate", "/processes"):
-        body = assert_error(modeler.post(path, **upload(broken)), 422, "invalid_definition")
+        body = check_error(modeler.post(path, **upload(broken)), 422, "invalid_definition")
         [problem] = body["errors"]
         assert set(problem) == {"file", "element_id", "line", "message"}
         assert (problem["file"], problem["element_id"], problem["line"]) == (
@@ -71,10 +71,10 @@ def test_a_broken_script_is_422_with_file_element_and_line(modeler: Caller) -> N
 
 
 def test_malformed_xml_and_a_missing_form_are_named(modeler: Caller) -> None:
-    body = assert_error(modeler.post("/processes/validate", **upload(b"<bpmn:definitions")), 422)
+    body = check_error(modeler.post("/processes/validate", **upload(b"<bpmn:definitions")), 422)
     assert body["errors"][0]["file"] == "routine_repair.bpmn"
     assert body["errors"][0]["line"] is not None
-    no_forms = assert_error(modeler.post("/processes/validate", **upload(forms=[])), 422)
+    no_forms = check_error(modeler.post("/processes/validate", **upload(forms=[])), 422)
     assert {e["element_id"] for e in no_forms["errors"]} == {"describe_repair",
                                                              "carry_out_repair"}
 
@@ -83,9 +83,9 @@ def test_uploads_that_are_not_process_files_are_refused(modeler: Caller) -> None
     odd = {"data": {"files": [(io.BytesIO(b"x"), "notes.txt"),
                               (io.BytesIO(b"x"), "../escape.bpmn")]},
            "content_type": "multipart/form-data"}
-    body = assert_error(modeler.post("/processes/validate", **odd), 422, "invalid_definition")
+    body = check_error(modeler.post("/processes/validate", **odd), 422, "invalid_definition")
     assert [e["file"] for e in body["errors"]] == ["notes.txt", "../escape.bpmn"]
-    empty = assert_error(modeler.post("/processes/validate", data={},
+    empty = check_error(modeler.post("/processes/validate", data={},
                                       content_type="multipart/form-data"), 422)
     assert empty["errors"] == [{"field": "files", "message": "Missing data for required field."}]
 
@@ -94,7 +94,7 @@ def test_only_process_owners_validate_or_deploy(shipped: System, app: Flask) -> 
     clerk = caller(shipped, app, "clerk", "customer_service")
     assert clerk.ok("GET", "/processes")
     for path in ("/processes/validate", "/processes"):
-        assert_error(clerk.post(path, **upload()), 403, "permission_denied")
+        check_error(clerk.post(path, **upload()), 403, "permission_denied")
 
 
 def test_an_upload_past_the_limit_is_413(shipped: System) -> None:
@@ -102,6 +102,6 @@ def test_an_upload_past_the_limit_is_413(shipped: System) -> None:
     app.config["LIAISON_API_MAX_UPLOAD_BYTES"] = len(REPAIR) + 4096
     modeler = caller(shipped, app, "modeler", "process_owner")
     big = REPAIR + b"<!--" + b"x" * 4096 + b"-->"
-    assert_error(modeler.post("/processes/validate", **upload(big)), 413,
+    check_error(modeler.post("/processes/validate", **upload(big)), 413,
                  "request_entity_too_large")
     assert modeler.post("/processes/validate", **upload(forms=FORMS[:1])).status_code == 422

@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine.bootstrap import System
 from engine.inbox import MAX_PER_PAGE
-from tests.support.api import Caller, assert_error, caller, make_app
+from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.cases import CaseDriver
 
 TRIAGED = {"triage_decision": "office_handles", "triage_notes": "stairwell"}
@@ -46,25 +46,25 @@ def test_a_task_carries_its_form_and_an_etag(shipped: System, clerk: Caller) -> 
 def test_field_errors_come_back_as_422_with_the_field_named(shipped: System,
                                                             clerk: Caller) -> None:
     task_id = triage_of(shipped)
-    body = assert_error(clerk.post(f"/tasks/{task_id}/complete",
+    body = check_error(clerk.post(f"/tasks/{task_id}/complete",
                                    json={"data": {"triage_decision": "shrug"}}), 422,
                         "form_invalid")
     assert [e["field"] for e in body["errors"]] == ["triage_decision"]
-    missing = assert_error(clerk.post(f"/tasks/{task_id}/complete", json={}), 422)
+    missing = check_error(clerk.post(f"/tasks/{task_id}/complete", json={}), 422)
     assert missing["errors"] == [{"field": "data",
                                   "message": "Missing data for required field."}]
-    nul = assert_error(clerk.post(f"/tasks/{task_id}/complete",
+    nul = check_error(clerk.post(f"/tasks/{task_id}/complete",
                                   json={"data": {"triage_notes": "a\u0000b"}}), 422)
     assert nul["errors"][0]["field"] == "data"
     not_json = clerk.post(f"/tasks/{task_id}/complete", data="{", content_type="application/json")
-    assert_error(not_json, 400)
+    check_error(not_json, 400)
 
 
 def test_completing_twice_is_409(shipped: System, clerk: Caller) -> None:
     task_id = triage_of(shipped)
     done = clerk.ok("POST", f"/tasks/{task_id}/complete", json={"data": TRIAGED})
     assert done["status"] == "running"
-    again = assert_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 409,
+    again = check_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 409,
                          "task_not_ready")
     assert "already completed by clerk" in again["message"]
 
@@ -75,10 +75,10 @@ def test_a_stale_if_match_is_412_and_the_current_one_completes(shipped: System,
     before = clerk.get(f"/tasks/{task_id}").headers["ETag"]
     claimed = clerk.post(f"/tasks/{task_id}/claim")
     assert claimed.headers["ETag"] != before  # the task changed hands
-    body = assert_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED},
+    body = check_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED},
                                    headers={"If-Match": before}), 412, "precondition_failed")
     assert claimed.headers["ETag"].strip('"') in body["message"]
-    assert_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED},
+    check_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED},
                             headers={"If-Match": f"W/{claimed.headers['ETag']}"}), 412)
     clerk.ok("POST", f"/tasks/{task_id}/complete", json={"data": TRIAGED},
              headers={"If-Match": f'"other", {claimed.headers["ETag"]}'})
@@ -90,16 +90,16 @@ def test_if_match_star_and_no_if_match_leave_it_to_the_ready_check(shipped: Syst
     clerk.ok("POST", f"/tasks/{first}/complete", json={"data": TRIAGED},
              headers={"If-Match": "*"})
     clerk.ok("POST", f"/tasks/{second}/complete", json={"data": TRIAGED})
-    assert_error(clerk.post(f"/tasks/{first}/complete", json={"data": TRIAGED},
+    check_error(clerk.post(f"/tasks/{first}/complete", json={"data": TRIAGED},
                             headers={"If-Match": '"anything"'}), 409)
 
 
 def test_another_roles_task_is_403_to_complete(shipped: System, app: Flask) -> None:
     task_id = triage_of(shipped)
     guard = caller(shipped, app, "guard", "security")
-    assert_error(guard.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 403,
+    check_error(guard.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 403,
                  "permission_denied")
-    assert_error(guard.get(f"/tasks/{task_id}"), 403)
+    check_error(guard.get(f"/tasks/{task_id}"), 403)
 
 
 def test_claim_release_and_assign(shipped: System, app: Flask, clerk: Caller) -> None:
@@ -107,23 +107,23 @@ def test_claim_release_and_assign(shipped: System, app: Flask, clerk: Caller) ->
     other = caller(shipped, app, "other_clerk", "customer_service")
     boss = caller(shipped, app, "boss", "supervisor", "customer_service")
     assert clerk.ok("POST", f"/tasks/{task_id}/claim")["assignee"] == "clerk"
-    assert_error(other.post(f"/tasks/{task_id}/claim"), 409, "conflict")
-    assert_error(other.post(f"/tasks/{task_id}/release"), 403)
+    check_error(other.post(f"/tasks/{task_id}/claim"), 409, "conflict")
+    check_error(other.post(f"/tasks/{task_id}/release"), 403)
     assert clerk.ok("POST", f"/tasks/{task_id}/release")["assignee"] is None
-    assert_error(clerk.post(f"/tasks/{task_id}/assign", json={"assignee": "other_clerk"}), 403)
+    check_error(clerk.post(f"/tasks/{task_id}/assign", json={"assignee": "other_clerk"}), 403)
     assigned = boss.ok("POST", f"/tasks/{task_id}/assign", json={"assignee": "other_clerk"})
     assert assigned["assignee"] == "other_clerk"
-    unfit = assert_error(boss.post(f"/tasks/{task_id}/assign", json={"assignee": "nobody"}), 422)
+    unfit = check_error(boss.post(f"/tasks/{task_id}/assign", json={"assignee": "nobody"}), 422)
     assert unfit["errors"][0]["field"] == "assignee"
-    assert_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 403)
+    check_error(clerk.post(f"/tasks/{task_id}/complete", json={"data": TRIAGED}), 403)
     other.ok("POST", f"/tasks/{task_id}/complete", json={"data": TRIAGED})
 
 
 def test_unknown_tasks_are_404(clerk: Caller) -> None:
     missing = "00000000-0000-0000-0000-000000000001"
-    assert_error(clerk.get(f"/tasks/{missing}"), 404, "not_found")
-    assert_error(clerk.post(f"/tasks/{missing}/claim"), 404)
-    assert_error(clerk.get("/tasks/not-a-uuid"), 404)
+    check_error(clerk.get(f"/tasks/{missing}"), 404, "not_found")
+    check_error(clerk.post(f"/tasks/{missing}/claim"), 404)
+    check_error(clerk.get("/tasks/not-a-uuid"), 404)
 
 
 def page(who: Caller, **query: Any) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def test_paging_has_limits_and_walks_every_task_once(shipped: System, clerk: Cal
     for bad in ({"per_page": MAX_PER_PAGE + 1}, {"per_page": 0}, {"page": 0},
                 {"page": 10_001}, {"scope": "everything"}, {"sort": "random"},
                 {"due": "someday"}):
-        body = assert_error(clerk.get("/tasks", query_string=bad), 422)
+        body = check_error(clerk.get("/tasks", query_string=bad), 422)
         assert [e["field"] for e in body["errors"]] == list(bad)
 
 
@@ -155,6 +155,6 @@ def test_scopes_and_filters(shipped: System, app: Flask, clerk: Caller) -> None:
     assert page(clerk, text=number)["total"] == 1
     assert page(clerk, text="C-1999")["total"] == 0
     assert page(clerk, process_id="routine_repair")["total"] == 0
-    assert_error(clerk.get("/tasks", query_string={"scope": "all"}), 403)
+    check_error(clerk.get("/tasks", query_string={"scope": "all"}), 403)
     boss = caller(shipped, app, "boss", "supervisor")
     assert page(boss, scope="all")["total"] == 1

@@ -78,7 +78,7 @@ def caller(system: System, app: Flask, username: str, *roles: str,
     return Caller(app.test_client(), token_of(system, username))
 
 
-def assert_error(response: TestResponse, status: int, code: str | None = None) -> dict[str, Any]:
+def check_error(response: TestResponse, status: int, code: str | None = None) -> dict[str, Any]:
     """Check the one error shape and return the body."""
     assert response.status_code == status, (response.status_code, response.get_json())
     body: dict[str, Any] = response.get_json()
