@@ -13,6 +13,7 @@ from api import create_app
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.models import User
+from tests.support.api import Caller, caller
 from tests.support.staff import create_user
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -21,6 +22,12 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def app(system: System) -> Flask:
     return create_app({"TESTING": True}, system=system)
+
+
+@pytest.fixture
+def clerk(system: System, app: Flask) -> Caller:
+    """A customer-service user calling the REST API with a token of their own."""
+    return caller(system, app, "clerk", "customer_service")
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ def app(shipped: System) -> Flask:
     return make_app(shipped)
 
 
-@pytest.fixture
-def clerk(shipped: System, app: Flask) -> Caller:
-    return caller(shipped, app, "clerk", "customer_service")
-
-
 def case(**changes: Any) -> dict[str, Any]:
     body = {"channel": "letter", "type": "repair", "category": "facilities", "unit": None,
             "description": "The lift in block B stops between floors",

@@ -22,11 +22,6 @@ def app(shipped: System) -> Flask:
     return make_app(shipped)
 
 
-@pytest.fixture
-def clerk(shipped: System, app: Flask) -> Caller:
-    return caller(shipped, app, "clerk", "customer_service")
-
-
 def test_starting_an_instance_shows_where_it_waits(clerk: Caller) -> None:
     started = clerk.ok("POST", "/instances", 201, json={
         "process_id": "fees", "data": {"total": 9, "households": 3}, "business_key": "F-1"})

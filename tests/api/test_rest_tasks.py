@@ -20,11 +20,6 @@ def app(shipped: System) -> Flask:
     return make_app(shipped)
 
 
-@pytest.fixture
-def clerk(shipped: System, app: Flask) -> Caller:
-    return caller(shipped, app, "clerk", "customer_service")
-
-
 def triage_of(system: System) -> str:
     return CaseDriver.register(system).task_id("triage")
 
