@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, get_args
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldError, FormInvalid, PermissionDenied
@@ -122,11 +122,24 @@ def _scope_clause(viewer: Viewer, scope: Scope) -> ColumnElement[bool]:
         return mine  # what I hold I may see, whatever its estate
     if scope == "all" and not viewer.is_supervisor:
         raise PermissionDenied("only supervisors see every task")
-    estate = estate_clause(viewer)
-    if scope == "all":
-        return or_(mine, estate)
+    if scope == "all" and viewer.estate_id is None:
+        return true()
+    # One OR over assignee, role and estate defeats every index, so the inbox would read
+    # every open task of the company. As a union of branches that each match one index
+    # it reads only the tasks the viewer may see, however many other estates have.
+    estates = ([HumanTask.estate_id.is_(None)] if viewer.estate_id is None else
+               [HumanTask.estate_id == viewer.estate_id, HumanTask.estate_id.is_(None)])
     offered = or_(HumanTask.role.in_(sorted(viewer.roles)), HumanTask.role.is_(None))
-    return or_(mine, and_(HumanTask.assignee.is_(None), offered, estate))
+    if scope == "all":
+        branches = [select(HumanTask.id).where(estate) for estate in estates]
+    elif viewer.estate_id is None:
+        branches = [select(HumanTask.id).where(HumanTask.assignee.is_(None), role)
+                    for role in (HumanTask.role.in_(sorted(viewer.roles)),
+                                 HumanTask.role.is_(None))]
+    else:
+        branches = [select(HumanTask.id).where(HumanTask.assignee.is_(None), estate, offered)
+                    for estate in estates]
+    return HumanTask.id.in_(union(select(HumanTask.id).where(mine), *branches))
 
 
 def _filter_clauses(filters: TaskFilters, now: datetime) -> list[ColumnElement[bool]]:
