@@ -30,6 +30,13 @@ def fired(system: System) -> int:
                               .where(AuditEvent.kind == "timer_fired")) or 0
 
 
+def fired_but_waiting(system: System) -> set[str | None]:
+    """Timers the audit log says fired whose instance still waits for them."""
+    with system.sessions() as session:
+        return set(session.scalars(select(AuditEvent.task_id).where(
+            AuditEvent.kind == "timer_fired", AuditEvent.task_id.in_(select(Timer.task_id)))))
+
+
 def wait_until_fired(system: System, count: int) -> bool:
     """Watch the audit log until ``count`` timers have fired, or give up after WAIT."""
     deadline = time.monotonic() + WAIT
@@ -61,6 +68,7 @@ def test_killing_the_worker_mid_firing_fires_every_timer_once(
     before = fired(system)
     assert before < TIMERS, "the worker had fired every timer before the kill"
     assert read_back(system).problems == []  # each timer fired whole or not at all
+    assert fired_but_waiting(system) == set()
 
     again = liaison.run("worker", "--until-idle")
     assert again.returncode == 0, again.stderr
