@@ -47,8 +47,7 @@ test: $(STAMP) $(ASSETS) $(CATALOGS) $(CHROMIUM) $(CJK_FONT)
 
 ## bench: our layer against the raw SpiffWorkflow engine, side by side
 bench: $(STAMP)
-	$(BIN)/python -m bench.completion
-	$(BIN)/python -m bench.worker
+	$(BIN)/python -m bench
 
 ## messages: extract the interface messages and merge them into the .po files to translate
 messages: $(STAMP)
