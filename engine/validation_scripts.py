@@ -18,6 +18,7 @@ from lxml import etree
 from engine.errors import Problem
 from engine.iso8601 import is_literal
 from engine.sandbox import check_script
+from engine.timer_values import timer_value_problem
 
 Mode = Literal["exec", "eval"]
 
@@ -110,7 +111,8 @@ def _check_timer(element: etree._Element, file: str) -> list[Problem]:
     if not text:
         return [_problem(element, file, "this timer has no date, duration or cycle")]
     if is_literal(text):
-        return []
+        problem = timer_value_problem(text)
+        return [_problem(element, file, problem)] if problem else []
     if _LOOKS_ISO.fullmatch(text):
         return [_problem(element, file, (
             f"'{text}' is not a valid ISO 8601 date, duration or cycle; "
