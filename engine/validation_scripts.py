@@ -1,6 +1,6 @@
 """Find every piece of Python in a BPMN diagram and have the sandbox vet it.
 
-Scripts, conditions, timer expressions, pre/post scripts, loop and message
+Scripts, conditions, timer expressions, pre/post scripts, service parameters, loop and message
 expressions all run in Liaison's Python sandbox, so each is checked before
 deployment and reported at its XML line. Diagrams drawn for Camunda and
 friends carry JUEL/FEEL or JavaScript instead; those are named as such so a
@@ -63,6 +63,8 @@ def check_python(tree: etree._ElementTree, file: str) -> list[Problem]:
             problems += _check_source(element, element.text, mode, file)
     for element in tree.xpath(_TIMER_SITES, namespaces=NS):
         problems += _check_timer(element, file)
+    for element in tree.xpath("//spiffworkflow:parameter[@value]", namespaces=NS):
+        problems += _check_source(element, element.get("value"), "eval", file)  # service input
     for task in tree.xpath("//bpmn:scriptTask", namespaces=NS):
         scripts = task.xpath("bpmn:script", namespaces=NS)
         if not scripts or not (scripts[0].text or "").strip():
