@@ -15,6 +15,7 @@ from engine.errors import ScriptError
 from engine.iso8601 import after, is_literal
 from engine.models import Case, HumanTask, ProcessInstance, Timer
 from engine.runtime import Runtime
+from engine.timer_values import timer_value_problem
 
 
 def sync(session: Session, rt: Runtime, instance: ProcessInstance,
@@ -53,6 +54,9 @@ def due_of(rt: Runtime, task: Task, offered_at: datetime) -> datetime | None:
     if not expression:
         return None
     value = expression if is_literal(expression) else rt.script_engine.evaluate(task, expression)
+    problem = timer_value_problem(value, "duration")  # P100000000Y would take hours to add
+    if problem is not None:
+        raise ScriptError(f"dueIn: {problem}", element_id=task.task_spec.bpmn_id)
     try:
         return after(offered_at, str(value))
     except ValueError as error:

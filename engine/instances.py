@@ -6,7 +6,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import audit, derived
 from engine.deployments import pinned_versions
 from engine.errors import Conflict, NotFound, ScriptBudgetExceeded, ScriptError
-from engine.models import Incident, ProcessInstance, ProcessVersion
+from engine.models import Incident, ProcessInstance, ProcessVersion, Timer
 from engine.runtime import Runtime
 from engine.serializer import SERIALIZER_VERSION
 from engine.specs import CompiledSpec
@@ -162,6 +162,10 @@ def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: Bpm
         raise Conflict("the case was changed by someone else at the same moment; "
                        "reload it and try again", process_id=process_id) from error
     derived.sync(session, rt, instance, workflow)
+    if instance.status == "error":
+        # A stopped instance waits for its retry: a timer whose own expression failed
+        # would otherwise fall due at once, and fail again, on every pass of the worker.
+        session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     session.flush()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from types import CodeType, ModuleType
@@ -19,6 +20,13 @@ from typing import Any, Literal
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
 )
 
 from engine.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
@@ -34,11 +42,16 @@ from engine.sandbox_policy import (
     check_script,
     compile_script,
     current_budget,
+    text_weight,
 )
+from engine.timer_values import TimerKind, timer_value_problem
 
 __all__ = ["SandboxedScriptEngine", "ScriptEnvironment", "check_script", "make_script_engine"]
 
 _MISSING = object()
+MAX_MESSAGE = 2_000  # longest error text from a script that an incident repeats
+# The serializer writes integers as decimal text, which Python caps at this many digits.
+_LARGEST_INT = 10 ** (sys.get_int_max_str_digits() or 4_300)
 # What the state serializer can store: JSON values plus the types SpiffWorkflow's registry knows.
 _STORABLE = (str, int, float, bool, type(None), datetime, timedelta)
 _KEY_TYPES = (str, int, float, bool, type(None))
@@ -72,6 +85,9 @@ def _script_line(err: BaseException) -> int | None:
 
 
 def _describe(err: Exception) -> str:
+    # An incident shows the reason in a line or two; a script's error may carry any value.
+    if text_weight(err.args, MAX_MESSAGE) > MAX_MESSAGE:
+        return f"the script raised {type(err).__name__} with a value too long to show"
     if isinstance(err, KeyError) and len(err.args) == 1:
         return f"there is no key {err.args[0]!r}"
     if isinstance(err, AssertionError) and not err.args:
@@ -93,6 +109,10 @@ def _as_script_error(err: Exception) -> LiaisonError:
     else:
         cls, reason = ScriptError, _describe(err)
     return cls(f"line {line}: {reason}" if line else reason, line=line)
+
+
+def _too_large(number: int) -> bool:
+    return not -_LARGEST_INT < number < _LARGEST_INT
 
 
 def _is_transient(value: Any) -> bool:
@@ -124,6 +144,8 @@ def _unstorable(key: str, value: Any) -> ScriptError | None:
             open_ids.add(id(item))
             stack.append((item, True))
             stack.extend((v, False) for v in (item.values() if isinstance(item, dict) else item))
+        elif isinstance(item, int) and _too_large(item):
+            return ScriptError(f"variable {key!r} holds a number too large to store")
         elif not isinstance(item, _STORABLE):
             kind = type(item).__name__
             hint = ("store d.isoformat() or a datetime instead" if isinstance(item, date)
@@ -144,8 +166,8 @@ def _write_back(scope: dict[str, Any], context: dict[str, Any],
             continue
         if key in external and key not in context:
             continue  # data objects change through data associations, as in SpiffWorkflow
-        if type(value) in _PLAIN:  # the common case, and the cheap one
-            updates[key] = value
+        if type(value) in _PLAIN and not (type(value) is int and _too_large(value)):
+            updates[key] = value  # the common case, and the cheap one
         elif _is_transient(value):
             if key in context:
                 removed.append(key)
@@ -245,6 +267,33 @@ def _locate(err: ScriptError, task: Any) -> None:
         err.element_id = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
 
 
+_TIMER_KINDS: tuple[tuple[type[TimerEventDefinition], TimerKind], ...] = (
+    (DurationTimerEventDefinition, "duration"), (TimeDateEventDefinition, "date"),
+    (CycleTimerEventDefinition, "cycle"))
+
+
+def _timer_kind(task: Any, expression: str) -> TimerKind | None:
+    """Tell which kind of timer ``expression`` is the value of, if it is a timer's."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    definitions: list[Any] = (definition.event_definitions
+                              if isinstance(definition, MultipleEventDefinition)
+                              else [definition])
+    for candidate in definitions:
+        for cls, kind in _TIMER_KINDS:
+            if isinstance(candidate, cls) and candidate.expression == expression:
+                return kind
+    return None
+
+
+def _checked_timer(task: Any, expression: str, value: Any) -> Any:
+    """Refuse a timer value SpiffWorkflow cannot read, or could only read for hours."""
+    kind = _timer_kind(task, expression)
+    problem = timer_value_problem(value, kind) if kind is not None else None
+    if problem is not None:
+        raise ScriptError(problem, element_id=task.task_spec.bpmn_id)
+    return value
+
+
 class SandboxedScriptEngine(PythonScriptEngine):
     """SpiffWorkflow's script engine, with sandbox errors passed through unwrapped."""
 
@@ -257,12 +306,13 @@ class SandboxedScriptEngine(PythonScriptEngine):
                  external_context: Mapping[str, Any] | None = None) -> Any:
         # A timer may say PT24H or R/2027-01-01T09:00:00+08:00/P1Y as it is, unquoted.
         if is_literal(expression) and expression.strip() not in task.data:
-            return expression.strip()
+            return _checked_timer(task, expression, expression.strip())
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
         except ScriptError as err:
             _locate(err, task)
             raise
+        return _checked_timer(task, expression, value)
 
     def execute(self, task: Any, script: str,
                 external_context: Mapping[str, Any] | None = None) -> bool:

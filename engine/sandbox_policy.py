@@ -16,7 +16,7 @@ import operator
 import re
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, MappingView
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -54,6 +54,7 @@ __all__ = [
 SCRIPT_FILENAME = "<bpmn script>"
 MAX_ITEMS = 1_000_000    # longest string or list one operation may build
 MAX_INT_BITS = 100_000   # largest integer one operation may build (about 30,000 digits)
+MAX_POWMOD_WORK = 10_000_000  # exponent bits times modulus bits one pow(b, e, m) may take
 CHECK_EVERY = 16         # ticks between clock readings: reading the clock costs more than a tick
 RANGE_CHUNK = 4096       # longer ranges charge the budget as C code iterates them
 
@@ -74,6 +75,13 @@ _GROWING_OPS: dict[type[ast.operator], str] = {
 def _call(name: str, *args: ast.expr, like: ast.AST) -> ast.Call:
     node = ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
     return ast.fix_missing_locations(ast.copy_location(node, like))
+
+
+def _splats(elements: list[ast.expr], *, like: ast.AST) -> ast.List:
+    """The parts of a display or call, each starred part marked by ``_splat_``."""
+    parts = [_call("_splat_", e.value, like=e) if isinstance(e, ast.Starred) else e
+             for e in elements]
+    return ast.fix_missing_locations(ast.copy_location(ast.List(parts, ast.Load()), like))
 
 
 class SandboxPolicy(RestrictingNodeTransformer):
@@ -102,7 +110,12 @@ class SandboxPolicy(RestrictingNodeTransformer):
               and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)
               and args[1].value.startswith("_")):
             self.error(node, f"the attribute {args[1].value!r} is private (it starts with '_')")
-        return super().visit_Call(node)
+        node = cast(ast.Call, super().visit_Call(node))
+        if any(isinstance(arg, ast.Starred) for arg in node.args):  # f(*rows, *rows), likewise
+            spread = _call("_spread_", ast.Constant("tuple"), _splats(node.args, like=node),
+                           like=node)
+            node.args = [ast.copy_location(ast.Starred(spread, ast.Load()), node)]
+        return node
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
         if node.attr in ("format", "format_map"):
@@ -128,13 +141,28 @@ class SandboxPolicy(RestrictingNodeTransformer):
         return super().visit_AugAssign(node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
-        # f"{x:>{n}}" could pad to gigabytes: format through a guard that checks the widths.
+        # f"{x:>{n}}" could pad to gigabytes, f"{rows}" spell out a list shared a million
+        # times: format every field through a guard that checks widths and sizes first.
         node = cast(ast.FormattedValue, super().visit_FormattedValue(node))
-        if node.format_spec is None:
-            return node
-        value = _call("_format_", node.value, ast.Constant(node.conversion), node.format_spec,
-                      like=node)
+        spec = node.format_spec or ast.Constant("")
+        value = _call("_format_", node.value, ast.Constant(node.conversion), spec, like=node)
         return ast.copy_location(ast.FormattedValue(value, -1, None), node)
+
+    def visit_List(self, node: ast.List) -> Any:
+        return self._spread(cast(ast.List, self.node_contents_visit(node)), "list")
+
+    def visit_Tuple(self, node: ast.Tuple) -> Any:
+        return self._spread(cast(ast.Tuple, self.node_contents_visit(node)), "tuple")
+
+    def visit_Set(self, node: ast.Set) -> Any:
+        return self._spread(cast(ast.Set, self.node_contents_visit(node)), "set")
+
+    def _spread(self, node: ast.List | ast.Tuple | ast.Set, kind: str) -> ast.expr:
+        # [*rows, *rows] doubles in C code: build displays with a starred part through a guard.
+        if isinstance(getattr(node, "ctx", ast.Load()), ast.Store) or \
+                not any(isinstance(e, ast.Starred) for e in node.elts):
+            return node
+        return _call("_spread_", ast.Constant(kind), _splats(node.elts, like=node), like=node)
 
     def visit_For(self, node: ast.For) -> ast.AST:
         node = cast(ast.For, super().visit_For(node))
@@ -316,9 +344,10 @@ def _check_width(digits: str) -> None:
 
 
 def _check_mod(a: Any, b: Any) -> None:
-    # '%10000000000d' % 1 pads in C: check printf widths and precisions first.
+    # '%10000000000d' % 1 pads in C, '%s' % rows may spell out a huge list: check first.
     if not isinstance(a, (str, bytes)):
         return
+    _check_text(b)
     fields = _PRINTF_FIELD.findall(a if isinstance(a, str) else a.decode("latin-1"))
     numbers = [n for field in fields for n in field if n]
     for n in numbers:
@@ -360,43 +389,237 @@ def guarded_pow(base: Any, exp: Any, mod: Any = None) -> Any:
     if mod is None:
         _check_pow(base, exp)
         return pow(base, exp)
+    # One C call squares once per bit of exp, each square as long as mod: cap the product.
+    if isinstance(exp, int) and isinstance(mod, int) and \
+            exp.bit_length() * mod.bit_length() > MAX_POWMOD_WORK:
+        _fail(ScriptBudgetExceeded("pow() with a modulus this large would take too long"))
     return pow(base, exp, mod)
 
 
-_CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+_LEAF_WEIGHT = 32  # a generous length for the text of a number, date or other plain value
+
+
+def text_weight(value: Any, limit: int) -> int:
+    """Estimate how long ``repr(value)`` is, counting each shared part every time it occurs.
+
+    ``[row] * 1000`` costs little memory, but its text repeats ``row`` a
+    thousand times. The walk stops once past ``limit``, so it costs at most that.
+    """
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, (str, bytes)):
+            total += len(item) + 3
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 2
+        elif isinstance(item, Mapping):
+            total += 2 + 4 * len(item)
+            if total <= limit:
+                stack.extend(item.keys())
+                stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset, MappingView)):
+            total += 2 + 2 * len(item)
+            if total <= limit:
+                stack.extend(cast(Iterable[Any], item))
+        elif isinstance(item, BaseException):
+            total += _LEAF_WEIGHT
+            stack.extend(item.args)
+        else:
+            total += _LEAF_WEIGHT
+    return total
+
+
+def _check_text(value: Any) -> None:
+    if not isinstance(value, (str, int, float)) and text_weight(value, MAX_ITEMS) > MAX_ITEMS:
+        _fail(ScriptBudgetExceeded(f"the text of this value would be longer than the limit "
+                                   f"of {MAX_ITEMS:,} characters"))
+
+
+def guarded_repr(value: Any) -> str:
+    _check_text(value)
+    return repr(value)
+
+
+def guarded_ascii(value: Any) -> str:
+    _check_text(value)
+    return ascii(value)
+
+
+class _TextType(type):
+    """``str`` as scripts see it: ``str(x)`` checks the size of the text before building it.
+
+    To isinstance() and to attribute lookup it is ``str`` itself.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> str:
+        if args:
+            _check_text(args[0])
+        return str(*args, **kwargs)
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, str)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, str)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(str, name)
+
+    def __repr__(cls) -> str:
+        return repr(str)
+
+
+class guarded_str(metaclass=_TextType):
+    __slots__ = ()
+
+
+_CONVERSIONS: dict[int, Callable[[Any], str]] = {
+    ord("s"): cast(Callable[[Any], str], guarded_str), ord("r"): guarded_repr,
+    ord("a"): guarded_ascii}
 
 
 def guarded_format(value: Any, conversion: int, spec: str) -> str:
     if conversion != -1:  # f"{x!r:>8}" converts first, then formats
         value = _CONVERSIONS[conversion](value)
+    else:
+        _check_text(value)
     for digits in _DIGITS.findall(spec):
         _check_width(digits)
     return format(value, spec)
 
 
-# str/bytes methods whose result can be far larger than the text they are called on.
-_GROWING_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs", "join",
-                              "replace"})
+def guarded_sum(items: Any, /, start: Any = 0) -> Any:
+    """sum(); lists and tuples are joined one by one within the size limit, in linear time."""
+    if not isinstance(start, (list, tuple)):
+        return sum(items, start)  # numbers: C code adds them in linear time
+    budget = current_budget.get()
+    total = list(start)
+    for item in items:
+        if budget is not None:
+            budget.tick()
+        if not isinstance(item, type(start)):
+            raise TypeError(f"can only concatenate {type(start).__name__} "
+                            f"(not {type(item).__name__!r}) to {type(start).__name__}")
+        _check_items(len(total) + len(item))
+        total.extend(item)
+    return total if isinstance(start, list) else tuple(total)
 
 
-def _guard_text_method(text: Any, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if name == "join":
-            items: list[Any] = list(*args, **kwargs)
-            sizes: int = sum(len(i) for i in items if isinstance(i, (str, bytes)))
-            _check_items(sizes + len(text) * max(len(items) - 1, 0))
-            return method(items)
-        if name == "replace":
-            old, new = args[0], args[1]
-            count = text.count(old)
-            count = min(count, args[2]) if len(args) > 2 and args[2] >= 0 else count
-            _check_items(len(text) + count * max(len(new) - len(old), 0))
-        elif name == "expandtabs":
-            tabsize = args[0] if args else kwargs.get("tabsize", 8)
-            _check_items(len(text) + text.count("\t" if isinstance(text, str) else b"\t")
-                         * max(tabsize, 0))
+def _spread(kind: str, parts: list[Any]) -> Any:
+    """Build a list, tuple or set display, or call arguments, that has starred parts."""
+    built: list[Any] = []
+    for part in parts:
+        if type(part) is not _Splat:
+            built.append(part)
         else:
-            _check_items(args[0] if args else kwargs.get("width", 0))
+            _extend_within_limit(built, part.items)
+    return built if kind == "list" else tuple(built) if kind == "tuple" else set(built)
+
+
+class _Splat(NamedTuple):
+    items: Any
+
+
+def _extend_within_limit(target: list[Any], items: Any) -> None:
+    if hasattr(items, "__len__"):
+        _check_items(len(target) + len(items))
+        target.extend(items)
+        return
+    for item in items:  # an iterator: count as it goes, so nothing huge is built first
+        if len(target) >= MAX_ITEMS:
+            _check_items(len(target) + 1)
+        target.append(item)
+
+
+class _ListWrites:
+    """A list as the target of ``rows[i] = ...``: a slice may not grow it past the limit."""
+
+    __slots__ = ("_list",)
+
+    def __init__(self, target: list[Any]) -> None:
+        self._list = target
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(key, slice):  # rows[:0] = rows doubles it
+            value = value if isinstance(value, (list, tuple, str)) else list(value)
+            _check_items(len(self._list) + len(value))
+        self._list[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._list[key]
+
+
+def guarded_write(target: Any) -> Any:
+    return _ListWrites(target) if type(target) is list else full_write_guard(target)
+
+
+def _longest_replacement(table: Any) -> int:
+    if isinstance(table, Mapping):
+        values: Any = table.values()
+    elif isinstance(table, (list, tuple, str)):
+        values = table
+    else:
+        _refuse("translate() takes a dict or a list as its table")
+    return max((len(v) for v in values if isinstance(v, str)), default=1)
+
+
+def _join(text: Any, method: Callable[..., Any]) -> Callable[..., Any]:
+    def join(iterable: Any) -> Any:
+        items: list[Any] = []
+        size = 0
+        for item in iterable:  # count as the items come, so a generator builds nothing huge
+            size += (len(item) if isinstance(item, (str, bytes)) else 0) + len(text)
+            _check_items(size)
+            items.append(item)
+        return method(items)
+    return join
+
+
+def _check_replace(text: Any, old: Any, new: Any, count: int = -1) -> None:
+    found = text.count(old)
+    found = min(found, count) if count >= 0 else found
+    _check_items(len(text) + found * max(len(new) - len(old), 0))
+
+
+def _check_expandtabs(text: Any, tabsize: int = 8) -> None:
+    _check_items(len(text) + text.count("\t" if isinstance(text, str) else b"\t")
+                 * max(tabsize, 0))
+
+
+def _check_pad(_text: Any, width: int, *_fill: Any) -> None:
+    _check_items(width)
+
+
+def _check_translate(text: Any, table: Any) -> None:
+    if isinstance(text, str):  # bytes.translate maps byte to byte: it cannot grow
+        _check_items(len(text) * _longest_replacement(table))
+
+
+def _check_to_bytes(_number: int, length: int = 1, *_args: Any, **_kwargs: Any) -> None:
+    _check_items(length)
+
+
+# Methods whose result can be far larger than the value they are called on: the types
+# they grow on, and a check of the size they would build, given the value and the arguments.
+_GROWING_METHODS: dict[str, tuple[tuple[type, ...], Callable[..., None] | None]] = {
+    "ljust": ((str, bytes), _check_pad), "rjust": ((str, bytes), _check_pad),
+    "center": ((str, bytes), _check_pad), "zfill": ((str, bytes), _check_pad),
+    "expandtabs": ((str, bytes), _check_expandtabs), "replace": ((str, bytes), _check_replace),
+    "translate": ((str, bytes), _check_translate), "join": ((str, bytes), None),
+    "to_bytes": ((int,), _check_to_bytes), "extend": ((list,), None),
+}
+
+
+def _guard_method(owner: Any, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    if name == "join":
+        return _join(owner, method)
+    if name == "extend":
+        return lambda items: _extend_within_limit(owner, items)
+    check = _GROWING_METHODS[name][1]
+    assert check is not None
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        check(owner, *args, **kwargs)
         return method(*args, **kwargs)
     return guarded
 
@@ -410,10 +633,12 @@ def guarded_getattr(obj: Any, name: str, *default: Any) -> Any:
         _refuse(f"the attribute {name!r} is not allowed in scripts")
     value = getattr(obj, name, *default)
     if name in _GROWING_METHODS:
-        if isinstance(obj, (str, bytes)):
-            return _guard_text_method(obj, name, value)
-        if isinstance(obj, type) and issubclass(obj, (str, bytes)):
-            _refuse(f"call .{name}() on a text value, not on {obj.__name__}")
+        kinds = _GROWING_METHODS[name][0]
+        if isinstance(obj, kinds):
+            return _guard_method(obj, name, value)
+        cls = str if obj is guarded_str else obj
+        if isinstance(cls, type) and issubclass(cls, kinds):
+            _refuse(f"call .{name}() on a value, not on {cls.__name__}")
     return value
 
 
@@ -514,18 +739,20 @@ _UNSAFE_DEFAULTS = {"__build_class__", "_getattr_", "setattr", "delattr", "pow",
                     "BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit"}
 SAFE_BUILTINS: dict[str, Any] = {
     **{k: v for k, v in safe_builtins.items() if k not in _UNSAFE_DEFAULTS},
-    "len": len, "min": min, "max": max, "sum": sum, "sorted": sorted, "enumerate": enumerate,
+    "len": len, "min": min, "max": max, "sorted": sorted, "enumerate": enumerate,
     "zip": zip, "dict": dict, "list": list, "tuple": tuple, "set": set, "frozenset": frozenset,
-    "str": str, "int": int, "float": float, "bool": bool, "abs": abs, "round": round,
+    "int": int, "float": float, "bool": bool, "abs": abs, "round": round,
     "any": any, "all": all, "isinstance": isinstance, "reversed": reversed, "map": map,
     "filter": filter, "range": guarded_range, "pow": guarded_pow, "getattr": guarded_getattr,
+    "str": guarded_str, "repr": guarded_repr, "ascii": guarded_ascii, "sum": guarded_sum,
     "datetime": datetime, "date": date, "timedelta": timedelta, "math": _MATH,
 }
 GUARDS: dict[str, Any] = {
     "_getattr_": guarded_getattr, "_getitem_": operator.getitem, "_getiter_": iter,
-    "_write_": full_write_guard, "_inplacevar_": guarded_inplacevar,
+    "_write_": guarded_write, "_inplacevar_": guarded_inplacevar,
     "_augitem_": guarded_augitem, "_unpack_sequence_": guarded_unpack_sequence,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_apply_": _apply,
+    "_spread_": _spread, "_splat_": _Splat,
     "_print_": _NoPrint, "_print": _NoPrint(), "_format_": guarded_format,
     "_add_": _guarded(_check_add, operator.add), "_mul_": _guarded(_check_mul, operator.mul),
     "_mod_": _guarded(_check_mod, operator.mod), "_pow_": guarded_pow,

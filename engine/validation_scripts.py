@@ -1,6 +1,6 @@
 """Find every piece of Python in a BPMN diagram and have the sandbox vet it.
 
-Scripts, conditions, timer expressions, pre/post scripts, loop and message
+Scripts, conditions, timer expressions, pre/post scripts, service parameters, loop and message
 expressions all run in Liaison's Python sandbox, so each is checked before
 deployment and reported at its XML line. Diagrams drawn for Camunda and
 friends carry JUEL/FEEL or JavaScript instead; those are named as such so a
@@ -18,6 +18,7 @@ from lxml import etree
 from engine.errors import Problem
 from engine.iso8601 import is_literal
 from engine.sandbox import check_script
+from engine.timer_values import timer_value_problem
 
 Mode = Literal["exec", "eval"]
 
@@ -62,6 +63,8 @@ def check_python(tree: etree._ElementTree, file: str) -> list[Problem]:
             problems += _check_source(element, element.text, mode, file)
     for element in tree.xpath(_TIMER_SITES, namespaces=NS):
         problems += _check_timer(element, file)
+    for element in tree.xpath("//spiffworkflow:parameter[@value]", namespaces=NS):
+        problems += _check_source(element, element.get("value"), "eval", file)  # service input
     for task in tree.xpath("//bpmn:scriptTask", namespaces=NS):
         scripts = task.xpath("bpmn:script", namespaces=NS)
         if not scripts or not (scripts[0].text or "").strip():
@@ -110,7 +113,8 @@ def _check_timer(element: etree._Element, file: str) -> list[Problem]:
     if not text:
         return [_problem(element, file, "this timer has no date, duration or cycle")]
     if is_literal(text):
-        return []
+        problem = timer_value_problem(text)
+        return [_problem(element, file, problem)] if problem else []
     if _LOOKS_ISO.fullmatch(text):
         return [_problem(element, file, (
             f"'{text}' is not a valid ISO 8601 date, duration or cycle; "

@@ -119,6 +119,8 @@ def test_date_classes_are_available(env: ScriptEnvironment) -> None:
     ("owners = {'a', 'b'}", "sorted"),
     ("raw = 'abc'.encode()", "bytes"),
     ("loop = [1]\nloop.append(loop)", "contains itself"),
+    ("big = 10 ** 5000", "too large to store"),  # the serializer could not write it
+    ("rows = [1, -10 ** 5000]", "too large to store"),
 ])
 def test_values_process_data_cannot_store_are_refused(env: ScriptEnvironment, source: str,
                                                       hint: str) -> None:
@@ -195,6 +197,19 @@ ESCAPES = [
     ("locals()", 1),
     ("compile('1', 'f', 'eval')", 1),
     ("'{}'.format_map({})", 1),
+    ("__builtins__['open']", 1),
+    ("x.__init__.__globals__", 1),
+    ("f = lambda: 0\ncode = f.__code__", 2),
+    ("try:\n    1 / 0\nexcept Exception as e:\n    frame = e.__traceback__.tb_frame", 4),
+    ("def gen():\n    yield 1\ncaller = gen().gi_frame.f_back", 3),
+    ("text = f'{x.__class__}'", 1),
+    ("text = f'{x.__init__.__globals__}'", 1),
+    ("text = '{x.__init__.__globals__}'.format(x=x)", 1),
+    ("text = str.format('{0.__class__}', x)", 1),
+    ("text = getattr(x, '__subclasses__')", 1),
+    ("ok = hasattr(x, 'real')", 1),
+    ("breakpoint()", 1),
+    ("found = builtins", 1),
 ]
 
 
@@ -219,12 +234,26 @@ def test_escape_is_reported_at_deploy_time(source: str, line: int) -> None:
     ("name = '__class__'\nk = getattr(x, name)", 2),
     ("method = 'form' + 'at'\nf = getattr('{0.__class__}', method)", 2),
     ("try:\n    k = getattr(x, '_' + '_class__')\nexcept Exception:\n    k = None", 2),
+    ("name = 'm' + 'ro'\nclasses = getattr(int, name)()", 2),
+    ("name = 'format_' + 'map'\nf = getattr('{0.__class__}', name)", 2),
+    ("name = 'gi_' + 'frame'\nframe = getattr((i for i in [1]), name)", 2),
+    ("name = 'join'\nf = getattr(str, name)", 2),  # unbound, it would skip the size check
+    ("grow = getattr(list, 'extend')", 1),
+    ("pack = getattr(int, 'to_bytes')", 1),
 ])
 def test_dynamic_escapes_are_refused_even_when_caught(env: ScriptEnvironment, source: str,
                                                       line: int) -> None:
     with pytest.raises(ScriptRefused) as caught:
         env.execute(source, {"x": 1})
     assert caught.value.line == line
+
+
+@pytest.mark.parametrize("name", ["os", "sys", "importlib", "operator", "bytearray", "bytes",
+                                  "format", "object"])
+def test_modules_and_risky_builtins_are_not_reachable_by_name(env: ScriptEnvironment,
+                                                             name: str) -> None:
+    with pytest.raises(ScriptError, match=f"name '{name}' is not defined"):
+        env.execute(f"found = {name}", {})
 
 
 def test_guards_cannot_be_shadowed_by_task_data(env: ScriptEnvironment) -> None:
@@ -281,6 +310,23 @@ def test_no_escape_attempt_writes_a_file(env: ScriptEnvironment, tmp_path: Path)
     "text = f'{1:>10000000000}'",
     "text = '%10000000000d' % 1",
     "text = ''.join(['x' * 10**6] * 2)",
+    "text = ''.join(str(i) * 1000 for i in range(10**3))",
+    "text = ('x' * 1000).translate({120: 'y' * 10**6})",
+    "packed = (0).to_bytes(10**10, 'big')",
+    "rows = [0] * 10**6\nfor _ in range(40):\n    rows.extend(rows)",
+    "rows = [0] * 10**6\nfor _ in range(40):\n    rows.extend(n for n in rows)",
+    "rows = [0] * 10**6\nfor _ in range(40):\n    rows[:0] = rows",
+    "rows = [0] * 10**6\nfor _ in range(40):\n    rows = [*rows, *rows]",
+    "rows = [0] * 10**6\npair = (*rows, *rows)",
+    "rows = [0] * 10**6\nprint(*rows, *rows)",
+    "total = sum([[0]] * 10**6, [])",
+    "rows = [10**4000] * 10**6\ntext = str(rows)",
+    "row = [0] * 999\ntable = [row] * 999\ntext = repr([table] * 999)",
+    "row = [0] * 999\ntable = [row] * 999\ntext = f'{table}'",
+    "row = [0] * 999\ntable = [row] * 999\ntext = f'{table!r:>5}'",
+    "row = [0] * 999\ntable = [row] * 999\ntext = '%s' % (table,)",
+    "row = [0] * 999\ntable = [row] * 999\ntext = ascii({'t': table})",
+    "big = pow(3, 2**20000, 2**20000 + 1)",
 ])
 def test_runaway_scripts_are_stopped(tight: ScriptEnvironment, source: str) -> None:
     data: dict[str, object] = {}
@@ -288,6 +334,37 @@ def test_runaway_scripts_are_stopped(tight: ScriptEnvironment, source: str) -> N
         tight.execute(source, data)
     assert caught.value.line is not None
     assert data == {}
+
+
+def test_size_guards_leave_ordinary_scripts_alone(env: ScriptEnvironment) -> None:
+    data = {"rows": [3, 1], "more": [2]}
+    env.execute(
+        "is_text = isinstance('a', str) and not isinstance(1, (str, float))\n"
+        "shout = str.upper('a') + str(12) + repr([1]) + ascii('é')\n"
+        "joined = [*rows, *more]\n"
+        "pair = (*more, 9)\n"
+        "biggest = max(*rows)\n"
+        "flat = sum([rows, more], [])\n"
+        "rows[1:1] = [7, 8]\n"
+        "more.extend(n * 2 for n in [2])\n"
+        "swapped = 'xax'.translate({120: 'yz'})\n"
+        "packed = len((5).to_bytes(2, 'big'))\n"
+        "remainder = pow(3, 5, 7)\n"
+        "note = f'{rows} {more!r:>8}' + '%s' % (more,)\n",
+        data)
+    assert data == {
+        "rows": [3, 7, 8, 1], "more": [2, 4], "is_text": True, "shout": "A12[1]'\\xe9'",
+        "joined": [3, 1, 2], "pair": (2, 9), "biggest": 3, "flat": [3, 1, 2],
+        "swapped": "yzayz", "packed": 2, "remainder": 5,
+        "note": "[3, 7, 8, 1]   [2, 4][2, 4]",
+    }
+
+
+def test_an_error_carrying_a_huge_value_is_reported_briefly(env: ScriptEnvironment) -> None:
+    with pytest.raises(ScriptError) as caught:
+        env.execute("row = [0] * 999\ntable = [row] * 999\nraise ValueError(table)", {})
+    assert caught.value.message == \
+        "line 3: the script raised ValueError with a value too long to show"
 
 
 def test_the_time_budget_stops_a_script_with_steps_to_spare() -> None:
