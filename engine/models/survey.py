@@ -55,7 +55,6 @@ class SurveyCampaign(Base):
     seed: Mapped[int | None] = mapped_column(BigInteger)
     units_total: Mapped[int] = mapped_column(default=0)
     state: Mapped[str] = mapped_column(String(20), default="planned", index=True)
-    planned_by: Mapped[str | None] = mapped_column(String(150))
     approved_by: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[datetime]
     distributed_at: Mapped[datetime | None]

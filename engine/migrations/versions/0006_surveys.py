@@ -44,7 +44,6 @@ def upgrade() -> None:
     sa.Column('seed', sa.BigInteger(), nullable=True),
     sa.Column('units_total', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('planned_by', sa.String(length=150), nullable=True),
     sa.Column('approved_by', sa.String(length=150), nullable=True),
     sa.Column('created_at', engine.db.UtcDateTime(), nullable=False),
     sa.Column('distributed_at', engine.db.UtcDateTime(), nullable=True),
