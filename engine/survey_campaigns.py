@@ -27,9 +27,9 @@ from engine.survey_questionnaire import load_questionnaires
 from engine.survey_sample import MIN_PERCENT, SampleUnit, draw_sample
 from engine.survey_tally import meets_target, return_rate
 
-__all__ = ["ReturnRate", "accepts_staff_entries", "campaign", "campaign_return_rate", "close_below_target",
-           "distribute", "end_collection", "install_questionnaires", "latest_questionnaire",
-           "open_campaign", "record_reminders", "sample_units"]
+__all__ = ["ReturnRate", "accepts_staff_entries", "campaign", "campaign_return_rate",
+           "close_below_target", "distribute", "end_collection", "install_questionnaires",
+           "latest_questionnaire", "open_campaign", "record_reminders", "sample_units"]
 
 # Long enough that nobody guesses another unit's code; short enough to type from paper.
 CODE_LENGTH = 12
