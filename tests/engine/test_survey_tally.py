@@ -70,7 +70,7 @@ def test_a_questionnaire_without_chinese_labels_is_refused(tmp_path: Path) -> No
         "ui": {"order": ["overall"], "labels": {"overall": {"en": "Overall"}}}})
     assert problems == ["question 'overall' needs a label in English and Chinese"]
     (tmp_path / "broken.json").write_text('{"code": "broken"}')
-    with pytest.raises(ValueError, match="broken.json: 'title' is missing"):
+    with pytest.raises(ValueError, match=r"broken\.json: 'title' is missing"):
         load_questionnaires(tmp_path)
 
 
