@@ -32,8 +32,8 @@ from engine.runtime import Runtime
 from engine.survey_campaigns import accepts_staff_entries, campaign
 from engine.survey_questionnaire import answer_errors
 
-__all__ = ["STAFF_CHANNELS", "SurveyForm", "enter_response", "non_respondents", "open_form",
-           "submit_by_code"]
+__all__ = ["STAFF_CHANNELS", "PaperForm", "SurveyForm", "enter_response", "non_respondents",
+           "open_form", "paper_forms", "submit_by_code"]
 
 STAFF_CHANNELS = ("paper", "follow_up")
 
@@ -48,6 +48,35 @@ class SurveyForm:
     deadline: datetime
     questionnaire: Questionnaire
     sampled_unit_id: int
+
+
+@dataclass(frozen=True)
+class PaperForm:
+    """One printable questionnaire: whom it goes to, and the code that answers it."""
+
+    sampled_unit_id: int
+    unit_label: str
+    owner_name: str
+    address: str
+    response_code: str
+    link_token: str
+    deadline: datetime
+
+
+def paper_forms(session: Session, campaign_id: int) -> list[PaperForm]:
+    """The distributed campaign's paper forms, one per sampled unit, in building order."""
+    row = campaign(session, campaign_id)
+    if row.deadline is None:
+        raise Conflict(f"survey {row.number} has not been distributed yet")
+    forms = []
+    for sampled in session.scalars(select(SampledUnit).where(SampledUnit.campaign_id == row.id)
+                                   .order_by(SampledUnit.building_id, SampledUnit.unit_id)):
+        owner = sampled.unit.owners[0] if sampled.unit.owners else None
+        assert sampled.response_code is not None and sampled.link_token is not None
+        forms.append(PaperForm(sampled.id, sampled.unit.label, owner.name if owner else "",
+                               owner.address if owner else "", sampled.response_code,
+                               sampled.link_token, row.deadline))
+    return forms
 
 
 def open_form(session: Session, rt: Runtime, code: str) -> SurveyForm:

@@ -26,7 +26,13 @@ from engine.schedules import fire_due_schedules
 from engine.survey_campaigns import campaign_return_rate
 from engine.survey_feedback import confirm_item, feedback_items
 from engine.survey_report import campaign_report, tabulate_campaign
-from engine.survey_responses import enter_response, non_respondents, open_form, submit_by_code
+from engine.survey_responses import (
+    enter_response,
+    non_respondents,
+    open_form,
+    paper_forms,
+    submit_by_code,
+)
 from tests.support.surveys import BUILDING_SIZES, GOOD, SurveyDriver, add_units_to_survey
 
 COMPLAINT = "The lift in block A is broken again and nobody came, terrible service"
@@ -83,6 +89,10 @@ def test_300_units_give_a_proportional_sample_of_at_least_45(office: System) -> 
     assert all(c and len(c) == 12 for c in codes) and len(set(codes)) == 45
     assert all(s.link_token and len(s.link_token) >= 40 for s, _ in sample)
     assert campaign.deadline == office.rt.clock.now() + timedelta(days=21)
+    with office.sessions() as session:
+        printed = paper_forms(session, campaign.id)
+    assert sorted(f.response_code for f in printed) == sorted(c for c in codes if c)
+    assert printed[0].unit_label.startswith("A-") and printed[0].owner_name.startswith("Owner of")
 
 
 def test_link_paper_and_follow_up_answers_reach_75_percent_and_go_on_to_tabulation(
