@@ -17,6 +17,7 @@ PROCESSES = {
     "owner_case": N_("Owner case"),
     "escalation": N_("Escalation"),
     "routine_repair": N_("Routine repair"),
+    "yearly_survey": N_("Yearly owner survey"),
 }
 
 TASK_TITLES = frozenset({
@@ -25,6 +26,9 @@ TASK_TITLES = frozenset({
     N_("Reply to the complainant"), N_("Record satisfaction"), N_("Handle the work order"),
     N_("Review the escalation"), N_("Decide the escalation"), N_("Describe the repair"),
     N_("Carry out the repair"),
+    N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
+    N_("Review the return rate"), N_("Categorise the opinions"),
+    N_("Approve the survey report"),
 })
 
 # What an audit event or case record says happened; %(step)s is the task's title.

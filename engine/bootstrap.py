@@ -16,6 +16,7 @@ from engine.lanes import load_lane_roles
 from engine.runtime import Runtime
 from engine.sandbox import make_script_engine
 from engine.settings import Settings
+from engine.survey_campaigns import install_questionnaires
 from engine.worker import Worker
 
 
@@ -44,12 +45,21 @@ def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
     return System(settings, db, make_session_factory(db), rt)
 
 
+# Survey questionnaires are data beside the task forms, not a process's forms.
+QUESTIONNAIRES = "questionnaires"
+
+
 def deploy_shipped(system: System, *, actor: str = "liaison") -> list[Deployed]:
-    """Deploy ``processes/`` and ``forms/``; unchanged files keep their version."""
+    """Deploy ``processes/`` and ``forms/``; unchanged files keep their version.
+
+    The survey questionnaires in ``forms/questionnaires/`` are stored the same way.
+    """
     bundle = Bundle.from_paths([system.settings.processes_path],
                                forms_root=system.settings.forms_path)
     with system.sessions() as session:
         deployed = deploy(session, system.rt, bundle, actor=actor,
                           note="shipped with Liaison")
+        install_questionnaires(session, system.rt,
+                               system.settings.forms_path / QUESTIONNAIRES, actor=actor)
         session.commit()
     return deployed

@@ -13,6 +13,7 @@ from engine.cases import contact_directory
 from engine.errors import FieldError, FormInvalid, LiaisonError, NotFound, ScriptError
 from engine.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.numbering import next_number
+from engine.survey_services import SURVEY_SERVICES
 from engine.unit_of_work import current
 
 # Where the archive finds the handling method, in the order the steps happen.
@@ -142,6 +143,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "complete_work_order": complete_work_order,
     "record_reply": record_reply,
     "archive_case": archive_case,
+    **SURVEY_SERVICES,
 }
 
 

@@ -11,7 +11,9 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   └── ScriptBudgetExceeded  it ran too long or took too many steps
     ├── NotFound                  no such process, instance or task
     ├── Conflict                  someone else changed the instance first
-    │   └── TaskNotReady          the task was completed or cancelled already
+    │   ├── TaskNotReady          the task was completed or cancelled already
+    │   ├── SurveyCodeUsed        a survey response code was answered with already
+    │   └── SurveyCodeExpired     a survey response code's collection window has closed
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
     ├── VoteInputError            units or ballots given to a tally are unusable; .problems
@@ -42,6 +44,8 @@ __all__ = [
     "ScriptBudgetExceeded",
     "ScriptError",
     "ScriptRefused",
+    "SurveyCodeExpired",
+    "SurveyCodeUsed",
     "TaskNotReady",
     "VoteInputError",
 ]
@@ -148,6 +152,18 @@ class TaskNotReady(Conflict):
     """The task is no longer waiting for anyone (completed, cancelled, moved on)."""
 
     code = "task_not_ready"
+
+
+class SurveyCodeUsed(Conflict):
+    """The survey form of this code was answered already: one unit answers once."""
+
+    code = "survey_code_used"
+
+
+class SurveyCodeExpired(Conflict):
+    """The survey's collection window closed before this code was answered."""
+
+    code = "survey_code_expired"
 
 
 class FormInvalid(LiaisonError):

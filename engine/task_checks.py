@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import FieldError
 from engine.models import Case
+from engine.survey_services import SURVEY_CHECKS
 
 Check = Callable[[Session, Mapping[str, Any], Mapping[str, Any]], list[FieldError]]
 
@@ -38,6 +39,7 @@ def reply_by_the_same_channel(session: Session, data: Mapping[str, Any],
 
 CHECKS: dict[tuple[str, str], Check] = {
     ("owner_case", "reply_to_complainant"): reply_by_the_same_channel,
+    **SURVEY_CHECKS,
 }
 
 

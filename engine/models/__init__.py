@@ -16,6 +16,13 @@ from engine.models.process import (
     Timer,
     WorkerHeartbeat,
 )
+from engine.models.survey import (
+    FeedbackItem,
+    Questionnaire,
+    SampledUnit,
+    SurveyCampaign,
+    SurveyResponse,
+)
 from engine.numbering import Counter
 
 __all__ = [
@@ -28,15 +35,20 @@ __all__ = [
     "Counter",
     "Department",
     "Estate",
+    "FeedbackItem",
     "HumanTask",
     "Incident",
     "Owner",
     "ProcessInstance",
     "ProcessVersion",
+    "Questionnaire",
     "ReplyLetter",
     "Role",
+    "SampledUnit",
     "Schedule",
     "ScheduleOccurrence",
+    "SurveyCampaign",
+    "SurveyResponse",
     "TaskDraft",
     "Timer",
     "Unit",

@@ -1,0 +1,262 @@
+"""The yearly owner survey (P4), persisted and reloaded at every step, on a frozen clock."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import select
+
+from engine.bootstrap import System
+from engine.errors import Conflict, FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
+from engine.models import (
+    Case,
+    CaseRecord,
+    FeedbackItem,
+    HumanTask,
+    ProcessInstance,
+    SampledUnit,
+    SurveyCampaign,
+    SurveyResponse,
+)
+from engine.schedules import fire_due_schedules
+from engine.survey_campaigns import campaign_return_rate
+from engine.survey_feedback import confirm_item, feedback_items
+from engine.survey_report import campaign_report, tabulate_campaign
+from engine.survey_responses import (
+    enter_response,
+    non_respondents,
+    open_form,
+    paper_forms,
+    submit_by_code,
+)
+from tests.support.surveys import BUILDING_SIZES, GOOD, SurveyDriver, add_units_to_survey
+
+COMPLAINT = "The lift in block A is broken again and nobody came, terrible service"
+
+
+@pytest.fixture
+def office(shipped: System) -> System:
+    add_units_to_survey(shipped)
+    return shipped
+
+
+def answer_by_code(system: System, sampled: list[SampledUnit],
+                   answers: dict[str, object] = GOOD) -> None:
+    for unit in sampled:
+        with system.sessions() as session:
+            assert unit.response_code is not None
+            submit_by_code(session, system.rt, code=unit.response_code, answers=dict(answers))
+            session.commit()
+
+
+def enter(system: System, campaign_id: int, sampled: list[SampledUnit], channel: str,
+          answers: dict[str, object] = GOOD) -> None:
+    for unit in sampled:
+        with system.sessions() as session:
+            enter_response(session, system.rt, campaign_id=campaign_id, answers=dict(answers),
+                           channel=channel, actor="clerk", sampled_unit_id=unit.id)
+            session.commit()
+
+
+def waiting(system: System, campaign_id: int) -> list[SampledUnit]:
+    with system.sessions() as session:
+        return non_respondents(session, campaign_id)
+
+
+def test_300_units_give_a_proportional_sample_of_at_least_45(office: System) -> None:
+    survey = SurveyDriver.start(office)
+    with pytest.raises(FormInvalid) as refused:
+        survey.do("plan_survey", {"survey_year": 2026, "questionnaire_code": "standard",
+                                  "target_percent": 14, "collection_days": 21,
+                                  "reminder_every": "P7D"})
+    assert refused.value.errors[0].field == "target_percent"
+    assert "plan_survey" in survey.open()  # nothing lost: the plan is still to be made
+
+    campaign = survey.approved()
+    sample = survey.sampled()
+    assert campaign.state == "collecting" and campaign.units_total == 300
+    assert len(sample) == 45 >= math.ceil(Fraction(15, 100) * 300)
+    assert len({s.unit_id for s, _ in sample}) == 45
+    per_building = Counter(code for _, code in sample)
+    for code, units in BUILDING_SIZES.items():
+        assert abs(per_building[code] - Fraction(45 * units, 300)) <= 1
+    assert campaign.seed is not None and campaign.approved_by == "boss"
+    codes = [s.response_code for s, _ in sample]
+    assert all(c and len(c) == 12 for c in codes) and len(set(codes)) == 45
+    assert all(s.link_token and len(s.link_token) >= 40 for s, _ in sample)
+    assert campaign.deadline == office.rt.clock.now() + timedelta(days=21)
+    with office.sessions() as session:
+        printed = paper_forms(session, campaign.id)
+    assert sorted(f.response_code for f in printed) == sorted(c for c in codes if c)
+    assert printed[0].unit_label.startswith("A-") and printed[0].owner_name.startswith("Owner of")
+
+
+def test_link_paper_and_follow_up_answers_reach_75_percent_and_go_on_to_tabulation(
+        office: System) -> None:
+    survey = SurveyDriver.start(office)
+    campaign = survey.approved({"target_percent": 20})  # 60 of 300: more than the minimum
+    sample = [s for s, _ in survey.sampled()]
+    assert len(sample) == 60
+    answer_by_code(office, sample[:30])
+    answer_by_code(office, sample[30:31], {**GOOD, "opinions": COMPLAINT})
+    enter(office, campaign.id, sample[31:40], "paper")
+
+    assert survey.wait(timedelta(days=7, seconds=1)) == 1  # the first reminder
+    with office.sessions() as session:
+        reminded = {s.id: s.reminders_sent for s in session.scalars(
+            select(SampledUnit).where(SampledUnit.campaign_id == campaign.id))}
+    assert sorted(set(reminded.values())) == [0, 1]
+    assert [s for s in reminded if reminded[s] == 1] == [s.id for s in sample[40:]]
+
+    survey.wait(timedelta(days=14))  # the deadline: 40 / 60 is below 75 %
+    assert "follow_up_round" in survey.open()
+    with office.sessions() as session:
+        rate = campaign_return_rate(session, campaign.id)
+        assert (rate.returned, rate.sent, rate.reached) == (40, 60, False)
+    with office.sessions() as session, pytest.raises(SurveyCodeExpired):
+        assert sample[50].response_code is not None
+        submit_by_code(session, office.rt, code=sample[50].response_code, answers=dict(GOOD))
+    enter(office, campaign.id, sample[40:45], "follow_up")  # 45 / 60 = 75 % exactly
+    survey.do("follow_up_round", {"visits_made": 12, "calls_made": 8})
+
+    assert "categorise_feedback" in survey.open()
+    assert survey.campaign().state == "tabulated"
+    with office.sessions() as session:
+        channels = Counter(session.scalars(select(SurveyResponse.channel)
+                                           .where(SurveyResponse.campaign_id == campaign.id)))
+        report = campaign_report(session, campaign.id)
+    assert channels == {"link": 31, "paper": 9, "follow_up": 5}
+    assert report["return_rate"]["rate"] == "3/4" and report["return_rate"]["reached"]
+    assert report["tabulation"]["overall"]["overall"]["counts"]["4"] == 45
+    assert sum(b["returned"] for b in report["by_building"]) == 45
+
+
+def test_a_complaint_in_an_answer_opens_an_owner_case_linked_to_the_survey(
+        office: System) -> None:
+    survey = SurveyDriver.start(office)
+    campaign = survey.approved()
+    sample = [s for s, _ in survey.sampled()]
+    answer_by_code(office, sample[:1], {**GOOD, "opinions": COMPLAINT,
+                                        "suggestions": "建議增加停車位"})
+    answer_by_code(office, sample[1:34])
+    enter(office, campaign.id, sample[34:36], "paper")  # 36 / 45 = 80 %
+    survey.wait(timedelta(days=21, seconds=1))
+    assert "categorise_feedback" in survey.open()
+
+    with office.sessions() as session:
+        every_item = feedback_items(session, campaign.id)
+    items = {i.text: i for i in every_item}
+    assert len(every_item) == 36 + 1  # one opinion each, and the first one's suggestion
+    assert items[COMPLAINT].suggested_kind == "complaint"
+    assert items[COMPLAINT].suggested_category == "facilities"
+    assert items["建議增加停車位"].suggested_kind == "suggestion"
+    with pytest.raises(FormInvalid) as refused:  # staff confirm every item first
+        survey.do("categorise_feedback", {"categorise_notes": "done"})
+    assert "confirmed" in refused.value.errors[0].message
+    for item in every_item:
+        with office.sessions() as session:
+            confirm_item(session, office.rt, item_id=item.id, kind=item.suggested_kind,
+                         actor="clerk")
+            session.commit()
+    survey.do("categorise_feedback", {"categorise_notes": "one complaint, one suggestion"})
+
+    with office.sessions() as session:
+        item = session.get(FeedbackItem, items[COMPLAINT].id)
+        assert item is not None and item.case_id is not None
+        case = session.get(Case, item.case_id)
+        assert case is not None
+        assert (case.type, case.category, case.channel, case.description) == (
+            "complaint", "facilities", "web", COMPLAINT)
+        assert case.unit_id == sample[0].unit_id and case.instance_id is not None
+        origin = session.scalars(select(CaseRecord).where(
+            CaseRecord.case_id == case.id, CaseRecord.kind == "survey_complaint")).one()
+        assert origin.data["campaign"] == campaign.number
+        p1 = session.get(ProcessInstance, case.instance_id)
+        assert p1 is not None and p1.process_id == "owner_case"
+        assert session.scalars(select(HumanTask.element_id)
+                               .where(HumanTask.instance_id == p1.id)).all() == ["triage"]
+        suggestion = session.get(FeedbackItem, items["建議增加停車位"].id)
+        assert suggestion is not None and suggestion.case_id is None
+
+    survey.do("approve_report", {"report_decision": "approve"}, actor="boss")
+    assert survey.status() == "completed"
+    published = survey.campaign()
+    assert published.state == "published" and published.report_approved_by == "boss"
+    assert published.archived_report["feedback"]["counts"]["complaint"] == {"facilities": 1}
+
+
+def test_below_75_percent_closes_only_with_the_supervisors_recorded_reason(
+        office: System) -> None:
+    survey = SurveyDriver.start(office)
+    campaign = survey.approved()
+    sample = [s for s, _ in survey.sampled()]
+    answer_by_code(office, sample[:20])
+    survey.wait(timedelta(days=21, seconds=1))
+    survey.do("follow_up_round", {"visits_made": 3, "calls_made": 10})
+    assert "review_shortfall" in survey.open()  # still 20 / 45
+
+    with office.sessions() as session, pytest.raises(Conflict, match="recorded reason"):
+        tabulate_campaign(session, office.rt, campaign.id, actor="boss")
+    with pytest.raises(FormInvalid) as refused:
+        survey.do("review_shortfall", {"shortfall_decision": "close_below_target"},
+                  actor="boss")
+    assert refused.value.errors[0].field == "shortfall_reason"
+
+    survey.do("review_shortfall", {"shortfall_decision": "another_round"}, actor="boss")
+    enter(office, campaign.id, waiting(office, campaign.id)[:5], "follow_up")
+    survey.do("follow_up_round", {"visits_made": 5, "calls_made": 0})
+    reason = "Block D is being renovated; most of its owners live elsewhere until June"
+    survey.do("review_shortfall", {"shortfall_decision": "close_below_target",
+                                   "shortfall_reason": reason}, actor="boss")
+
+    closed = survey.campaign()
+    assert (closed.below_target_reason, closed.below_target_by) == (reason, "boss")
+    assert closed.state == "tabulated" and closed.tabulation["responses"] == 25
+    assert "categorise_feedback" in survey.open()
+
+
+def test_a_code_answers_once_and_not_after_the_deadline(office: System) -> None:
+    survey = SurveyDriver.start(office)
+    campaign = survey.approved()
+    first, second = [s for s, _ in survey.sampled()][:2]
+    assert first.response_code is not None and second.link_token is not None
+
+    with office.sessions() as session:
+        form = open_form(session, office.rt, first.response_code.lower())  # as typed
+        assert form.campaign_number == campaign.number and form.questionnaire.code == "standard"
+    with office.sessions() as session, pytest.raises(FormInvalid):
+        submit_by_code(session, office.rt, code=first.response_code, answers={"overall": 9})
+    answer_by_code(office, [first])
+    for attempt in (lambda s: open_form(s, office.rt, first.response_code or ""),
+                    lambda s: submit_by_code(s, office.rt, code=first.response_code or "",
+                                             answers=dict(GOOD)),
+                    lambda s: enter_response(s, office.rt, campaign_id=campaign.id,
+                                             answers=dict(GOOD), channel="paper",
+                                             actor="clerk", code=first.response_code)):
+        with office.sessions() as session, pytest.raises(SurveyCodeUsed):
+            attempt(session)
+    with office.sessions() as session, pytest.raises(NotFound):
+        open_form(session, office.rt, "NOSUCHCODE99")
+
+    assert campaign.deadline is not None
+    office.rt.clock.set(campaign.deadline)  # type: ignore[attr-defined]
+    with office.sessions() as session, pytest.raises(SurveyCodeExpired):
+        submit_by_code(session, office.rt, code=second.link_token, answers=dict(GOOD))
+    with office.sessions() as session:
+        assert session.scalars(select(SurveyResponse.sampled_unit_id)).all() == [first.id]
+
+
+def test_the_yearly_schedule_starts_a_survey_each_january(office: System) -> None:
+    office.rt.clock.set(datetime(2027, 1, 15, 1, 0, 1, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert fire_due_schedules(office.sessions, office.rt) == 1
+    with office.sessions() as session:
+        instance = session.scalars(select(ProcessInstance).where(
+            ProcessInstance.process_id == "yearly_survey")).one()
+        task = session.scalars(select(HumanTask)
+                               .where(HumanTask.instance_id == instance.id)).one()
+        assert (task.element_id, task.role) == ("plan_survey", "customer_service")
+        assert session.scalars(select(SurveyCampaign)).all() == []  # nothing before approval

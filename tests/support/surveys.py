@@ -1,0 +1,74 @@
+"""An office with 300 units to survey, and a yearly survey driven step by step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.bootstrap import QUESTIONNAIRES, System
+from engine.instances import start_instance
+from engine.models import Building, SampledUnit, SurveyCampaign
+from engine.settings import PROJECT_ROOT
+from engine.survey_campaigns import install_questionnaires
+from tests.support.cases import CaseDriver
+from tests.support.people import create_estate
+
+# 3 × 90 + 30 = 300 units in four buildings of unequal size, over two estates.
+BUILDING_SIZES = {"A": 90, "B": 90, "C": 90, "D": 30}
+
+PLAN = {"survey_year": 2026, "questionnaire_code": "standard", "target_percent": 15,
+        "collection_days": 21, "reminder_every": "P7D", "plan_notes": ""}
+
+GOOD = {"overall": 4, "cleanliness": 5, "security": 4, "repairs": 3, "greenery": 5,
+        "customer_service": 4, "fees_transparency": 3, "opinions": "Generally well run",
+        "suggestions": ""}
+
+
+def unit_numbers(count: int) -> list[str]:
+    """``count`` unit numbers, five to a floor: 101 … 105, 201 …"""
+    return [f"{1 + i // 5}{1 + i % 5:02d}" for i in range(count)]
+
+
+def add_units_to_survey(system: System) -> None:
+    """The questionnaires as shipped, and 300 units in buildings A–C and D."""
+    with system.sessions() as session:
+        install_questionnaires(session, system.rt, PROJECT_ROOT / "forms" / QUESTIONNAIRES,
+                               actor="tests")
+        session.commit()
+    create_estate(system, "和諧花園", buildings=("A", "B", "C"),
+                  units=unit_numbers(BUILDING_SIZES["A"]))
+    create_estate(system, "Riverside", buildings=("D",), units=unit_numbers(BUILDING_SIZES["D"]))
+
+
+@dataclass
+class SurveyDriver(CaseDriver):
+    """One yearly survey instance, driven like a case (a survey has no case: case_id 0)."""
+
+    @classmethod
+    def start(cls, system: System, *, actor: str = "clerk") -> SurveyDriver:
+        with system.sessions() as session:
+            instance = start_instance(session, system.rt, process_id="yearly_survey",
+                                      actor=actor)
+            session.commit()
+            return cls(system, 0, instance.id)
+
+    def approved(self, plan: dict[str, Any] | None = None) -> SurveyCampaign:
+        """Plan (customer service) and approve (supervisor); the sample is drawn and sent."""
+        self.do("plan_survey", {**PLAN, **(plan or {})})
+        self.do("approve_plan", {"plan_decision": "approve"}, actor="boss")
+        return self.campaign()
+
+    def campaign(self) -> SurveyCampaign:
+        with self.system.sessions() as session:
+            return session.scalars(select(SurveyCampaign).where(
+                SurveyCampaign.instance_id == self.instance_id)).one()
+
+    def sampled(self) -> list[tuple[SampledUnit, str]]:
+        """The sample with each unit's building code, in unit order."""
+        with self.system.sessions() as session:
+            return [(s, code) for s, code in session.execute(
+                select(SampledUnit, Building.code).join(Building)
+                .where(SampledUnit.campaign_id == self.campaign().id)
+                .order_by(SampledUnit.unit_id))]
