@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import audit
 from engine.errors import AccountLocked, LoginRefused, NotAuthenticated, NotFound
@@ -83,8 +83,10 @@ def verify_token(session: Session, rt: Runtime, *, token: str | None) -> User:
     if not token:
         raise NotAuthenticated("send a token: Authorization: Bearer <token>")
     now = rt.clock.now()
-    record = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))
-                             ).first()
+    # One round trip for the token, its user and the user's roles: this runs on every request.
+    record = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token))
+        .options(joinedload(ApiToken.user).joinedload(User.roles))).unique().first()
     if record is None or record.revoked_at is not None:
         raise NotAuthenticated("the token is unknown or revoked")
     if record.expires_at is not None and record.expires_at <= now:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.case_history import HistoryEntry, audit_timeline
 from engine.errors import NotFound
@@ -58,9 +58,10 @@ class InstanceView:
 InstancePage = Page[InstanceSummary]
 
 
-# Each instance with the version number it runs on.
+# Each instance with the version number it runs on; a summary never reads the stored state.
 SUMMARIES = select(ProcessInstance, ProcessVersion.version).join(
-    ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+    ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id).options(
+    defer(ProcessInstance.state), defer(ProcessInstance.called_version_ids))
 
 
 def list_instances(session: Session, *, viewer: Viewer, process_id: str | None = None,
