@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.cases import contact_directory
 from engine.errors import FieldError, FormInvalid, LiaisonError, NotFound, ScriptError
+from engine.meeting_services import MEETING_SERVICES
 from engine.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.numbering import next_number
 from engine.unit_of_work import current
@@ -142,6 +143,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "complete_work_order": complete_work_order,
     "record_reply": record_reply,
     "archive_case": archive_case,
+    **MEETING_SERVICES,
 }
 
 

@@ -1,4 +1,4 @@
-"""The owners' committee, general meetings, their matters, ballots and petitions (SPEC §3 P5, P6)."""
+"""The owners' committee, general meetings, their matters, ballots, petitions (SPEC §3 P5, P6)."""
 
 from __future__ import annotations
 
