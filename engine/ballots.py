@@ -121,8 +121,8 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
 
 
 def _token(session: Session, token: str) -> BallotToken:
-    row = session.scalars(select(BallotToken)
-                          .where(BallotToken.token_hash == _hash(token))).first()
+    row = session.scalars(select(BallotToken).where(BallotToken.token_hash == _hash(token))
+                          .execution_options(populate_existing=True)).first()
     if row is None:
         raise NotFound("this ballot link is not known; check the link on the notice")
     if row.used_at is not None:

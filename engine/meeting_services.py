@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import committee, meetings
 from engine.electorate import electorate
 from engine.errors import FieldError, FormInvalid, NotFound
+from engine.inbox import OFFICE_TIME
 from engine.models import Estate, Owner
 from engine.models.meeting import Committee, Petition
 from engine.petitions import check_petition
@@ -208,15 +209,14 @@ def _committee(committee_id: int) -> Committee:
 
 
 def _moment(text: str) -> datetime:
+    """Read the meeting time: ISO 8601, in office time unless it names its offset."""
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
         raise FormInvalid([FieldError(("meeting_at",), (
-            "give the date and time of the meeting with its time zone, "
-            "e.g. 2026-04-18T09:30:00+08:00"))])
-    return moment
+            "give the date and time of the meeting as YYYY-MM-DD HH:MM, "
+            "e.g. 2026-04-18 09:30"))]) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TIME)
 
 
 def _meeting(meeting: Any) -> dict[str, Any]:
