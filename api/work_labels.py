@@ -17,6 +17,8 @@ PROCESSES = {
     "owner_case": N_("Owner case"),
     "escalation": N_("Escalation"),
     "routine_repair": N_("Routine repair"),
+    "committee_formation": N_("Owners' committee formation"),
+    "general_meeting": N_("General meeting of owners"),
 }
 
 TASK_TITLES = frozenset({
@@ -25,6 +27,11 @@ TASK_TITLES = frozenset({
     N_("Reply to the complainant"), N_("Record satisfaction"), N_("Handle the work order"),
     N_("Review the escalation"), N_("Decide the escalation"), N_("Describe the repair"),
     N_("Carry out the repair"),
+    N_("Form the preparatory group"), N_("Announce the candidates"),
+    N_("Send the notice of the first general meeting"), N_("Close the vote"),
+    N_("Constitute the committee"), N_("File the committee with the housing authority"),
+    N_("Chase the overdue committee filing"), N_("Prepare the agenda"),
+    N_("Send the notice of the general meeting"), N_("Record the minutes"),
 })
 
 # What an audit event or case record says happened; %(step)s is the task's title.
@@ -43,6 +50,14 @@ EVENTS = {
     "archive_corrected": N_("Archive record corrected"),
     "incident_opened": N_("Stopped by an error"),
     "incident_retried": N_("Run again after an error"),
+    "meeting_noticed": N_("Meeting noticed"),
+    "ballot_cast": N_("Ballot cast"),
+    "meeting_tallied": N_("Votes tallied"),
+    "committee_elected": N_("Committee elected"),
+    "committee_filing_reminder": N_("Filing reminder"),
+    "committee_filing_overdue": N_("Filing overdue"),
+    "committee_filed": N_("Committee filed"),
+    "minutes_published": N_("Minutes published"),
 }
 
 
