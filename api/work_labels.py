@@ -18,6 +18,8 @@ PROCESSES = {
     "escalation": N_("Escalation"),
     "routine_repair": N_("Routine repair"),
     "yearly_survey": N_("Yearly owner survey"),
+    "committee_formation": N_("Owners' committee formation"),
+    "general_meeting": N_("General meeting of owners"),
 }
 
 TASK_TITLES = frozenset({
@@ -29,6 +31,11 @@ TASK_TITLES = frozenset({
     N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
     N_("Review the return rate"), N_("Categorise the opinions"),
     N_("Approve the survey report"),
+    N_("Form the preparatory group"), N_("Announce the candidates"),
+    N_("Send the notice of the first general meeting"), N_("Close the vote"),
+    N_("Constitute the committee"), N_("File the committee with the housing authority"),
+    N_("Chase the overdue committee filing"), N_("Prepare the agenda"),
+    N_("Send the notice of the general meeting"), N_("Record the minutes"),
 })
 
 # What an audit event or case record says happened; %(step)s is the task's title.
@@ -47,6 +54,14 @@ EVENTS = {
     "archive_corrected": N_("Archive record corrected"),
     "incident_opened": N_("Stopped by an error"),
     "incident_retried": N_("Run again after an error"),
+    "meeting_noticed": N_("Meeting noticed"),
+    "ballot_cast": N_("Ballot cast"),
+    "meeting_tallied": N_("Votes tallied"),
+    "committee_elected": N_("Committee elected"),
+    "committee_filing_reminder": N_("Filing reminder"),
+    "committee_filing_overdue": N_("Filing overdue"),
+    "committee_filed": N_("Committee filed"),
+    "minutes_published": N_("Minutes published"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.cases import contact_directory
 from engine.errors import FieldError, FormInvalid, LiaisonError, NotFound, ScriptError
+from engine.meeting_services import MEETING_SERVICES
 from engine.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.numbering import next_number
 from engine.survey_services import SURVEY_SERVICES
@@ -144,6 +145,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "record_reply": record_reply,
     "archive_case": archive_case,
     **SURVEY_SERVICES,
+    **MEETING_SERVICES,
 }
 
 

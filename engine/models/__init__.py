@@ -3,6 +3,7 @@
 from engine.models.api_token import ApiToken
 from engine.models.case import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.models.estate import Building, Estate, Owner, Unit, ownerships
+from engine.models.meeting import *  # noqa: F403  (its __all__ lists the P5/P6 tables)
 from engine.models.people import Department, Role, User, user_roles
 from engine.models.process import (
     AuditEvent,

@@ -1,0 +1,205 @@
+"""Every path of the owners' committee formation (P5), persisted and reloaded per step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.ballots import cast_online_ballot, issue_ballot_tokens
+from engine.bootstrap import System
+from engine.committee import committee_status
+from engine.errors import Conflict, FormInvalid
+from engine.meetings import participation
+from engine.models import AuditEvent, Estate
+from tests.support.meetings import ProcessDriver, in_days, owners_estate, unit_ids, vote_on_paper
+from tests.support.people import create_user
+
+GROUP = {"owner_members": "A-101\nA-102 陳大文", "other_members": "李主任, residents' committee"}
+CANDIDATES = {"candidates": "A-101 wants the lifts fixed\nA-102\nA-103\nA-104\nA-105\nA-106"}
+CLOSE = {"closing_remarks": "Paper ballots from the meeting entered."}
+
+
+@pytest.fixture
+def estate(shipped: System) -> Estate:
+    create_user(shipped, "boss", "supervisor")
+    return owners_estate(shipped)
+
+
+def start(system: System, estate: Estate) -> ProcessDriver:
+    return ProcessDriver.start(system, "committee_formation", {"estate_id": estate.id})
+
+
+def notice(formation: ProcessDriver, days: int = 15) -> None:
+    formation.do("send_meeting_notice", {"meeting_at": in_days(formation.system, days),
+                                         "notice_text": "First general meeting, estate hall.",
+                                         "residents_committee_notified": True})
+
+
+def hold_the_vote(formation: ProcessDriver, estate: Estate, voters: int) -> None:
+    """Notice a round, let ``voters`` owners agree on paper, and tally at the meeting."""
+    notice(formation)
+    vote_on_paper(formation.system, formation.meeting_id(),
+                  unit_ids(formation.system, estate)[:voters], "agree")
+    assert formation.wait(timedelta(days=15, seconds=1)) == 1
+    formation.do("close_the_vote", CLOSE)
+
+
+def elected(system: System, estate: Estate) -> ProcessDriver:
+    formation = start(system, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    hold_the_vote(formation, estate, voters=7)
+    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
+                                          "vice_chair": 2, "term_years": 5})
+    return formation
+
+
+def test_the_preparatory_group_is_odd_and_at_least_half_owners(shipped: System,
+                                                                 estate: Estate) -> None:
+    formation = start(shipped, estate)
+    with pytest.raises(FormInvalid) as even:
+        formation.do("form_preparatory_group", {"owner_members": "A-101\nA-102",
+                                                "other_members": ""})
+    assert "odd number of members; it has 2" in even.value.errors[0].message
+    with pytest.raises(FormInvalid) as few_owners:
+        formation.do("form_preparatory_group", {
+            "owner_members": "A-101", "other_members": "李主任, residents' committee\n"
+                                                       "王先生, street office"})
+    assert [e.message for e in few_owners.value.errors] == [
+        "at least half of the preparatory group must be owners; 1 of its 3 members are"]
+    with pytest.raises(FormInvalid) as unknown:
+        formation.do("form_preparatory_group", {"owner_members": "A-999", "other_members": ""})
+    assert "no unit 'A-999'" in unknown.value.errors[0].message
+    assert set(formation.open()) == {"form_preparatory_group"}  # nothing lost
+
+    formation.do("form_preparatory_group", GROUP)
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert [(m["name"], m["is_owner"]) for m in status["preparatory_group"]] == [
+        ("Owner of A-101", True), ("陳大文", True), ("李主任", False)]
+    assert set(formation.open()) == {"announce_candidates"}
+
+
+def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: System,
+                                                                    estate: Estate) -> None:
+    formation = start(shipped, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    with pytest.raises(FormInvalid) as refused:
+        notice(formation, days=14)
+    assert refused.value.errors[0].field == "meeting_at"
+    assert "at least 15 days before" in refused.value.errors[0].message
+    assert set(formation.open()) == {"send_meeting_notice"}
+
+    notice(formation, days=15)
+    meeting = formation.meeting()
+    assert (meeting["kind"], meeting["round"], meeting["state"]) == ("first", 1, "voting")
+    assert meeting["residents_committee_notified"] is True
+    assert [m["title"].split(":")[0] for m in meeting["agenda"]] == [
+        "No. 1 Owner of A-101", "No. 2 Owner of A-102", "No. 3 Owner of A-103",
+        "No. 4 Owner of A-104", "No. 5 Owner of A-105", "No. 6 Owner of A-106"]
+    assert formation.open() == {}  # the vote is open until the meeting
+
+
+def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: System,
+                                                                    estate: Estate) -> None:
+    formation = start(shipped, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    notice(formation)
+    first_round = formation.meeting_id()
+    units = unit_ids(shipped, estate)
+
+    with shipped.sessions() as session:
+        tokens = issue_ballot_tokens(session, shipped.rt, meeting_id=first_round)
+        session.commit()
+    assert len(tokens) == 10 and len(set(tokens.values())) == 10
+    matters = [m["id"] for m in formation.meeting()["agenda"]]
+    with shipped.sessions() as session:
+        cast_online_ballot(session, shipped.rt, token=tokens[units[0]],
+                           votes={m: "agree" for m in matters})
+        session.commit()
+    with shipped.sessions() as session, pytest.raises(Conflict, match="used"):
+        cast_online_ballot(session, shipped.rt, token=tokens[units[0]],
+                           votes={m: "agree" for m in matters})
+    vote_on_paper(shipped, first_round, units[1:6], "agree")  # 6 of 10 owners: below 2/3
+    with shipped.sessions() as session:
+        live = participation(session, meeting_id=first_round)
+    assert (live["headcount"]["value"], live["headcount"]["base"], live["ok"]) == (6, 10, False)
+
+    assert formation.wait(timedelta(days=14, hours=23)) == 0
+    assert formation.wait(timedelta(hours=1, seconds=1)) == 1
+    formation.do("close_the_vote", CLOSE)
+    assert set(formation.open()) == {"send_meeting_notice"}  # round 2
+    assert "did not take part" in formation.data()["failed_round_reason"]
+    with shipped.sessions() as session, pytest.raises(Conflict, match="closed"):
+        vote_on_paper(shipped, first_round, units[6:7], "agree")
+
+    hold_the_vote(formation, estate, voters=7)
+    second = formation.meeting()
+    assert (second["round"], second["previous_id"], second["state"]) == (2, first_round,
+                                                                         "tallied")
+    assert all(m["passed"] for m in second["agenda"])
+    assert set(formation.open()) == {"constitute_committee"}
+
+    for members, field in (([1, 2, 3, 4], "committee_members"), ([1, 2, 3, 4, 5], "vice_chair")):
+        with pytest.raises(FormInvalid) as refused:
+            formation.do("constitute_committee", {"committee_members": members, "chair": 1,
+                                                  "vice_chair": 1, "term_years": 5})
+        assert field in {e.field for e in refused.value.errors}
+    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
+                                          "vice_chair": 2, "term_years": 5})
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert [(m["number"], m["office"]) for m in status["members"]] == [
+        (1, "chair"), (2, "vice_chair"), (3, "member"), (4, "member"), (5, "member")]
+    assert status["state"] == "elected" and status["filing_due_at"] is not None
+    assert set(formation.open()) == {"file_with_housing_authority"}
+
+
+def alerts(system: System, formation: ProcessDriver) -> list[tuple[str, int]]:
+    with system.sessions() as session:
+        events = session.scalars(select(AuditEvent).where(
+            AuditEvent.instance_id == formation.instance_id,
+            AuditEvent.kind.in_(("committee_filing_reminder", "committee_filing_overdue")))
+            .order_by(AuditEvent.id))
+        return [(e.kind, e.data["days_left"]) for e in events]
+
+
+def test_filing_reminders_at_day_20_and_27_and_the_supervisor_at_day_30(
+        shipped: System, estate: Estate) -> None:
+    formation = elected(shipped, estate)
+    assert formation.wait(timedelta(days=19, hours=23)) == 0
+    assert formation.wait(timedelta(hours=1, seconds=1)) == 1
+    assert alerts(shipped, formation) == [("committee_filing_reminder", 9)]
+    assert formation.wait(timedelta(days=7)) == 1
+    assert alerts(shipped, formation)[-1] == ("committee_filing_reminder", 2)
+    assert set(formation.open()) == {"file_with_housing_authority"}
+    assert formation.wait(timedelta(days=3)) == 1
+    assert alerts(shipped, formation)[-1][0] == "committee_filing_overdue"
+    chase = formation.open()["chase_overdue_filing"]
+    assert chase.role == "supervisor"
+    assert formation.open()["file_with_housing_authority"].due_at is not None
+
+    formation.do("chase_overdue_filing", {"action_taken": "Called the chair; filing tomorrow."},
+                 actor="boss")
+    formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
+                                                 "filing_reference": "BA-2026-017"})
+    assert formation.status() == "completed"
+
+
+def test_filed_in_time_is_archived_and_no_reminder_fires(shipped: System,
+                                                         estate: Estate) -> None:
+    formation = elected(shipped, estate)
+    formation.wait(timedelta(days=10))
+    formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
+                                                 "filing_reference": "BA-2026-018"})
+    assert formation.status() == "completed"
+    assert formation.wait(timedelta(days=30)) == 0
+    assert alerts(shipped, formation) == []
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert (status["state"], status["filing_reference"]) == ("archived", "BA-2026-018")
+    assert status["filed_at"] < status["filing_due_at"]

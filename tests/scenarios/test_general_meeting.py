@@ -1,0 +1,139 @@
+"""Every path of the general meeting of owners (P6), persisted and reloaded per step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.errors import FormInvalid
+from engine.models import Estate, ProcessInstance
+from engine.petitions import record_petition, start_extraordinary_meeting
+from engine.schedules import fire_due_schedules
+from tests.support.meetings import ProcessDriver, in_days, owners_estate, unit_ids, vote_on_paper
+
+FUND = "Use the maintenance fund to replace the lifts of block A"
+REPORT = "Approve the committee's annual report"
+
+
+@pytest.fixture
+def estate(shipped: System) -> Estate:
+    return owners_estate(shipped)
+
+
+def agenda(estate: Estate, **changes: object) -> dict[str, object]:
+    return {"estate_id": estate.id, "meeting_kind": "annual", "petition_id": 0,
+            "ordinary_matters": REPORT, "special_matters": FUND, **changes}
+
+
+def notice(meeting: ProcessDriver, days: int = 15) -> None:
+    meeting.do("send_meeting_notice", {"meeting_at": in_days(meeting.system, days),
+                                       "notice_text": "Annual general meeting, estate hall."})
+
+
+def test_the_yearly_schedule_starts_one_meeting_a_year(shipped: System) -> None:
+    clock = shipped.rt.clock
+    assert isinstance(clock, FrozenClock)
+
+    def started() -> list[ProcessInstance]:
+        with shipped.sessions() as session:
+            return list(session.scalars(select(ProcessInstance).where(
+                ProcessInstance.process_id == "general_meeting")))
+
+    clock.set(datetime(2027, 1, 15, 0, 59, tzinfo=UTC))
+    assert fire_due_schedules(shipped.sessions, shipped.rt) == 0
+    clock.set(datetime(2027, 1, 15, 1, 0, tzinfo=UTC))  # 09:00 in the office
+    assert fire_due_schedules(shipped.sessions, shipped.rt) == 1
+    assert fire_due_schedules(shipped.sessions, shipped.rt) == 0
+    clock.set(datetime(2028, 1, 15, 1, 0, tzinfo=UTC))
+    assert fire_due_schedules(shipped.sessions, shipped.rt) == 1
+    instances = started()
+    assert len(instances) == 2
+    first = ProcessDriver(shipped, 0, instances[0].id)
+    assert set(first.open()) == {"prepare_agenda"}
+
+
+def test_an_ordinary_and_a_special_matter_decided_by_the_same_ballots(
+        shipped: System, estate: Estate) -> None:
+    meeting = ProcessDriver.start(shipped, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    meeting.do("prepare_agenda", agenda(estate))
+    with pytest.raises(FormInvalid) as too_soon:
+        notice(meeting, days=14)
+    assert [e.field for e in too_soon.value.errors] == ["meeting_at"]
+    notice(meeting)
+    units = unit_ids(shipped, estate)
+    vote_on_paper(shipped, meeting.meeting_id(), units[:5], "agree")
+    vote_on_paper(shipped, meeting.meeting_id(), units[5:8], "disagree")  # 8 of 10 take part
+    meeting.wait(timedelta(days=15, seconds=1))
+    meeting.do("close_the_vote", {})
+
+    results = {m["title"]: m for m in meeting.meeting()["agenda"]}
+    assert (results[REPORT]["matter_class"], results[REPORT]["passed"]) == ("ordinary", True)
+    assert (results[FUND]["matter_class"], results[FUND]["passed"]) == ("special", False)
+    assert any("3/4" in line for line in results[FUND]["result"]["explanation"])
+    assert set(meeting.open()) == {"record_minutes"}
+
+    meeting.do("record_minutes", {"minutes": "The report was approved; the lift fund was not."})
+    assert meeting.status() == "completed"
+    closed = meeting.meeting()
+    assert closed["state"] == "archived" and closed["minutes_published_at"] is not None
+
+
+def test_too_few_owners_take_part_so_the_meeting_is_noticed_again(shipped: System,
+                                                                  estate: Estate) -> None:
+    meeting = ProcessDriver.start(shipped, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    meeting.do("prepare_agenda", agenda(estate))
+    notice(meeting)
+    vote_on_paper(shipped, meeting.meeting_id(), unit_ids(shipped, estate)[:6], "agree")
+    meeting.wait(timedelta(days=15, seconds=1))
+    meeting.do("close_the_vote", {})
+    assert set(meeting.open()) == {"send_meeting_notice"}
+    notice(meeting)
+    assert (meeting.meeting()["round"], len(meeting.meeting()["agenda"])) == (2, 2)
+
+
+def petition(system: System, estate: Estate, signers: int) -> int:
+    with system.sessions() as session:
+        units = unit_ids(system, estate)
+        signed = record_petition(session, system.rt, estate_id=estate.id,
+                                 purpose="Replace the property company",
+                                 signed_unit_ids=units[:signers], actor="clerk")
+        session.commit()
+        return signed.id
+
+
+def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
+                                                              estate: Estate) -> None:
+    short = petition(shipped, estate, signers=1)
+    with shipped.sessions() as session, pytest.raises(FormInvalid) as refused:
+        start_extraordinary_meeting(session, shipped.rt, petition_id=short, actor="clerk")
+    assert "at least 20 % of the headcount (2 of 10); this petition has 1" in \
+        refused.value.errors[0].message
+
+    # Nor can the agenda form call one on that petition.
+    manual = ProcessDriver.start(shipped, "general_meeting", {"estate_id": estate.id,
+                                                              "meeting_kind": "annual",
+                                                              "petition_id": 0})
+    with pytest.raises(FormInvalid):
+        manual.do("prepare_agenda", agenda(estate, meeting_kind="extraordinary",
+                                           petition_id=short))
+    assert set(manual.open()) == {"prepare_agenda"}
+
+    enough = petition(shipped, estate, signers=2)
+    with shipped.sessions() as session:
+        instance = start_extraordinary_meeting(session, shipped.rt, petition_id=enough,
+                                               actor="clerk")
+        session.commit()
+    meeting = ProcessDriver(shipped, 0, instance.id)
+    meeting.do("prepare_agenda", agenda(estate, meeting_kind="extraordinary",
+                                        petition_id=enough, special_matters=""))
+    notice(meeting)
+    assert (meeting.meeting()["kind"], meeting.meeting()["petition_id"]) == ("extraordinary",
+                                                                             enough)
