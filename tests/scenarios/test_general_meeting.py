@@ -43,13 +43,17 @@ def test_the_yearly_schedule_starts_one_meeting_a_year(shipped: System) -> None:
             return list(session.scalars(select(ProcessInstance).where(
                 ProcessInstance.process_id == "general_meeting")))
 
+    # Other yearly processes may share the date, so count this process's own instances.
     clock.set(datetime(2027, 1, 15, 0, 59, tzinfo=UTC))
-    assert fire_due_schedules(shipped.sessions, shipped.rt) == 0
+    fire_due_schedules(shipped.sessions, shipped.rt)
+    assert started() == []
     clock.set(datetime(2027, 1, 15, 1, 0, tzinfo=UTC))  # 09:00 in the office
-    assert fire_due_schedules(shipped.sessions, shipped.rt) == 1
-    assert fire_due_schedules(shipped.sessions, shipped.rt) == 0
+    fire_due_schedules(shipped.sessions, shipped.rt)
+    assert len(started()) == 1
+    fire_due_schedules(shipped.sessions, shipped.rt)
+    assert len(started()) == 1
     clock.set(datetime(2028, 1, 15, 1, 0, tzinfo=UTC))
-    assert fire_due_schedules(shipped.sessions, shipped.rt) == 1
+    fire_due_schedules(shipped.sessions, shipped.rt)
     instances = started()
     assert len(instances) == 2
     first = ProcessDriver(shipped, 0, instances[0].id)

@@ -252,7 +252,8 @@ def test_a_code_answers_once_and_not_after_the_deadline(office: System) -> None:
 
 def test_the_yearly_schedule_starts_a_survey_each_january(office: System) -> None:
     office.rt.clock.set(datetime(2027, 1, 15, 1, 0, 1, tzinfo=UTC))  # type: ignore[attr-defined]
-    assert fire_due_schedules(office.sessions, office.rt) == 1
+    # Other yearly processes may share the date: the one survey instance below is the check.
+    assert fire_due_schedules(office.sessions, office.rt) >= 1
     with office.sessions() as session:
         instance = session.scalars(select(ProcessInstance).where(
             ProcessInstance.process_id == "yearly_survey")).one()
