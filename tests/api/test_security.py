@@ -7,6 +7,7 @@ from flask import Blueprint
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.permissions import PUBLIC, declare
 from api.security import HEADERS, exempt_from_csrf
 from engine.bootstrap import System
 from engine.clock import FrozenClock
@@ -58,6 +59,7 @@ def test_a_token_authenticated_api_blueprint_can_be_exempted(system: System) -> 
         return {"ok": "yes"}
 
     app.register_blueprint(exempt_from_csrf(api))
+    declare(app, "test_api.echo", PUBLIC)
 
     assert app.test_client().post("/api/test/echo").get_json() == {"ok": "yes"}
     assert app.test_client().post("/logout").status_code == 400  # the rest stays protected
