@@ -7,14 +7,23 @@ request without a valid token is refused with a 400 page (see ``api/errors.py``)
 
 A JSON API blueprint authenticated by a bearer token, not by the session
 cookie, is not exposed to CSRF; register it with ``exempt_from_csrf(blueprint)``.
+
+The client's address (which the sign-in limit counts by) is the connection's
+peer, unless ``LIAISON_TRUSTED_PROXIES`` says how many reverse proxies stand in
+front: then it is read from that many entries of ``X-Forwarded-For``, never more,
+so a client cannot pick its own address by sending the header itself.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 from flask import Blueprint, Flask, Response
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-__all__ = ["HEADERS", "csrf", "exempt_from_csrf", "init_app"]
+__all__ = ["HEADERS", "csrf", "exempt_from_csrf", "init_app", "trusted_proxies"]
 
 csrf = CSRFProtect()
 
@@ -47,8 +56,20 @@ def exempt_from_csrf(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
+def trusted_proxies(env: Mapping[str, str]) -> int:
+    """How many reverse proxies ``LIAISON_TRUSTED_PROXIES`` declares (0 when unset)."""
+    value = env.get("LIAISON_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError("LIAISON_TRUSTED_PROXIES must be a whole number of proxies, "
+                         f"not {value!r}")
+    return int(value)
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    proxies = app.config.setdefault("LIAISON_TRUSTED_PROXIES", trusted_proxies(os.environ))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
