@@ -186,7 +186,7 @@ def undeclared(app: Flask) -> list[str]:
     missing = []
     for url_rule in app.url_map.iter_rules():
         entry = declared(app, url_rule.endpoint)
-        for method in sorted((url_rule.methods or set()) - {"OPTIONS"}):
+        for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):  # HEAD is GET
             try:
                 if entry is None:
                     raise UndeclaredEndpoint(url_rule.endpoint)
