@@ -19,11 +19,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-__all__ = ["HEADERS", "csrf", "exempt_from_csrf", "init_app", "trusted_proxies"]
+__all__ = ["HEADERS", "SessionCookie", "csrf", "exempt_from_csrf", "init_app",
+           "trusted_proxies"]
 
 csrf = CSRFProtect()
 
@@ -50,6 +52,20 @@ HEADERS = {
 }
 
 
+# Files and the probe: cached for a year, or polled; a session cookie has no business there.
+WITHOUT_SESSION_COOKIE = frozenset({"static", "assets.asset", "api_reference.asset",
+                                    "api_reference.start_script", "health.healthz"})
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed session cookie, not renewed on the responses that serve files."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint in WITHOUT_SESSION_COOKIE and not session.modified:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def exempt_from_csrf(blueprint: Blueprint) -> Blueprint:
     """Exempt a token-authenticated API blueprint (never one that reads the session)."""
     csrf.exempt(blueprint)
@@ -67,6 +83,7 @@ def trusted_proxies(env: Mapping[str, str]) -> int:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.session_interface = SessionCookie()
     proxies = app.config.setdefault("LIAISON_TRUSTED_PROXIES", trusted_proxies(os.environ))
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
