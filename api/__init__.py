@@ -19,6 +19,7 @@ from api import (
     inbox,
     labels,
     navigation,
+    permissions,
     public,
     rest,
     security,
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
         else:
             app.register_blueprint(blueprint)
     errors.init_app(app)
+    permissions.init_app(app)  # last: it refuses any endpoint not in its table
     return app
 
 

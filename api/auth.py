@@ -3,12 +3,15 @@
 The signed session cookie holds only the user's id. The user, with their roles,
 is read from the database once per request, so a role granted or taken away
 counts from the next request on, and a deactivated user is signed out at once.
+A network address with too many failed sign-ins is answered 429 for a while
+(``engine/staff.py``), here and at ``POST /api/v1/auth/tokens`` alike.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -30,9 +33,17 @@ from api.database import db, system
 from api.urls import here, safe_next
 from engine.errors import AccountLocked, LoginRefused
 from engine.models import User
-from engine.staff import MAX_FAILED_LOGINS, authenticate, load_user, record_sign_out
+from engine.staff import (
+    MAX_FAILED_LOGINS,
+    address_blocked_until,
+    authenticate,
+    load_user,
+    record_blocked_sign_in,
+    record_sign_out,
+)
 
-__all__ = ["SESSION_LIFETIME", "blueprint", "current_user", "login_required", "roles_required"]
+__all__ = ["SESSION_LIFETIME", "blueprint", "client_address", "current_user", "login_required",
+           "retry_after", "roles_required", "sign_in_blocked_until"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,9 +100,17 @@ def login() -> ResponseReturnValue:
             return redirect(next_path or url_for(LANDING_ENDPOINT))
         return render_template("auth/login.html", next=next_path, username="", error=None)
     username = request.form.get("username", "")
+    blocked_until = sign_in_blocked_until(username)
+    if blocked_until is not None:
+        error = gettext("Too many failed sign-ins from this network address. "
+                        "Try again after %(time)s.",
+                        time=format_datetime(blocked_until, "yyyy-MM-dd HH:mm"))
+        return (render_template("auth/login.html", next=next_path, username=username,
+                                error=error), 429, retry_after(blocked_until))
     try:
         user = authenticate(db(), system().rt, username=username,
-                            password=request.form.get("password", ""))
+                            password=request.form.get("password", ""),
+                            address=client_address())
     except AccountLocked as locked:
         error = gettext("This account is locked after %(count)d failed sign-ins in a row. "
                         "Try again after %(time)s, or ask the administrator.",
@@ -115,6 +134,30 @@ def logout() -> ResponseReturnValue:
     g.pop("user", None)
     flash(gettext("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def client_address() -> str | None:
+    """The caller's network address: the peer's, or the proxy's report where one is trusted."""
+    return request.remote_addr  # api/security.py sets ProxyFix up for configured proxies
+
+
+def sign_in_blocked_until(username: str) -> datetime | None:
+    """Until when this address may not sign in, or None; a refusal is recorded and committed."""
+    address = client_address()
+    if not address:
+        return None
+    until = address_blocked_until(db(), system().rt, address=address)
+    if until is not None:
+        record_blocked_sign_in(db(), system().rt, address=address, username=username,
+                               until=until)
+        db().commit()  # the 429 that follows would roll the audit event back
+    return until
+
+
+def retry_after(until: datetime) -> dict[str, str]:
+    """The ``Retry-After`` header: whole seconds from now until ``until``."""
+    seconds = max(1, math.ceil((until - system().rt.clock.now()).total_seconds()))
+    return {"Retry-After": str(seconds)}
 
 
 def _start_session(user: User) -> None:

@@ -38,7 +38,8 @@ class IssuedToken:
     record: ApiToken
 
 
-def check_password(session: Session, rt: Runtime, *, username: str, password: str) -> User:
+def check_password(session: Session, rt: Runtime, *, username: str, password: str,
+                   address: str | None = None) -> User:
     """Return the active user whose password this is, or raise ``NotAuthenticated``.
 
     The same check as signing in to the pages (``engine.staff.authenticate``):
@@ -46,7 +47,7 @@ def check_password(session: Session, rt: Runtime, *, username: str, password: st
     before the refusal, so the caller must commit even when this raises.
     """
     try:
-        return authenticate(session, rt, username=username, password=password)
+        return authenticate(session, rt, username=username, password=password, address=address)
     except AccountLocked as locked:
         raise NotAuthenticated(f"the account is locked until {locked.until:%Y-%m-%d %H:%M} UTC "
                                "after repeated wrong passwords") from locked
@@ -70,9 +71,10 @@ def issue_token(session: Session, rt: Runtime, *, user: User, name: str,
 
 
 def token_for_password(session: Session, rt: Runtime, *, username: str, password: str,
-                       name: str, expires_in: timedelta | None = None) -> IssuedToken:
-    """Trade a user name and password for a new token."""
-    user = check_password(session, rt, username=username, password=password)
+                       name: str, expires_in: timedelta | None = None,
+                       address: str | None = None) -> IssuedToken:
+    """Trade a user name and password for a new token; ``address`` is the caller's."""
+    user = check_password(session, rt, username=username, password=password, address=address)
     expires_at = rt.clock.now() + expires_in if expires_in is not None else None
     return issue_token(session, rt, user=user, name=name, expires_at=expires_at,
                        actor=user.username)

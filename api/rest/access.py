@@ -1,19 +1,21 @@
-"""Who may call what: every REST endpoint needs a bearer token and a staff role unless marked.
+"""Who may call what: the REST side of the permission table in ``api/permissions.py``.
 
 The guard runs before the request body is read, so an unauthenticated
 caller learns nothing from validation errors. Roles come from the database
-on every request: someone who joins a role has it at once.
+on every request: someone who joins a role has it at once. A view may carry
+its rule as a marker (``@public``, ``@any_user``, ``@requires``) for the
+reader; ``create_app`` refuses a marker that disagrees with the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 
 from api.database import db, system
+from api.permissions import PUBLIC, SIGNED_IN, Permission, permission_of, role
 from engine.api_tokens import verify_token
 from engine.errors import PermissionDenied
 from engine.models import User
@@ -21,52 +23,35 @@ from engine.viewer import Viewer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+Access = Permission  # the name the REST resources have always used
 
-@dataclass(frozen=True)
-class Access:
-    public: bool = False
-    roles: frozenset[str] = frozenset()  # any one of them; empty: any staff role
-    any_user: bool = False               # a token suffices, no role needed (its own tokens)
-
-    def describe(self) -> str:
-        if self.public:
-            return "public"
-        if self.any_user:
-            return "any valid token"
-        return "role " + " or ".join(sorted(self.roles)) if self.roles else "any staff role"
-
-
-STAFF = Access()
+__all__ = ["Access", "access_of", "any_user", "current_user", "current_viewer",
+           "guard", "public", "requires"]
 
 
 def public(view: F) -> F:
     """Open to anyone, without a token."""
-    view.access = Access(public=True)  # type: ignore[attr-defined]
+    view.access = PUBLIC  # type: ignore[attr-defined]
     return view
 
 
 def any_user(view: F) -> F:
     """Needs a valid token, but no role."""
-    view.access = Access(any_user=True)  # type: ignore[attr-defined]
+    view.access = SIGNED_IN  # type: ignore[attr-defined]
     return view
 
 
 def requires(*roles: str) -> Callable[[F], F]:
     """Needs a token whose user holds one of ``roles``."""
     def mark(view: F) -> F:
-        view.access = Access(roles=frozenset(roles))  # type: ignore[attr-defined]
+        view.access = role(*roles)  # type: ignore[attr-defined]
         return view
     return mark
 
 
-def access_of(endpoint: str, method: str) -> Access:
-    """The access rule of an endpoint's method; ``STAFF`` unless the view says otherwise."""
-    view: Any = current_app.view_functions[endpoint]
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        view = getattr(view_class, method.lower(), None) or getattr(view_class, "get", None)
-    access: Access = getattr(view, "access", STAFF)
-    return access
+def access_of(endpoint: str, method: str) -> Permission:
+    """The rule of an endpoint's method, as the permission table declares it."""
+    return permission_of(endpoint, method)
 
 
 def guard() -> None:
@@ -78,8 +63,7 @@ def guard() -> None:
         return
     user = verify_token(db(), system().rt, token=_bearer_token())
     viewer = Viewer.of(user)
-    if not access.any_user and not (viewer.roles & access.roles if access.roles
-                                    else viewer.roles):
+    if not access.admits(viewer.roles):
         raise PermissionDenied(f"this needs {access.describe()}; "
                                f"{user.username} holds {', '.join(sorted(viewer.roles)) or 'none'}")
     g.api_user, g.viewer = user, viewer

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask import Response, after_this_request
 from flask.views import MethodView
+from werkzeug.exceptions import TooManyRequests
 
+from api.auth import client_address, retry_after, sign_in_blocked_until
 from api.database import db, system
 from api.rest import Resource
 from api.rest.access import any_user, current_user, public
@@ -27,13 +30,23 @@ class Tokens(MethodView):
     @blueprint.arguments(TokenCreate)
     @blueprint.response(201, TokenIssuedRead)
     @blueprint.alt_response(401, schema=ErrorRead, description="wrong user name or password")
+    @blueprint.alt_response(429, schema=ErrorRead,
+                            description="too many failed sign-ins from the caller's address")
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Issue a token for a user name and password"""
+        blocked_until = sign_in_blocked_until(body["username"])
+        if blocked_until is not None:
+            header = retry_after(blocked_until)
+            # api/errors.py writes the answer; the header is added to whatever it writes.
+            after_this_request(lambda response: _with_headers(response, header))
+            raise TooManyRequests("too many failed sign-ins from this address; try again "
+                                  f"after {blocked_until:%Y-%m-%d %H:%M} UTC")
         days = body["expires_in_days"]
         try:
             issued = token_for_password(
                 db(), system().rt, username=body["username"], password=body["password"],
-                name=body["name"], expires_in=timedelta(days=days) if days else None)
+                name=body["name"], expires_in=timedelta(days=days) if days else None,
+                address=client_address())
         except NotAuthenticated:
             db().commit()  # the failed-attempt count must outlive the 401
             raise
@@ -59,3 +72,8 @@ def _as_dict(token: ApiToken) -> dict[str, Any]:
     return {"id": token.id, "name": token.name, "created_at": token.created_at,
             "last_used_at": token.last_used_at, "expires_at": token.expires_at,
             "revoked_at": token.revoked_at}
+
+
+def _with_headers(response: Response, headers: dict[str, str]) -> Response:
+    response.headers.update(headers)
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.permissions import PUBLIC, declare
 from engine.bootstrap import System
 from engine.errors import NotFound
 from tests.api.conftest import text
@@ -26,6 +27,7 @@ def test_the_api_and_the_health_probe_keep_the_json_shape(system: System) -> Non
     def missing() -> str:
         raise NotFound("no such case", process_id="owner_case")
 
+    declare(app, "missing", PUBLIC)
     client = app.test_client()
     body = client.get("/api/test/missing").get_json()
     assert body == {"code": "not_found", "message": "no such case", "errors": [],
@@ -40,6 +42,7 @@ def test_an_engine_error_on_a_page_becomes_its_page(system: System) -> None:
     def missing() -> str:
         raise NotFound("no such case")
 
+    declare(app, "missing", PUBLIC)
     response = app.test_client().get("/test/missing")
 
     assert response.status_code == 404
@@ -53,6 +56,7 @@ def test_a_crash_shows_a_calm_500_page_without_a_trace(system: System) -> None:
     def crash() -> str:
         raise RuntimeError("secret internals: password=hunter2")
 
+    declare(app, "crash", PUBLIC)
     response = app.test_client().get("/test/crash", headers={"Accept-Language": "zh-CN"})
 
     page = text(response)
@@ -69,6 +73,7 @@ def test_a_crash_under_the_api_answers_json(system: System) -> None:
     def crash() -> str:
         raise RuntimeError("secret internals")
 
+    declare(app, "crash", PUBLIC)
     response = app.test_client().get("/api/test/crash")
 
     assert response.status_code == 500

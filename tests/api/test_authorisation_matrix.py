@@ -1,0 +1,254 @@
+"""Every endpoint as every caller, against the one permission table in ``api/permissions.py``.
+
+The endpoints come from the app's own URL map, so a route added later is
+called here without touching this file; one missing from the table stops the
+app. Callers: a visitor, a signed-in user without a role, and one user per
+role the lanes use, each with a session for the pages and a token for the API.
+Path arguments name real objects: a case with a letter, and for each caller a
+task open to every role, so what is checked is the table, not the lane.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Blueprint, Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+import api
+from api import create_app, permissions
+from api.permissions import API, PAGES, STAFF, Permission, UndeclaredEndpoint, declared
+from api.rest import Resource
+from api.security import HEADERS
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.deployments import deploy
+from engine.instances import start_instance
+from engine.models import ApiToken, AuditEvent, HumanTask, ReplyLetter, User
+from tests.api.conftest import add_user, csrf_token, sign_in
+from tests.support.api import token_of
+from tests.support.case_pages import open_office
+from tests.support.cases import HANDLED
+from tests.support.diagrams import bundle, chain, user_task
+
+OPEN_TO_ALL = "open_to_all"  # a process without lanes: its task is offered to everyone
+REFUSALS = {"sign-in", "401", "403"}
+
+
+@dataclass
+class Caller:
+    """One person calling: pages with their session, the API with their token."""
+
+    name: str
+    roles: frozenset[str] | None  # None: not signed in
+    client: FlaskClient
+    token: str | None = None
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def call(self, method: str, path: str, *, api: bool) -> TestResponse:
+        if api:
+            headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+            return self.client.open(path, method=method, headers=headers,
+                                    json={} if method != "GET" else None)
+        form = "/login" if self.roles is None else "/inbox"  # a page with a form, to each
+        data = {"csrf_token": csrf_token(self.client, form)} if method != "GET" else None
+        return self.client.open(path, method=method, data=data)
+
+
+def lane_roles(system: System) -> list[str]:
+    return sorted(set(system.rt.lane_roles.values()))
+
+
+def open_task_for_everyone(system: System, actor: str) -> tuple[int, str]:
+    """Start the lane-less process; return its instance and its one open task."""
+    with system.sessions() as session:
+        instance = start_instance(session, system.rt, process_id=OPEN_TO_ALL, actor=actor)
+        task_id = session.scalars(select(HumanTask.id)
+                                  .where(HumanTask.instance_id == instance.id)).one()
+        session.commit()
+        return instance.id, task_id
+
+
+def spare_token(system: System, username: str) -> int:
+    """A second token of the user's, for the revocation endpoint to revoke."""
+    token_of(system, username)
+    with system.sessions() as session:
+        return session.scalars(select(func.max(ApiToken.id)).join(User)
+                               .where(User.username == username)).one()
+
+
+@pytest.fixture
+def world(shipped: System, clock: FrozenClock) -> dict[str, object]:
+    """The objects every caller shares: a letter case of the office's estate."""
+    with shipped.sessions() as session:
+        deploy(session, shipped.rt, bundle(OPEN_TO_ALL, chain(OPEN_TO_ALL, user_task("look"))),
+               actor="tests")
+        session.commit()
+    case = open_office(shipped, clock).case(channel="letter", address="和諧花園 A座 1203")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+                                     "reply_letter_text": "Dear Mr Chan"})
+    with shipped.sessions() as session:
+        letter_id = session.scalars(select(ReplyLetter.id)).one()
+    registered = case.case()
+    instance_id, task_id = open_task_for_everyone(shipped, "tests")
+    return {"number": registered.number, "letter_id": letter_id,
+            "instance_id": instance_id, "task_id": task_id, "token_id": 1,
+            "tracking_code": registered.tracking_code,
+            # Files the app serves, and a language to switch to.
+            "package": "htmx.org", "path": "dist/htmx.min.js", "filename": "liaison.css",
+            "name": "swagger-ui.css", "code": "zh"}
+
+
+def callers(system: System, app: Flask, clock: FrozenClock) -> Iterator[Caller]:
+    """The visitor, a user without a role, and one user per lane role, each with a task."""
+    yield Caller("anonymous", None, app.test_client())
+    for name, roles in [("no role", ()), *((code, (code,)) for code in lane_roles(system))]:
+        username = "as-" + (name.replace(" ", "-"))
+        add_user(system, clock, username, roles=roles)
+        client = app.test_client()
+        assert sign_in(client, username).status_code == 302
+        instance_id, task_id = open_task_for_everyone(system, username)
+        yield Caller(name, frozenset(roles), client, token_of(system, username),
+                     {"instance_id": instance_id, "task_id": task_id,
+                      "token_id": spare_token(system, username)})
+
+
+def routes(app: Flask) -> list[tuple[Rule, str]]:
+    """Every (rule, method) of the app; signing out last, as it ends the session."""
+    found = [(rule, method) for rule in app.url_map.iter_rules()
+             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+    return sorted(found, key=lambda rm: (rm[0].endpoint == "auth.logout", rm[0].rule, rm[1]))
+
+
+def path_of(rule: Rule, objects: dict[str, object]) -> str:
+    missing = set(rule.arguments) - set(objects)
+    assert not missing, f"{rule.endpoint}: give the test an object for {sorted(missing)}"
+    built = rule.build({name: objects[name] for name in rule.arguments}, append_unknown=False)
+    assert built is not None
+    return built[1]
+
+
+def expected(permission: Permission, caller: Caller, *, api: bool) -> str:
+    if permission.public:
+        return "served"
+    if caller.roles is None:
+        return "401" if api else "sign-in"
+    return "served" if permission.admits(caller.roles) else "403"
+
+
+def outcome(response: TestResponse, *, api: bool) -> str:
+    status = response.status_code
+    if api and status in (401, 403):
+        code = response.get_json()["code"]
+        assert code == {401: "not_authenticated", 403: "permission_denied"}[status], code
+    if status == 401:
+        return "401"
+    if status == 403:
+        return "403"
+    if status in (302, 303) and response.headers["Location"].startswith("/login?next=/"):
+        return "sign-in"
+    return "served"
+
+
+def test_every_endpoint_and_method_is_in_the_table(app: Flask) -> None:
+    assert permissions.undeclared(app) == []
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(PAGES) | set(API) == endpoints, "the table names endpoints the app lacks"
+    assert not set(PAGES) & set(API)
+    rest = {rule.endpoint for rule in app.url_map.iter_rules()
+            if isinstance(app.blueprints.get(rule.endpoint.split(".")[0]), Resource)}
+    assert rest == set(API), "REST resources belong in API, everything else in PAGES"
+
+
+def test_an_undeclared_endpoint_stops_the_app(system: System,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    survey = Blueprint("survey", __name__)
+    survey.add_url_rule("/survey/<code>", "answer", lambda code: code, methods=["GET", "POST"])
+    monkeypatch.setattr(api, "BLUEPRINTS", [*api.BLUEPRINTS, survey])
+
+    missing = re.escape("survey.answer GET; survey.answer POST")
+    with pytest.raises(UndeclaredEndpoint, match=missing):
+        create_app({"TESTING": True}, system=system)
+
+
+def test_a_view_marker_that_disagrees_with_the_table_stops_the_app(
+        system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(API, "api_tasks.Assign", STAFF)
+
+    with pytest.raises(UndeclaredEndpoint, match="the view says role supervisor, the table any"):
+        create_app({"TESTING": True}, system=system)
+
+
+def test_a_route_added_later_without_a_declaration_is_refused(app: Flask) -> None:
+    app.add_url_rule("/later", "later", lambda: "open?")
+
+    with pytest.raises(UndeclaredEndpoint, match=re.escape("later is not in api/permissions.py")):
+        app.test_client().get("/later")
+
+
+def test_every_route_answers_every_caller_as_the_table_says(
+        app: Flask, shipped: System, clock: FrozenClock, world: dict[str, object]) -> None:
+    mismatches, calls = [], 0
+    for caller in callers(shipped, app, clock):
+        objects = {**world, **caller.objects}
+        for rule, method in routes(app):
+            entry = declared(app, rule.endpoint)
+            assert entry is not None
+            path = path_of(rule, objects)
+            with caller.call(method, path, api=entry.api) as response:
+                got = outcome(response, api=entry.api)
+                _check_headers(response, f"{method} {path}")
+            want = expected(entry.for_method(rule.endpoint, method), caller, api=entry.api)
+            calls += 1
+            if got != want:
+                mismatches.append(f"{caller.name:22} {method:6} {path}: {got} "
+                                  f"({response.status_code}), the table says {want}")
+    assert not mismatches, "\n".join(mismatches)
+    assert calls >= 12 * 38
+
+
+def _check_headers(response: TestResponse, what: str) -> None:
+    # Some pages widen their policy (the case diagram, the letter, the API reference).
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], what
+    for name, value in HEADERS.items():
+        if name != "Content-Security-Policy":
+            assert response.headers[name] == value, (what, name)
+
+
+def test_a_post_without_the_csrf_token_is_refused_on_every_page_and_changes_nothing(
+        app: Flask, shipped: System, clock: FrozenClock, world: dict[str, object]) -> None:
+    add_user(shipped, clock, "boss", roles=tuple(lane_roles(shipped)))
+    client = app.test_client()
+    sign_in(client, "boss")
+    before = _state(shipped)
+    posted = []
+    for rule, method in routes(app):
+        entry = declared(app, rule.endpoint)
+        if method == "GET" or entry is None or entry.api:
+            continue
+        path = path_of(rule, world)
+        response = client.open(path, method=method, data={"to": "boss", "action": "submit"})
+        assert response.status_code == 400, (method, path, response.status_code)
+        assert "This form has expired" in response.get_data(as_text=True)
+        posted.append(rule.endpoint)
+    assert _state(shipped) == before
+    assert client.get("/inbox").status_code == 200  # still signed in: logout was refused too
+    assert {"auth.login", "auth.logout", "tasks.submit", "assignment.claim",
+            "approvals.decide", "cases.new"} <= set(posted)
+
+
+def _state(system: System) -> tuple[Any, ...]:
+    """What a post could change: the audit log and the open tasks with their holders."""
+    with system.sessions() as session:
+        return (session.scalar(select(func.count()).select_from(AuditEvent)),
+                sorted(tuple(row) for row in session.execute(
+                    select(HumanTask.id, HumanTask.assignee))))
