@@ -49,6 +49,12 @@ test: $(STAMP) $(ASSETS) $(CATALOGS) $(CHROMIUM) $(CJK_FONT)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+.PHONY: conformance
+## conformance: every file of the outside BPMN corpus (../shared/bpmn-corpus, or CORPUS=DIR)
+## deployed and run, or rejected with a located reason; fails on anything else
+conformance: $(STAMP)
+	$(BIN)/python -m bench.conformance $(CORPUS)
+
 ## messages: extract the interface messages and merge them into the .po files to translate
 messages: $(STAMP)
 	mkdir -p build

@@ -48,6 +48,7 @@ def validate_definitions(bpmn: Mapping[str, bytes], *, dmn: Mapping[str, bytes] 
             problems += _check_lanes(tree, name, lane_roles)
         problems += _check_calls(tree, name, callable_ids)
         problems += _check_gateways(tree, name)
+        problems += _check_end_events(tree, name)
         problems += check_schema(tree, name)
     problems += check_with_spiff(trees, dmn_trees)
     unique = list(dict.fromkeys(problems))
@@ -212,3 +213,17 @@ def _check_gateways(tree: etree._ElementTree, file: str) -> list[Problem]:
                 if etree.QName(element).localname.endswith("Gateway")]
     return [_at(g, file, "this gateway has no outgoing flow, so the process would get stuck here")
             for g in gateways if g.get("id") not in sources]
+
+
+def _check_end_events(tree: etree._ElementTree, file: str) -> list[Problem]:
+    """Refuse a process with no end event: SpiffWorkflow finishes an instance only at one.
+
+    Without it an instance stops at its last step, neither finished nor waiting,
+    and nothing says why. (A side path that just stops is fine when another path
+    reaches an end event, so only the process as a whole is checked.)
+    """
+    return [_at(process, file, "this process has no end event, so none of its instances "
+                               "could ever finish; end each path with an end event")
+            for process in _processes(tree)
+            if process.get("isExecutable") == "true"
+            and not process.xpath("bpmn:endEvent", namespaces=NS)]

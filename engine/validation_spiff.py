@@ -22,6 +22,10 @@ from engine.errors import Problem
 from engine.validation_scripts import BPMN_NS, NS, SPIFF_NS, owner_of
 
 CALLED_MISSING = "this call activity does not say which process it calls (calledElement)"
+DECISION_MISSING = ("this business rule task does not say which decision it calls; set its "
+                    "decision id (spiffworkflow:calledDecisionId)")
+# Its parser names an unknown data store only by name, and stops reading the file there.
+_NO_STORE = r"Data Store with name (?P<store>.*?) has no implementation"
 _MAX_SCHEMA_ERRORS = 20  # per file: past that, more of the same helps nobody
 
 # SpiffWorkflow's own wording, rewritten for process owners ({name} = regex group).
@@ -52,6 +56,7 @@ _SPIFF_WORDING = [
      "the list this multi-instance task goes through is not declared on the task"),
     (r"Time Specification Error|Unknown Time Specification",
      "this timer has no date, duration or cycle"),
+    (r'No DMN Diagram available with id "None"', DECISION_MISSING),
     (r'No DMN Diagram available with id "(?P<id>[^"]*)"',
      "this business rule task calls decision '{id}', which is not among the uploaded decisions"),
     (r"Cannot resolve data(Input|Output)Association",
@@ -66,7 +71,8 @@ _SPIFF_WORDING = [
      "a cancel event may only be attached to a transaction"),
     (r"A Service Task must have an operator",
      "this service task does not say which service it calls"),
-    (r"Data Store .* has no implementation", "Liaison has no data store of this name"),
+    (_NO_STORE, "Liaison has no data store named '{store}'; keep the data in process "
+                "variables instead"),
     (r"No decisions found", "this file holds no decision"),
     (r"Multiple decision tables are not current",
      "a decision file may hold only one decision table"),
@@ -167,6 +173,11 @@ def _from_spiff(error: Exception, file: str | None,
             "bpmn:sequenceFlow[@sourceRef=$s and @targetRef=$t]", namespaces=NS,
             s=element_id, t=dangling.group("target"))
         element = flows[0] if flows else element
+    store = re.search(_NO_STORE, raw, re.DOTALL)
+    if element is None and store and file is not None and file in trees:
+        stores = trees[file].xpath("//bpmn:dataStore[@name=$n]", namespaces=NS,
+                                   n=store.group("store"))
+        element = stores[0] if stores else None
     if element is not None:
         return Problem(_reword(raw, error), file=file, element_id=element.get("id"),
                        line=element.sourceline)
@@ -178,9 +189,10 @@ def _from_spiff(error: Exception, file: str | None,
 def _reword(raw: str, error: Exception) -> str:
     """Return SpiffWorkflow's complaint in a process owner's words."""
     for pattern, wording in _SPIFF_WORDING:
-        match = re.search(pattern, raw)
+        match = re.search(pattern, raw, re.DOTALL)
         if match:
-            groups = {k: (v.lower() if k == "kind" else v) for k, v in match.groupdict().items()}
+            groups = {k: (v.lower() if k == "kind" else " ".join(v.split()))
+                      for k, v in match.groupdict().items()}
             return wording.format(**groups)
     if isinstance(error, ValidationException) and raw and not _PYTHON_REPR.match(raw):
         return raw  # one of SpiffWorkflow's own sentences that we have no wording for

@@ -12,6 +12,7 @@ from engine import sandbox, xmlsafe
 from engine.errors import DefinitionError, Problem
 from engine.validation import validate_definitions
 from engine.xmlsafe import MAX_XML_BYTES, parse_xml
+from tests.support.diagrams import line_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 VALID = (FIXTURES / "demo_request.bpmn").read_text(encoding="utf-8")
@@ -36,10 +37,6 @@ def validate(xml: str | bytes, *, file: str = FILE, forms: dict[str, bytes] = FO
     data = xml.encode() if isinstance(xml, str) else xml
     return validate_definitions({file: data}, forms=forms, lane_roles=lane_roles,
                                 **options)  # type: ignore[arg-type]
-
-
-def line_of(text: str, marker: str) -> int:
-    return text.count("\n", 0, text.index(marker)) + 1
 
 
 def only(problems: list[Problem], phrase: str) -> Problem:
@@ -413,6 +410,7 @@ def test_gateway_without_outgoing_flow_is_refused() -> None:
     xml = minimal('    <bpmn:startEvent id="S"><bpmn:outgoing>F</bpmn:outgoing></bpmn:startEvent>\n'
                   '    <bpmn:exclusiveGateway id="G"><bpmn:incoming>F</bpmn:incoming>'
                   "</bpmn:exclusiveGateway>\n"
+                  '    <bpmn:endEvent id="E" />\n'
                   '    <bpmn:sequenceFlow id="F" sourceRef="S" targetRef="G" />')
     [problem] = validate(xml)
     assert (problem.element_id, problem.line) == ("G", line_of(xml, "<bpmn:exclusiveGateway"))
@@ -474,3 +472,42 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
     assert {p.element_id for p in problems} >= {
         "Flow_yes", "Task_record", "Task_review", "Lane_front_desk"}
     assert all(p.file == FILE and p.line for p in problems)
+
+
+# --- what the outside corpus showed (bench/conformance.py) ---------------------
+
+START_TO_END = ('    <bpmn:startEvent id="S" />\n    <bpmn:endEvent id="E" />\n'
+                '    <bpmn:sequenceFlow id="F" sourceRef="S" targetRef="E" />')
+
+
+def test_process_without_end_event_is_refused() -> None:
+    # SpiffWorkflow finishes an instance only at an end event; without one it just stops.
+    xml = minimal('    <bpmn:startEvent id="S" />')
+    [problem] = validate(xml)
+    assert (problem.file, problem.element_id, problem.line) == (
+        FILE, "demo_request", line_of(xml, "<bpmn:process "))
+    assert "has no end event" in problem.message
+
+
+def test_unknown_data_store_is_named_and_located() -> None:
+    # The parser names the store only by its name (here split over two lines) and no line.
+    xml = minimal(START_TO_END).replace(
+        "  <bpmn:process", '  <bpmn:dataStore id="cabinet" name="Filing\n    cabinet" />\n'
+        "  <bpmn:process", 1)
+    [problem] = validate(xml)
+    # libxml2 gives a start tag spread over lines the line where it ends.
+    assert (problem.file, problem.element_id, problem.line) == (
+        FILE, "cabinet", line_of(xml, 'cabinet" />'))
+    assert problem.message.startswith("Liaison has no data store named 'Filing cabinet'")
+
+
+def test_business_rule_task_naming_no_decision_is_translated() -> None:
+    # A Camunda diagram names its decision in camunda:decisionRef, which Liaison does not read.
+    xml = minimal(START_TO_END.replace(
+        'targetRef="E" />', 'targetRef="R" />\n    <bpmn:businessRuleTask id="R" />\n'
+        '    <bpmn:sequenceFlow id="F2" sourceRef="R" targetRef="E" />'))
+    [problem] = validate(xml)
+    assert (problem.file, problem.element_id, problem.line) == (
+        FILE, "R", line_of(xml, "<bpmn:businessRuleTask"))
+    assert "does not say which decision it calls" in problem.message
+    assert "None" not in problem.message

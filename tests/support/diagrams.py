@@ -67,3 +67,8 @@ def boundary_timer(task_id: str, duration: str, target: str, interrupting: bool 
             "</bpmn:boundaryEvent>"
             f'<bpmn:sequenceFlow id="{task_id}_late" sourceRef="{task_id}_timer" '
             f'targetRef="{target}"/>')
+
+
+def line_of(text: str, marker: str) -> int:
+    """The line of ``text`` on which ``marker`` first appears."""
+    return text.count("\n", 0, text.index(marker)) + 1
