@@ -24,7 +24,10 @@ from typing import Any
 
 from engine.settings import PROJECT_ROOT
 
-WEB_PROCESSES = 2  # one per core on the machines we measure on
+
+def web_processes(database_url: str) -> int:
+    """SQLite: one web process, as ``liaison serve`` runs it; PostgreSQL: one per core."""
+    return 1 if database_url.startswith("sqlite") else max(2, os.cpu_count() or 2)
 READY_WITHIN = 60.0
 
 
@@ -55,7 +58,7 @@ def serving(database_url: str, instance_path: Path) -> Iterator[Server]:
     env = {**os.environ, "LIAISON_DATABASE_URL": database_url,
            "LIAISON_INSTANCE_PATH": str(instance_path), "LIAISON_EMBEDDED_WORKER": "0"}
     command = [str(Path(sys.executable).with_name("liaison")), "serve", "--port", str(port),
-               "--workers", str(WEB_PROCESSES), "--no-embedded-worker"]
+               "--workers", str(web_processes(database_url)), "--no-embedded-worker"]
     log = instance_path / f"server-{port}.log"
     with log.open("wb") as errors:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True,
