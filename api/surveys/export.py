@@ -18,13 +18,24 @@ from flask_babel import gettext
 
 from engine.survey_questionnaire import SCALE
 
-__all__ = ["Table", "as_csv", "as_xlsx", "feedback_table", "rate_table", "score_table"]
+__all__ = ["Table", "as_csv", "as_xlsx", "feedback_table", "rate_table", "rating_order",
+           "score_table"]
 
 Cell = str | int | float | None
 Table = list[list[Cell]]
 
 # XML 1.0 refuses these characters outright; free text typed on a phone may hold them.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def rating_order(report: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
+    """The rating questions in the questionnaire's own order.
+
+    ``labels`` follows the questionnaire's ``ui.order``; the schema's properties
+    may come back from a JSON column in another order (PostgreSQL's jsonb sorts keys).
+    """
+    rated = set(report["tabulation"]["questions"])
+    return [q for q in labels if q in rated] + sorted(rated - set(labels))
 
 
 def score_table(report: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
@@ -35,7 +46,7 @@ def score_table(report: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
     groups = [(gettext("All buildings"), tabulation["overall"])]
     groups += [(code, per["questions"]) for code, per in tabulation["buildings"].items()]
     for building, figures in groups:
-        for question in tabulation["questions"]:
+        for question in rating_order(report, labels):
             got = figures.get(question, {})
             rows.append([building, question, labels.get(question, question),
                          got.get("answered", 0),

@@ -23,7 +23,7 @@ def results(number: str) -> ResponseReturnValue:
     row = campaign_of(number)
     report = campaign_report(db(), row.id)
     labels = _labels(report)
-    rated = [(q, labels.get(q, q)) for q in report["tabulation"]["questions"]]
+    rated = [(q, labels[q]) for q in export.rating_order(report, labels)]
     years = year_on_year(db(), estate_id=row.estate_id)
     drawn = {
         "rate": charts.rate_over_time(
