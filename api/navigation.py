@@ -37,6 +37,7 @@ NAV: list[NavLink] = [
     NavLink("inbox.index", N_("Inbox")),
     NavLink("cases.new", N_("Register a case")),
     NavLink("approvals.index", N_("Approvals"), roles=frozenset({"supervisor"})),
+    NavLink("surveys.index", N_("Surveys")),
 ]
 
 

@@ -1,0 +1,160 @@
+"""The staff's survey pages: the campaigns, one campaign's collection, its paper forms.
+
+Any signed-in staff member may follow a campaign; the collection's own work —
+printing the forms, entering paper and follow-up answers, confirming the
+owners' free text — is the survey desk's (customer service and supervisors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from sqlalchemy import select
+
+from api.auth import current_user, login_required, roles_required
+from api.database import db, system
+from api.i18n import N_
+from api.surveys.blueprint import SURVEY_DESK, blueprint
+from api.surveys.questions import messages_by_field, posted_answers, questions_of, scale_of
+from engine.errors import Conflict, FormInvalid, NotFound, SurveyCodeUsed
+from engine.models import SurveyCampaign, Unit
+from engine.models.case import CATEGORIES
+from engine.models.survey import FEEDBACK_KINDS
+from engine.survey_campaigns import accepts_staff_entries, campaign_return_rate
+from engine.survey_feedback import confirm_item, feedback_items
+from engine.survey_report import campaign_report, list_campaigns
+from engine.survey_responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
+from engine.viewer import Viewer
+
+__all__ = ["campaign_of", "on_survey_desk", "viewer"]
+
+STATES = {
+    "planned": N_("Planned"), "sampled": N_("Sampled"), "collecting": N_("Collecting answers"),
+    "follow_up": N_("Following up"), "tabulated": N_("Tabulated"),
+    "categorised": N_("Categorised"), "published": N_("Published"),
+}
+CHANNELS = {"link": N_("Online"), "paper": N_("Paper form"), "follow_up": N_("Follow-up")}
+KINDS = {"opinion": N_("Opinion"), "suggestion": N_("Suggestion"), "complaint": N_("Complaint")}
+
+
+def viewer() -> Viewer:
+    user = current_user()
+    assert user is not None  # behind login_required
+    return Viewer.of(user)
+
+
+def on_survey_desk() -> bool:
+    return bool(viewer().roles & set(SURVEY_DESK))
+
+
+def campaign_of(number: str) -> SurveyCampaign:
+    """The campaign of this number, if the viewer's estate may see it."""
+    row = db().scalars(select(SurveyCampaign).where(SurveyCampaign.number == number)).first()
+    if row is None or not viewer().sees_estate(row.estate_id):
+        raise NotFound(f"there is no survey {number}")
+    return row
+
+
+def survey_label(kind: str, code: str) -> str:
+    message = {"state": STATES, "channel": CHANNELS, "kind": KINDS}[kind].get(code)
+    return gettext(message) if message else code
+
+
+blueprint.add_app_template_global(survey_label)
+
+
+@blueprint.get("/surveys")
+@login_required
+def index() -> ResponseReturnValue:
+    session, who = db(), viewer()
+    rows = [row for row in list_campaigns(session) if who.sees_estate(row.estate_id)]
+    rates = {row.id: campaign_return_rate(session, row.id)
+             for row in rows if row.units_total and row.state != "planned"}
+    return render_template("surveys/index.html", campaigns=rows, rates=rates)
+
+
+@blueprint.get("/surveys/<number>")
+@login_required
+def show(number: str) -> ResponseReturnValue:
+    return _campaign_page(campaign_of(number))
+
+
+@blueprint.post("/surveys/<number>/responses")
+@roles_required(*SURVEY_DESK)
+def enter(number: str) -> ResponseReturnValue:
+    row = campaign_of(number)
+    code, channel = request.form.get("code", "").strip(), request.form.get("channel", "")
+    answers = posted_answers(row.questionnaire, request.form)
+    try:
+        if not code:
+            raise FormInvalid([])
+        response = enter_response(db(), system().rt, campaign_id=row.id, answers=answers,
+                                  channel=channel, actor=viewer().username, code=code)
+    except FormInvalid as refused:
+        errors = messages_by_field(e for e in refused.errors if e.field != "channel")
+        if not code:
+            errors = {"code": gettext("Type the code printed on the form."), **errors}
+        if any(e.field == "channel" for e in refused.errors):
+            errors["channel"] = gettext("Choose how the answer came in.")
+        return _campaign_page(row, entry=request.form, errors=errors), 422
+    except NotFound:
+        errors = {"code": gettext("No form of this survey has this code.")}
+        return _campaign_page(row, entry=request.form, errors=errors), 404
+    except SurveyCodeUsed:
+        errors = {"code": gettext("This form has been answered already: a unit answers once.")}
+        return _campaign_page(row, entry=request.form, errors=errors), 409
+    except Conflict:
+        flash(gettext("This survey no longer takes answers: its collection is closed."),
+              "error")
+        return _campaign_page(row), 409
+    unit = db().get(Unit, response.unit_id)
+    flash(gettext("The answer of unit %(unit)s is recorded.", unit=unit.label if unit else code),
+          "success")
+    return redirect(url_for("surveys.show", number=number), 303)
+
+
+@blueprint.post("/surveys/<number>/feedback/<int:item_id>")
+@roles_required(*SURVEY_DESK)
+def confirm(number: str, item_id: int) -> ResponseReturnValue:
+    row = campaign_of(number)
+    if item_id not in {item.id for item in feedback_items(db(), row.id)}:
+        raise NotFound(f"survey {number} has no feedback item {item_id}")
+    try:
+        confirm_item(db(), system().rt, item_id=item_id, kind=request.form.get("kind", ""),
+                     category=request.form.get("category") or None, actor=viewer().username)
+    except (FormInvalid, Conflict):
+        flash(gettext("That item could not be confirmed: choose a kind and a category; a "
+                      "complaint that has opened a case stays a complaint."), "error")
+        return _campaign_page(row), 422
+    flash(gettext("Item confirmed."), "success")
+    return redirect(url_for("surveys.show", number=number, _anchor="feedback"), 303)
+
+
+@blueprint.get("/surveys/<number>/paper-forms")
+@roles_required(*SURVEY_DESK)
+def printable_forms(number: str) -> ResponseReturnValue:
+    row = campaign_of(number)
+    try:
+        forms = paper_forms(db(), row.id)
+    except Conflict:
+        flash(gettext("The paper forms can be printed once the survey has been distributed."),
+              "info")
+        return redirect(url_for("surveys.show", number=number), 303)
+    return render_template("surveys/paper_forms.html", campaign=row, forms=forms,
+                           questions=questions_of(row.questionnaire),
+                           scale=scale_of(row.questionnaire))
+
+
+def _campaign_page(row: SurveyCampaign, *, entry: Any = None,
+                   errors: dict[str, str] | None = None) -> str:
+    session = db()
+    report = campaign_report(session, row.id)
+    return render_template(
+        "surveys/show.html", campaign=row, report=report, desk=on_survey_desk(),
+        waiting=non_respondents(session, row.id), open_for_entry=accepts_staff_entries(row),
+        questions=questions_of(row.questionnaire), scale=scale_of(row.questionnaire),
+        entry=entry or {}, errors=errors or {}, channels=STAFF_CHANNELS,
+        kinds=FEEDBACK_KINDS, categories=CATEGORIES)
