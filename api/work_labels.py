@@ -18,6 +18,7 @@ PROCESSES = {
     "escalation": N_("Escalation"),
     "routine_repair": N_("Routine repair"),
     "yearly_survey": N_("Yearly owner survey"),
+    "survey_follow_up": N_("Survey follow-up visit"),
 }
 
 TASK_TITLES = frozenset({
@@ -28,7 +29,7 @@ TASK_TITLES = frozenset({
     N_("Carry out the repair"),
     N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
     N_("Review the return rate"), N_("Categorise the opinions"),
-    N_("Approve the survey report"),
+    N_("Approve the survey report"), N_("Visit or call the unit"),
 })
 
 # What an audit event or case record says happened; %(step)s is the task's title.
