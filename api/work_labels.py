@@ -20,6 +20,7 @@ PROCESSES = {
     "yearly_survey": N_("Yearly owner survey"),
     "committee_formation": N_("Owners' committee formation"),
     "general_meeting": N_("General meeting of owners"),
+    "survey_follow_up": N_("Survey follow-up visit"),
 }
 
 TASK_TITLES = frozenset({
@@ -30,7 +31,7 @@ TASK_TITLES = frozenset({
     N_("Carry out the repair"),
     N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
     N_("Review the return rate"), N_("Categorise the opinions"),
-    N_("Approve the survey report"),
+    N_("Approve the survey report"), N_("Visit or call the unit"),
     N_("Form the preparatory group"), N_("Announce the candidates"),
     N_("Send the notice of the first general meeting"), N_("Close the vote"),
     N_("Constitute the committee"), N_("File the committee with the housing authority"),

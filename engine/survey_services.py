@@ -22,6 +22,12 @@ from engine.survey_campaigns import (
     sample_units,
 )
 from engine.survey_feedback import open_complaint_cases, suggest_items, unconfirmed_items
+from engine.survey_follow_up import (
+    follow_up_units,
+    follow_up_visit,
+    record_visit,
+    visit_problems,
+)
 from engine.survey_report import finish_categorising, publish_report, tabulate_campaign
 from engine.unit_of_work import current
 
@@ -59,6 +65,24 @@ def remind_survey_non_respondents(campaign_id: int) -> dict[str, Any]:
 def check_survey_return_rate(campaign_id: int) -> dict[str, Any]:
     work = current()
     return end_collection(work.session, work.rt, campaign_id, actor=work.actor).as_json()
+
+
+def list_survey_follow_up_units(campaign_id: int) -> list[int]:
+    work = current()
+    return follow_up_units(work.session, campaign_id)
+
+
+def look_up_survey_follow_up_visit(campaign_id: int, sampled_unit_id: int) -> dict[str, Any]:
+    work = current()
+    return follow_up_visit(work.session, campaign_id, sampled_unit_id)
+
+
+def record_survey_follow_up_visit(campaign_id: int, sampled_unit_id: int, outcome: str,
+                                  answers: dict[str, Any]) -> dict[str, Any]:
+    work = current()
+    return record_visit(work.session, work.rt, campaign_id=campaign_id,
+                        sampled_unit_id=sampled_unit_id, outcome=outcome, answers=answers,
+                        actor=work.actor)
 
 
 def close_survey_below_target(campaign_id: int, reason: str) -> dict[str, Any]:
@@ -113,6 +137,9 @@ SURVEY_SERVICES: dict[str, Callable[..., Any]] = {
     "distribute_survey": distribute_survey,
     "remind_survey_non_respondents": remind_survey_non_respondents,
     "check_survey_return_rate": check_survey_return_rate,
+    "list_survey_follow_up_units": list_survey_follow_up_units,
+    "look_up_survey_follow_up_visit": look_up_survey_follow_up_visit,
+    "record_survey_follow_up_visit": record_survey_follow_up_visit,
     "close_survey_below_target": close_survey_below_target,
     "tabulate_survey": tabulate_survey,
     "suggest_survey_feedback": suggest_survey_feedback,
@@ -120,4 +147,5 @@ SURVEY_SERVICES: dict[str, Callable[..., Any]] = {
     "publish_survey_report": publish_survey_report,
 }
 
-SURVEY_CHECKS = {("yearly_survey", "categorise_feedback"): every_item_confirmed}
+SURVEY_CHECKS = {("yearly_survey", "categorise_feedback"): every_item_confirmed,
+                 ("survey_follow_up", "visit_unit"): visit_problems}

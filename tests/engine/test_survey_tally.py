@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -52,6 +53,16 @@ def test_the_standard_questionnaire_asks_the_seven_ratings_and_two_free_texts() 
         "fees_transparency"]
     assert text_questions(STANDARD.schema) == ["opinions", "suggestions"]
     assert all(label["en"] and label["zh"] for label in STANDARD.ui["labels"].values())
+
+
+def test_the_follow_up_form_asks_the_standard_questionnaire_in_its_order() -> None:
+    folder = PROJECT_ROOT / "forms" / "survey_follow_up"
+    schema = json.loads((folder / "visit_unit.schema.json").read_text(encoding="utf-8"))
+    ui = json.loads((folder / "visit_unit.ui.json").read_text(encoding="utf-8"))
+    answers = schema["properties"]["answers"]
+    assert answers["properties"] == STANDARD.schema["properties"]
+    assert answers["additionalProperties"] is False
+    assert ui["answers"]["ui:order"] == STANDARD.ui["order"]
 
 
 def test_answers_are_checked_against_the_questionnaire() -> None:

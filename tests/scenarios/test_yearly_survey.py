@@ -13,6 +13,7 @@ from sqlalchemy import select
 from engine.bootstrap import System
 from engine.errors import Conflict, FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
 from engine.models import (
+    AuditEvent,
     Case,
     CaseRecord,
     FeedbackItem,
@@ -113,17 +114,39 @@ def test_link_paper_and_follow_up_answers_reach_75_percent_and_go_on_to_tabulati
     assert [s for s in reminded if reminded[s] == 1] == [s.id for s in sample[40:]]
 
     survey.wait(timedelta(days=14))  # the deadline: 40 / 60 is below 75 %
-    assert "follow_up_round" in survey.open()
     with office.sessions() as session:
         rate = campaign_return_rate(session, campaign.id)
         assert (rate.returned, rate.sent, rate.reached) == (40, 60, False)
+        printed = {f.sampled_unit_id: f for f in paper_forms(session, campaign.id)}
+        phones = {s.id: s.unit.owners[0].phone for s in session.scalars(
+            select(SampledUnit).where(SampledUnit.campaign_id == campaign.id))}
+    visits = survey.visits()  # one visit or call per unit that has not answered
+    missing = waiting(office, campaign.id)
+    assert len(visits) == len(missing) == 20
+    for unit in missing:
+        form = printed[unit.id]
+        task = visits[form.unit_label]
+        assert (task.title, task.role, task.process_id) == (
+            "Visit or call the unit", "customer_service", "survey_follow_up")
+        assert survey.visit_of(task.id) == {
+            "sampled_unit_id": unit.id, "unit": form.unit_label, "owner": form.owner_name,
+            "phone": phones[unit.id], "address": form.address,
+            "response_code": form.response_code, "estate_id": task.estate_id}
     with office.sessions() as session, pytest.raises(SurveyCodeExpired):
         assert sample[50].response_code is not None
         submit_by_code(session, office.rt, code=sample[50].response_code, answers=dict(GOOD))
-    enter(office, campaign.id, sample[40:45], "follow_up")  # 45 / 60 = 75 % exactly
-    survey.do("follow_up_round", {"visits_made": 12, "calls_made": 8})
 
-    assert "categorise_feedback" in survey.open()
+    labels = [printed[u.id].unit_label for u in missing]
+    for label in labels[:3]:
+        survey.visit(label, "answered_on_paper", GOOD)
+    for label in labels[3:5]:
+        survey.visit(label, "answered_by_phone", GOOD)  # 45 / 60 = 75 % exactly
+    survey.visit(labels[5], "refused")
+    assert len(survey.visits()) == 14 and "categorise_feedback" not in survey.open()
+    for label in labels[6:]:
+        survey.visit(label, "not_reachable")  # the round ends with its last task
+
+    assert "categorise_feedback" in survey.open() and survey.visits() == {}
     assert survey.campaign().state == "tabulated"
     with office.sessions() as session:
         channels = Counter(session.scalars(select(SurveyResponse.channel)
@@ -196,8 +219,13 @@ def test_below_75_percent_closes_only_with_the_supervisors_recorded_reason(
     sample = [s for s, _ in survey.sampled()]
     answer_by_code(office, sample[:20])
     survey.wait(timedelta(days=21, seconds=1))
-    survey.do("follow_up_round", {"visits_made": 3, "calls_made": 10})
-    assert "review_shortfall" in survey.open()  # still 20 / 45
+    first_round = sorted(survey.visits())
+    assert len(first_round) == 25
+    for label in first_round[:3]:
+        survey.visit(label, "answered_by_phone", GOOD)
+    for label in first_round[3:]:
+        survey.visit(label, "not_reachable")
+    assert "review_shortfall" in survey.open()  # still 23 / 45
 
     with office.sessions() as session, pytest.raises(Conflict, match="recorded reason"):
         tabulate_campaign(session, office.rt, campaign.id, actor="boss")
@@ -207,8 +235,13 @@ def test_below_75_percent_closes_only_with_the_supervisors_recorded_reason(
     assert refused.value.errors[0].field == "shortfall_reason"
 
     survey.do("review_shortfall", {"shortfall_decision": "another_round"}, actor="boss")
-    enter(office, campaign.id, waiting(office, campaign.id)[:5], "follow_up")
-    survey.do("follow_up_round", {"visits_made": 5, "calls_made": 0})
+    second_round = sorted(survey.visits())  # only the units still missing
+    assert second_round == first_round[3:] and len(waiting(office, campaign.id)) == 22
+    for label in second_round[:2]:
+        survey.visit(label, "answered_on_paper", GOOD)
+    for label in second_round[2:]:
+        survey.visit(label, "refused")
+    assert "review_shortfall" in survey.open()  # 25 / 45
     reason = "Block D is being renovated; most of its owners live elsewhere until June"
     survey.do("review_shortfall", {"shortfall_decision": "close_below_target",
                                    "shortfall_reason": reason}, actor="boss")
@@ -261,3 +294,45 @@ def test_the_yearly_schedule_starts_a_survey_each_january(office: System) -> Non
                                .where(HumanTask.instance_id == instance.id)).one()
         assert (task.element_id, task.role) == ("plan_survey", "customer_service")
         assert session.scalars(select(SurveyCampaign)).all() == []  # nothing before approval
+
+
+def test_a_unit_that_answered_meanwhile_is_not_entered_twice(office: System) -> None:
+    survey = SurveyDriver.start(office)
+    campaign = survey.approved()
+    sample = [s for s, _ in survey.sampled()]
+    answer_by_code(office, sample[:30])
+    survey.wait(timedelta(days=21, seconds=1))
+    visits = survey.visits()
+    assert len(visits) == 15
+    late, other = sorted(visits)[:2]
+    late_unit = survey.visit_of(visits[late].id)["sampled_unit_id"]
+    # Its paper form came back by post after the deadline and the office entered it.
+    enter(office, campaign.id, [s for s in sample if s.id == late_unit], "paper")
+
+    with pytest.raises(FormInvalid) as refused:
+        survey.visit(late, "answered_by_phone", GOOD)
+    assert refused.value.errors[0].field == "visit_outcome"
+    assert f"unit {late} answered already (paper" in refused.value.errors[0].message
+    with pytest.raises(FormInvalid) as refused:  # the other unit has not answered
+        survey.visit(other, "answered_already")
+    assert refused.value.errors[0].field == "visit_outcome"
+    with pytest.raises(FormInvalid) as refused:  # answers are needed, and not empty ones
+        survey.visit(other, "answered_on_paper")
+    assert refused.value.errors[0].field == "answers"
+    with pytest.raises(FormInvalid) as refused:
+        survey.visit(other, "answered_on_paper", {"opinions": "  "})
+    assert refused.value.errors[0].field == "answers"
+    assert len(survey.visits()) == 15  # nothing refused was recorded
+
+    survey.visit(late, "answered_already")  # the task is done; the unit's answer stays one
+    survey.visit(other, "answered_on_paper", {**GOOD, "overall": 2})
+    with office.sessions() as session:
+        channels = {unit: channel for unit, channel in session.execute(
+            select(SurveyResponse.sampled_unit_id, SurveyResponse.channel)
+            .where(SurveyResponse.campaign_id == campaign.id))}
+        outcomes = [e.data["outcome"] for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "survey_follow_up_visit")
+            .order_by(AuditEvent.id))]
+    assert channels[late_unit] == "paper" and Counter(channels.values()) == {
+        "link": 30, "paper": 1, "follow_up": 1}
+    assert outcomes == ["answered_already", "answered_on_paper"]

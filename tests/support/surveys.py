@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import select
 
 from engine.bootstrap import QUESTIONNAIRES, System
-from engine.instances import start_instance
-from engine.models import Building, SampledUnit, SurveyCampaign
+from engine.instances import load_workflow, start_instance
+from engine.models import Building, HumanTask, ProcessInstance, SampledUnit, SurveyCampaign
 from engine.settings import PROJECT_ROOT
 from engine.survey_campaigns import install_questionnaires
+from engine.task_view import open_task
+from engine.tasks import complete_task
+from engine.viewer import Viewer
 from tests.support.cases import CaseDriver
 from tests.support.people import create_estate
 
@@ -20,6 +24,9 @@ BUILDING_SIZES = {"A": 90, "B": 90, "C": 90, "D": 30}
 
 PLAN = {"survey_year": 2026, "questionnaire_code": "standard", "target_percent": 15,
         "collection_days": 21, "reminder_every": "P7D", "plan_notes": ""}
+
+# Customer service of the whole company: sees the follow-up tasks of every estate.
+STAFF = Viewer("clerk", frozenset({"customer_service"}))
 
 GOOD = {"overall": 4, "cleanliness": 5, "security": 4, "repairs": 3, "greenery": 5,
         "customer_service": 4, "fees_transparency": 3, "opinions": "Generally well run",
@@ -72,3 +79,32 @@ class SurveyDriver(CaseDriver):
                 select(SampledUnit, Building.code).join(Building)
                 .where(SampledUnit.campaign_id == self.campaign().id)
                 .order_by(SampledUnit.unit_id))]
+
+    def visits(self) -> dict[str, HumanTask]:
+        """The open follow-up tasks of the round, by the label of the unit each one visits."""
+        with self.system.sessions() as session:
+            rows = session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == self.instance_id,
+                HumanTask.element_id == "visit_unit")).all()
+            instance = session.get(ProcessInstance, self.instance_id)
+            assert instance is not None
+            workflow = load_workflow(session, self.system.rt, instance)
+        return {workflow.get_task_from_id(UUID(row.id)).data["visit"]["unit"]: row
+                for row in rows}
+
+    def visit_of(self, task_id: str) -> dict[str, Any]:
+        """The unit, owner, phone, address and code the follow-up task's page shows."""
+        with self.system.sessions() as session:
+            view = open_task(session, self.system.rt, task_id=task_id, viewer=STAFF)
+        return dict(view.data["visit"])
+
+    def visit(self, unit: str, outcome: str, answers: dict[str, Any] | None = None, *,
+              actor: str = "clerk") -> None:
+        """Complete the follow-up task of ``unit`` with how the visit or call went."""
+        data: dict[str, Any] = {"visit_outcome": outcome}
+        if answers is not None:
+            data["answers"] = dict(answers)
+        task_id = self.visits()[unit].id
+        with self.system.sessions() as session:
+            complete_task(session, self.system.rt, task_id=task_id, data=data, actor=actor)
+            session.commit()
