@@ -108,6 +108,20 @@ PAGES: dict[str, Rule] = {
     "cases.earlier": role(CUSTOMER_SERVICE, SUPERVISOR),
     "approvals.index": role(SUPERVISOR),
     "approvals.decide": role(SUPERVISOR),
+    # The yearly survey: owners answer by code; staff follow the campaign and its results.
+    "surveys.enter_code": PUBLIC,
+    "surveys.answer_form": PUBLIC,
+    "surveys.submit": PUBLIC,
+    "surveys.thanks": PUBLIC,
+    "surveys.index": SIGNED_IN,
+    "surveys.show": SIGNED_IN,
+    "surveys.results": SIGNED_IN,
+    "surveys.results_csv": SIGNED_IN,
+    "surveys.results_xlsx": SIGNED_IN,
+    # Each paper form carries a code that answers it and the owner's address: the desk only.
+    "surveys.printable_forms": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "surveys.enter": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "surveys.confirm": role(CUSTOMER_SERVICE, SUPERVISOR),
     # The API's OpenAPI document and its reference page: read without a token.
     "api-docs.openapi_json": PUBLIC,
     "api_reference.page": PUBLIC,
