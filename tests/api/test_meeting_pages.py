@@ -121,7 +121,7 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
     fragment = text(desk.get(f"/meetings/{meeting.meeting_id()}/participation"))
     assert "7 of 10 owners took part (70.0 %)" in fragment
     assert "Both 2/3 lines reached" in fragment and "<html" not in fragment
-    assert 'href="/meetings/%d"' % meeting.meeting_id() in text(desk.get("/meetings"))
+    assert f'href="/meetings/{meeting.meeting_id()}"' in text(desk.get("/meetings"))
 
 
 def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate,
@@ -212,7 +212,7 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
 
     empty = petition(desk, units[:1], purpose=" ")
     assert empty.status_code == 422 and "say what the owners want" in text(empty)
-    assert 'value="%d" checked' % units[0] in text(empty)
+    assert f'value="{units[0]}" checked' in text(empty)
 
     short = petition(desk, units[:1])
     page = text(desk.get(short.headers["Location"]))
