@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from engine.ballots import issue_ballot_tokens
 from engine.bootstrap import System
@@ -48,14 +49,14 @@ def matters(meeting: ProcessDriver) -> list[int]:
     return [m["id"] for m in meeting.meeting()["agenda"]]
 
 
-def cast(client: FlaskClient, path: str, votes: dict[int, str]):  # type: ignore[no-untyped-def]
+def cast(client: FlaskClient, path: str, votes: dict[int, str]) -> TestResponse:
     data = {"csrf_token": csrf_token(client, path), **{f"vote-{m}": v for m, v in votes.items()}}
     return client.post(path, data=data)
 
 
 def ballots(system: System) -> list[tuple[int, str, str]]:
     with system.sessions() as session:
-        return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        return [(unit, vote, channel) for unit, vote, channel in session.execute(
             select(MeetingBallot.unit_id, MeetingBallot.vote, MeetingBallot.channel)
             .order_by(MeetingBallot.matter_id))]
 
