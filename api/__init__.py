@@ -12,12 +12,16 @@ from api import (
     approvals,
     assets,
     auth,
+    ballot,
     cases,
+    committees,
     errors,
     health,
     i18n,
     inbox,
     labels,
+    meeting_labels,
+    meetings,
     navigation,
     permissions,
     public,
@@ -54,6 +58,9 @@ BLUEPRINTS: list[Blueprint] = [
     cases.blueprint,
     approvals.blueprint,
     surveys.blueprint,
+    committees.blueprint,
+    meetings.blueprint,
+    ballot.blueprint,
     rest_reference.blueprint,
     rest_auth.blueprint,
     rest_processes.blueprint,
@@ -77,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     security.init_app(app)  # before the REST resources: they are exempted from CSRF
     assets.init_app(app)
     labels.init_app(app)
+    meeting_labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
     work_labels.init_app(app)

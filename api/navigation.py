@@ -38,6 +38,10 @@ NAV: list[NavLink] = [
     NavLink("cases.new", N_("Register a case")),
     NavLink("approvals.index", N_("Approvals"), roles=frozenset({"supervisor"})),
     NavLink("surveys.index", N_("Surveys")),
+    NavLink("meetings.index", N_("General meetings"),
+            roles=frozenset({"customer_service", "supervisor"})),
+    NavLink("committees.index", N_("Owners' committees"),
+            roles=frozenset({"customer_service", "supervisor"})),
 ]
 
 

@@ -122,6 +122,17 @@ PAGES: dict[str, Rule] = {
     "surveys.printable_forms": role(CUSTOMER_SERVICE, SUPERVISOR),
     "surveys.enter": role(CUSTOMER_SERVICE, SUPERVISOR),
     "surveys.confirm": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "committees.index": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "committees.show": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.index": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.show": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.live": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.paper_ballot": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.links": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.petition": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.petition_show": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.start_meeting": role(SUPERVISOR),
+    "ballot.paper": PUBLIC,  # the one-time link is the owner's credential
     # The API's OpenAPI document and its reference page: read without a token.
     "api-docs.openapi_json": PUBLIC,
     "api_reference.page": PUBLIC,

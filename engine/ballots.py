@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -55,9 +56,15 @@ def ballot_paper(session: Session, rt: Runtime, *, token: str) -> dict[str, Any]
     """What the owner's ballot page shows for a link: the meeting, the unit and the matters."""
     row = _token(session, token)
     meeting = _online(session, rt, get_meeting(session, row.meeting_id))
+    voters = electorate(session, meeting.estate_id)
+    # One ballot covers every unit the owner votes for, so the page names them all.
+    voter = voters.voter_of[row.unit_id]
+    units = [u for u in voters.units if voters.voter_of[int(u.id)] == voter]
     return {"meeting_id": meeting.id, "kind": meeting.kind, "round": meeting.round,
             "meeting_at": meeting.meeting_at.isoformat(), "notice_text": meeting.notice_text,
-            "unit": electorate(session, meeting.estate_id).labels[row.unit_id],
+            "unit": voters.labels[row.unit_id],
+            "units": [voters.labels[int(u.id)] for u in units],
+            "area": format(sum((u.area for u in units), Decimal(0)), "f"),
             "matters": [{"id": m.id, "title": m.title, "matter_class": m.matter_class}
                         for m in meeting.matters], "votes": list(VOTES)}
 

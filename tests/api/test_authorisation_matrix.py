@@ -27,16 +27,19 @@ from api import create_app, permissions
 from api.permissions import API, PAGES, STAFF, Permission, UndeclaredEndpoint, declared
 from api.rest import Resource
 from api.security import HEADERS
+from engine.ballots import issue_ballot_tokens
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.deployments import deploy
 from engine.instances import start_instance
 from engine.models import ApiToken, AuditEvent, HumanTask, ReplyLetter, User
+from engine.petitions import record_petition
 from tests.api.conftest import add_user, csrf_token, sign_in
 from tests.support.api import token_of
 from tests.support.case_pages import open_office
 from tests.support.cases import HANDLED
 from tests.support.diagrams import bundle, chain, user_task
+from tests.support.meetings import elected_committee, noticed_meeting, owners_estate, unit_ids
 
 OPEN_TO_ALL = "open_to_all"  # a process without lanes: its task is offered to everyone
 REFUSALS = {"sign-in", "401", "403"}
@@ -102,12 +105,28 @@ def world(shipped: System, clock: FrozenClock) -> dict[str, object]:
     instance_id, task_id = open_task_for_everyone(shipped, "tests")
     return {"number": registered.number, "letter_id": letter_id,
             "instance_id": instance_id, "task_id": task_id, "token_id": 1,
-            "tracking_code": registered.tracking_code,
+            "tracking_code": registered.tracking_code, **owners_meeting(shipped),
             # No such feedback item: a 404 still shows the table let the caller through.
             "item_id": 1,
             # Files the app serves, and a language to switch to.
             "package": "htmx.org", "path": "dist/htmx.min.js", "filename": "liaison.css",
             "name": "swagger-ui.css", "code": "zh"}
+
+
+def owners_meeting(system: System) -> dict[str, object]:
+    """An elected committee, an open meeting with a ballot link, and a petition short of 20 %."""
+    estate = owners_estate(system, units=[str(101 + i) for i in range(10)])
+    committee_id = elected_committee(system, estate).data()["committee_id"]
+    meeting = noticed_meeting(system, estate)
+    units = unit_ids(system, estate)
+    with system.sessions() as session:
+        token = issue_ballot_tokens(session, system.rt, meeting_id=meeting.meeting_id(),
+                                    unit_ids=units[:1])[units[0]]
+        petition = record_petition(session, system.rt, estate_id=estate.id, purpose="Lifts",
+                                   signed_unit_ids=units[:1], actor="tests")
+        session.commit()
+        return {"committee_id": committee_id, "meeting_id": meeting.meeting_id(),
+                "estate_id": estate.id, "token": token, "petition_id": petition.id}
 
 
 def callers(system: System, app: Flask, clock: FrozenClock) -> Iterator[Caller]:
@@ -245,7 +264,8 @@ def test_a_post_without_the_csrf_token_is_refused_on_every_page_and_changes_noth
     assert _state(shipped) == before
     assert client.get("/inbox").status_code == 200  # still signed in: logout was refused too
     assert {"auth.login", "auth.logout", "tasks.submit", "assignment.claim",
-            "approvals.decide", "cases.new"} <= set(posted)
+            "approvals.decide", "cases.new", "meetings.paper_ballot", "meetings.links",
+            "meetings.petition", "meetings.start_meeting", "ballot.paper"} <= set(posted)
 
 
 def _state(system: System) -> tuple[Any, ...]:

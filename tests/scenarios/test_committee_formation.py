@@ -13,12 +13,20 @@ from engine.committee import committee_status
 from engine.errors import Conflict, FormInvalid
 from engine.meetings import participation
 from engine.models import AuditEvent, Estate
-from tests.support.meetings import ProcessDriver, in_days, owners_estate, unit_ids, vote_on_paper
+from tests.support.meetings import (
+    CANDIDATES,
+    CLOSE,
+    GROUP,
+    ProcessDriver,
+    elected_committee,
+    hold_the_vote,
+    notice_first_meeting,
+    owners_estate,
+    start_formation,
+    unit_ids,
+    vote_on_paper,
+)
 from tests.support.people import create_user
-
-GROUP = {"owner_members": "A-101\nA-102 陳大文", "other_members": "李主任, residents' committee"}
-CANDIDATES = {"candidates": "A-101 wants the lifts fixed\nA-102\nA-103\nA-104\nA-105\nA-106"}
-CLOSE = {"closing_remarks": "Paper ballots from the meeting entered."}
 
 
 @pytest.fixture
@@ -27,38 +35,9 @@ def estate(shipped: System) -> Estate:
     return owners_estate(shipped)
 
 
-def start(system: System, estate: Estate) -> ProcessDriver:
-    return ProcessDriver.start(system, "committee_formation", {"estate_id": estate.id})
-
-
-def notice(formation: ProcessDriver, days: int = 15) -> None:
-    formation.do("send_meeting_notice", {"meeting_at": in_days(formation.system, days),
-                                         "notice_text": "First general meeting, estate hall.",
-                                         "residents_committee_notified": True})
-
-
-def hold_the_vote(formation: ProcessDriver, estate: Estate, voters: int) -> None:
-    """Notice a round, let ``voters`` owners agree on paper, and tally at the meeting."""
-    notice(formation)
-    vote_on_paper(formation.system, formation.meeting_id(),
-                  unit_ids(formation.system, estate)[:voters], "agree")
-    assert formation.wait(timedelta(days=15, seconds=1)) == 1
-    formation.do("close_the_vote", CLOSE)
-
-
-def elected(system: System, estate: Estate) -> ProcessDriver:
-    formation = start(system, estate)
-    formation.do("form_preparatory_group", GROUP)
-    formation.do("announce_candidates", CANDIDATES)
-    hold_the_vote(formation, estate, voters=7)
-    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
-                                          "vice_chair": 2, "term_years": 5})
-    return formation
-
-
 def test_the_preparatory_group_is_odd_and_at_least_half_owners(shipped: System,
                                                                  estate: Estate) -> None:
-    formation = start(shipped, estate)
+    formation = start_formation(shipped, estate)
     with pytest.raises(FormInvalid) as even:
         formation.do("form_preparatory_group", {"owner_members": "A-101\nA-102",
                                                 "other_members": ""})
@@ -84,16 +63,16 @@ def test_the_preparatory_group_is_odd_and_at_least_half_owners(shipped: System,
 
 def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: System,
                                                                     estate: Estate) -> None:
-    formation = start(shipped, estate)
+    formation = start_formation(shipped, estate)
     formation.do("form_preparatory_group", GROUP)
     formation.do("announce_candidates", CANDIDATES)
     with pytest.raises(FormInvalid) as refused:
-        notice(formation, days=14)
+        notice_first_meeting(formation, days=14)
     assert refused.value.errors[0].field == "meeting_at"
     assert "at least 15 days before" in refused.value.errors[0].message
     assert set(formation.open()) == {"send_meeting_notice"}
 
-    notice(formation, days=15)
+    notice_first_meeting(formation, days=15)
     meeting = formation.meeting()
     assert (meeting["kind"], meeting["round"], meeting["state"]) == ("first", 1, "voting")
     assert meeting["residents_committee_notified"] is True
@@ -105,10 +84,10 @@ def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: Syst
 
 def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: System,
                                                                     estate: Estate) -> None:
-    formation = start(shipped, estate)
+    formation = start_formation(shipped, estate)
     formation.do("form_preparatory_group", GROUP)
     formation.do("announce_candidates", CANDIDATES)
-    notice(formation)
+    notice_first_meeting(formation)
     first_round = formation.meeting_id()
     units = unit_ids(shipped, estate)
 
@@ -170,7 +149,7 @@ def alerts(system: System, formation: ProcessDriver) -> list[tuple[str, int]]:
 
 def test_filing_reminders_at_day_20_and_27_and_the_supervisor_at_day_30(
         shipped: System, estate: Estate) -> None:
-    formation = elected(shipped, estate)
+    formation = elected_committee(shipped, estate)
     assert formation.wait(timedelta(days=19, hours=23)) == 0
     assert formation.wait(timedelta(hours=1, seconds=1)) == 1
     assert alerts(shipped, formation) == [("committee_filing_reminder", 9)]
@@ -192,7 +171,7 @@ def test_filing_reminders_at_day_20_and_27_and_the_supervisor_at_day_30(
 
 def test_filed_in_time_is_archived_and_no_reminder_fires(shipped: System,
                                                          estate: Estate) -> None:
-    formation = elected(shipped, estate)
+    formation = elected_committee(shipped, estate)
     formation.wait(timedelta(days=10))
     formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
                                                  "filing_reference": "BA-2026-018"})

@@ -13,10 +13,15 @@ from engine.errors import FormInvalid
 from engine.models import Estate, ProcessInstance
 from engine.petitions import record_petition, start_extraordinary_meeting
 from engine.schedules import fire_due_schedules
-from tests.support.meetings import ProcessDriver, in_days, owners_estate, unit_ids, vote_on_paper
-
-FUND = "Use the maintenance fund to replace the lifts of block A"
-REPORT = "Approve the committee's annual report"
+from tests.support.meetings import (
+    FUND,
+    REPORT,
+    ProcessDriver,
+    in_days,
+    owners_estate,
+    unit_ids,
+    vote_on_paper,
+)
 
 
 @pytest.fixture

@@ -58,6 +58,56 @@ class ProcessDriver(CaseDriver):
             return meeting_view(session, meeting_id=self.meeting_id())
 
 
+GROUP = {"owner_members": "A-101\nA-102 陳大文", "other_members": "李主任, residents' committee"}
+CANDIDATES = {"candidates": "A-101 wants the lifts fixed\nA-102\nA-103\nA-104\nA-105\nA-106"}
+CLOSE = {"closing_remarks": "Paper ballots from the meeting entered."}
+REPORT = "Approve the committee's annual report"
+FUND = "Use the maintenance fund to replace the lifts of block A"
+
+
+def start_formation(system: System, estate: Estate) -> ProcessDriver:
+    return ProcessDriver.start(system, "committee_formation", {"estate_id": estate.id})
+
+
+def notice_first_meeting(formation: ProcessDriver, days: int = 15) -> None:
+    formation.do("send_meeting_notice", {"meeting_at": in_days(formation.system, days),
+                                         "notice_text": "First general meeting, estate hall.",
+                                         "residents_committee_notified": True})
+
+
+def hold_the_vote(formation: ProcessDriver, estate: Estate, voters: int) -> None:
+    """Notice a round, let ``voters`` owners agree on paper, and tally at the meeting."""
+    notice_first_meeting(formation)
+    vote_on_paper(formation.system, formation.meeting_id(),
+                  unit_ids(formation.system, estate)[:voters], "agree")
+    assert formation.wait(timedelta(days=15, seconds=1)) == 1
+    formation.do("close_the_vote", CLOSE)
+
+
+def elected_committee(system: System, estate: Estate) -> ProcessDriver:
+    """A committee formed, voted in by 7 of 10 owners and constituted: Nos. 1–5, for 5 years."""
+    formation = start_formation(system, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    hold_the_vote(formation, estate, voters=7)
+    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
+                                          "vice_chair": 2, "term_years": 5})
+    return formation
+
+
+def noticed_meeting(system: System, estate: Estate, days: int = 15) -> ProcessDriver:
+    """An annual general meeting with an ordinary and a special matter, noticed, vote open."""
+    meeting = ProcessDriver.start(system, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    meeting.do("prepare_agenda", {"estate_id": estate.id, "meeting_kind": "annual",
+                                  "petition_id": 0, "ordinary_matters": REPORT,
+                                  "special_matters": FUND})
+    meeting.do("send_meeting_notice", {"meeting_at": in_days(system, days),
+                                       "notice_text": "Annual general meeting, estate hall."})
+    return meeting
+
+
 def vote_on_paper(system: System, meeting_id: int, units: Iterable[int], vote: str) -> None:
     """Enter a paper ballot for each unit, with ``vote`` on every matter of the meeting."""
     with system.sessions() as session:

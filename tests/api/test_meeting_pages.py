@@ -1,0 +1,241 @@
+"""Committee and general-meeting pages: the figures the engine holds, shown to the office."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+
+from engine.bootstrap import System
+from engine.clock import FrozenClock
+from engine.committee import committee_status
+from engine.meetings import participation
+from engine.models import Estate, ProcessInstance
+from engine.models.meeting import MeetingBallot, Petition
+from tests.api.conftest import add_user, csrf_token, sign_in, text
+from tests.support.meetings import (
+    FUND,
+    REPORT,
+    elected_committee,
+    noticed_meeting,
+    owners_estate,
+    unit_ids,
+    vote_on_paper,
+)
+
+
+@pytest.fixture
+def estate(shipped: System) -> Estate:
+    return owners_estate(shipped)
+
+
+@pytest.fixture
+def desk(app: Flask, system: System, clock: FrozenClock) -> FlaskClient:
+    """Customer service, signed in."""
+    add_user(system, clock, "clerk", roles=("customer_service",))
+    client = app.test_client()
+    sign_in(client, "clerk")
+    return client
+
+
+@pytest.fixture
+def boss(app: Flask, system: System, clock: FrozenClock) -> FlaskClient:
+    """A supervisor, signed in."""
+    add_user(system, clock, "boss", roles=("supervisor",))
+    client = app.test_client()
+    sign_in(client, "boss")
+    return client
+
+
+def figures(page: str, css_class: str) -> str:
+    """The text of the first element with ``css_class``, tags and runs of space removed."""
+    match = re.search(rf'class="{css_class}"[^>]*>(.*?)</', page, re.S)
+    assert match, f"no .{css_class} on the page"
+    return " ".join(match.group(1).split())
+
+
+def test_the_committee_page_shows_members_term_and_filing(shipped: System, estate: Estate,
+                                                          desk: FlaskClient) -> None:
+    formation = elected_committee(shipped, estate)
+    committee_id = formation.data()["committee_id"]
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=committee_id)
+
+    page = text(desk.get(f"/committees/{committee_id}"))
+
+    members = page.split('class="plain-list members"', 1)[1].split("</ol>", 1)[0]
+    assert [" ".join(m.split()) for m in re.findall(r"<span>(.*?)</span>", members)] == [
+        f"No. {m['number']} {m['name']}" for m in status["members"]]
+    assert ">Chair<" in members and ">Vice-chair<" in members and members.count(">Member<") == 3
+    assert figures(page, "term") == "5 years, to 2031-03-17 17:00"
+    assert status["term_ends_at"].startswith("2031-03-17")
+    assert figures(page, "filing-due") == "2026-04-16 17:00"
+    assert "Not yet filed" in page and "Overdue" not in page
+    assert "李主任" in page and "residents&#39; committee" in page  # the preparatory group
+    assert "wants the lifts fixed" in page and page.count("Elected by the meeting") == 6
+
+    formation.wait(timedelta(days=31))
+    page = text(desk.get(f"/committees/{committee_id}"))
+    due = page.split('class="filing-due"', 1)[1].split("</dd>", 1)[0]
+    assert ">Overdue<" in due
+    listed = text(desk.get("/committees"))
+    assert f'href="/committees/{committee_id}"' in listed and "Overdue" in listed
+
+    formation.do("file_with_housing_authority", {"filing_reference": "HA-2026-0417",
+                                                 "filing_authority": "District housing office"},
+                 actor="boss")
+    page = text(desk.get(f"/committees/{committee_id}"))
+    assert "HA-2026-0417" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
+    assert "Not yet filed" not in page and "badge-overdue" not in page
+
+
+def test_the_meeting_page_shows_notice_agenda_and_live_participation(
+        shipped: System, estate: Estate, desk: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    vote_on_paper(shipped, meeting.meeting_id(), unit_ids(shipped, estate)[:4], "agree")
+    with shipped.sessions() as session:
+        live = participation(session, meeting_id=meeting.meeting_id())
+
+    page = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
+
+    assert figures(page, "notice-rule") == \
+        "15 days before the meeting: at least 15, as required"
+    assert str(escape(REPORT)) in page and FUND in page
+    assert "Ordinary matter · agreement of more than 1/2" in " ".join(page.split())
+    assert "Special matter · agreement of at least 3/4" in " ".join(page.split())
+    area, headcount = live["area"], live["headcount"]
+    assert (area["value"], area["base"], headcount["value"], headcount["base"]) == (
+        "354.00", "885.00", 4, 10)
+    assert (f"{area['value']} of {area['base']} m² took part (40.0 %); 590.00 m² needed"
+            in page)
+    assert f"{headcount['value']} of {headcount['base']} owners took part (40.0 %); 7 needed" \
+        in page
+    assert page.count('class="bar-line" x1="66.67"') == 2  # the 2/3 line, on both bars
+    assert 'hx-trigger="every 5s"' in page
+
+    vote_on_paper(shipped, meeting.meeting_id(), unit_ids(shipped, estate)[4:7], "agree")
+    fragment = text(desk.get(f"/meetings/{meeting.meeting_id()}/participation"))
+    assert "7 of 10 owners took part (70.0 %)" in fragment
+    assert "Both 2/3 lines reached" in fragment and "<html" not in fragment
+    assert f'href="/meetings/{meeting.meeting_id()}"' in text(desk.get("/meetings"))
+
+
+def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate,
+                                                 desk: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    units = unit_ids(shipped, estate)
+    vote_on_paper(shipped, meeting.meeting_id(), units[:5], "agree")
+    vote_on_paper(shipped, meeting.meeting_id(), units[5:8], "disagree")
+    meeting.wait(timedelta(days=15, seconds=1))
+    meeting.do("close_the_vote", {})
+    results = {m["title"]: m for m in meeting.meeting()["agenda"]}
+
+    page = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
+
+    for title in (REPORT, FUND):
+        for line in results[title]["result"]["explanation"]:
+            assert str(escape(line)) in page
+    assert page.count(">Passed<") == 1 and page.count(">Not passed<") == 1
+    assert "hx-trigger" not in page  # the vote is closed: nothing left to poll
+
+    chinese = text(desk.get(f"/meetings/{meeting.meeting_id()}",
+                            headers={"Accept-Language": "zh-TW"}))
+    assert "面積參與" in chinese and 'lang="en"' in chinese
+    assert str(escape(results[FUND]["result"]["explanation"][-1])) in chinese
+
+
+def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> TestResponse:
+    path = f"/meetings/{meeting_id}/paper-ballot"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data})
+
+
+def test_a_paper_ballot_is_stored_once_per_owner(shipped: System, estate: Estate,
+                                                 desk: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    matters = [m["id"] for m in meeting.meeting()["agenda"]]
+    unit = unit_ids(shipped, estate)[0]
+
+    missing = paper(desk, meeting.meeting_id(), {"unit_id": unit,
+                                                 f"vote-{matters[0]}": "agree"})
+    assert missing.status_code == 422
+    assert text(missing).count("Choose a vote on this matter.") == 1
+    assert 'value="agree" checked' in text(missing)  # the choice made is kept
+    assert paper(desk, meeting.meeting_id(), {"unit_id": ""}).status_code == 422
+
+    stored = paper(desk, meeting.meeting_id(), {"unit_id": unit, f"vote-{matters[0]}": "agree",
+                                                f"vote-{matters[1]}": "disagree"})
+    assert stored.status_code == 303
+    assert "The paper ballot of A-101 is recorded." in text(desk.get(stored.headers["Location"]))
+    with shipped.sessions() as session:
+        ballots = session.execute(select(MeetingBallot.matter_id, MeetingBallot.vote,
+                                         MeetingBallot.channel, MeetingBallot.entered_by)
+                                  .order_by(MeetingBallot.matter_id)).all()
+    assert [tuple(b) for b in ballots] == [(matters[0], "agree", "paper", "clerk"),
+                                           (matters[1], "disagree", "paper", "clerk")]
+
+    again = paper(desk, meeting.meeting_id(), {"unit_id": unit, f"vote-{matters[0]}": "abstain",
+                                               f"vote-{matters[1]}": "abstain"})
+    assert again.status_code == 409
+    assert "has voted at this meeting already" in text(again)
+    with shipped.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(MeetingBallot)) == 2
+
+
+def test_ballot_links_are_issued_once_and_listed_for_print(shipped: System, estate: Estate,
+                                                           desk: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    path = f"/meetings/{meeting.meeting_id()}/ballot-links"
+
+    issued = text(desk.post(path, data={"csrf_token": csrf_token(desk, path)}))
+
+    links = re.findall(r'<td>(A-\d+)</td><td class="mono link">http://localhost/ballot/([^<]+)<',
+                       issued)
+    assert [unit for unit, _ in links] == [f"A-{n}" for n in range(101, 111)]
+    assert len({token for _, token in links}) == 10
+    assert desk.get(f"/ballot/{links[0][1]}").status_code == 200
+    again = text(desk.post(path, data={"csrf_token": csrf_token(desk, path)}))
+    assert "none was issued now" in again and "/ballot/" not in again
+
+
+def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
+        shipped: System, estate: Estate, desk: FlaskClient, boss: FlaskClient) -> None:
+    units = unit_ids(shipped, estate)
+    path = f"/estates/{estate.id}/petition"
+
+    def petition(client: FlaskClient, signed: list[int],
+                 purpose: str = "Replace the company") -> TestResponse:
+        return client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "purpose": purpose, "unit_id": signed})
+
+    empty = petition(desk, units[:1], purpose=" ")
+    assert empty.status_code == 422 and "say what the owners want" in text(empty)
+    assert f'value="{units[0]}" checked' in text(empty)
+
+    short = petition(desk, units[:1])
+    page = text(desk.get(short.headers["Location"]))
+    assert figures(page, "petition-count") == "1 of 10 owners"
+    assert "Below 20 % of the headcount" in page and "Start the extraordinary" not in page
+
+    enough = petition(desk, units[:2])
+    shown = enough.headers["Location"]
+    assert "Meets 20 % of the headcount" in text(desk.get(shown))
+    assert "A supervisor starts" in text(desk.get(shown))
+    start = shown + "/meeting"
+    assert desk.post(start, data={"csrf_token": csrf_token(desk, shown)}).status_code == 403
+
+    short_start = short.headers["Location"] + "/meeting"
+    refused = boss.post(short_start, data={"csrf_token": csrf_token(boss, shown)})
+    assert refused.status_code == 422 and "(2 of 10); this petition has 1" in text(refused)
+    started = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
+    assert started.status_code == 303
+    with shipped.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Petition)) == 2
+        started = list(session.scalars(select(ProcessInstance.business_key).where(
+            ProcessInstance.process_id == "general_meeting")))
+    assert started == [f"petition-{shown.rsplit('/', 1)[1]}"]
