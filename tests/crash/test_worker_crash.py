@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import System
 from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
 from engine.models import AuditEvent, HumanTask, Timer
-from tests.support.diagrams import boundary_timer, bundle, chain, user_task
 from tests.support.process_groups import Launcher
+from tests.support.schedules import start_due_nudges
 from tests.support.stored_state import read_back
 
 pytestmark = [pytest.mark.crash, pytest.mark.postgres_only]
@@ -49,17 +46,7 @@ def wait_until_fired(system: System, count: int) -> bool:
 
 def test_killing_the_worker_mid_firing_fires_every_timer_once(
         system: System, clock: FrozenClock, liaison: Launcher) -> None:
-    # The instances start an hour in the past, so their timers are due by the wall clock
-    # the worker process reads: nobody has to wait for one to fall due.
-    clock.set(datetime.now(UTC) - timedelta(hours=1))
-    late = user_task("late") + '<bpmn:sequenceFlow id="l" sourceRef="late" targetRef="end"/>'
-    xml = chain("nudge", user_task("answer"),
-                extra=boundary_timer("answer", "PT1M", "late") + late)
-    with system.sessions() as session:
-        deploy(session, system.rt, bundle("nudge", xml), actor="tests")
-        for _ in range(TIMERS):
-            start_instance(session, system.rt, process_id="nudge", actor="tests")
-        session.commit()
+    start_due_nudges(system, clock, TIMERS)
 
     worker = liaison.start("worker")
     reached = wait_until_fired(system, KILL_AFTER)

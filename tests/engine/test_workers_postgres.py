@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,8 @@ from sqlalchemy import func, select
 
 from engine.bootstrap import System
 from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
 from engine.models import AuditEvent, HumanTask, Timer
-from tests.support.diagrams import boundary_timer, bundle, chain, user_task
+from tests.support.schedules import start_due_nudges
 
 TIMERS = 1000
 LIAISON = str(Path(sys.executable).with_name("liaison"))
@@ -24,17 +21,7 @@ LIAISON = str(Path(sys.executable).with_name("liaison"))
 
 @pytest.mark.postgres_only  # several workers need row locks; SQLite runs one worker by design
 def test_two_workers_fire_a_thousand_timers_once_each(system: System, clock: FrozenClock) -> None:
-    # The instances start an hour in the past, so their timers are due by the wall clock
-    # the worker processes use: nobody has to wait.
-    clock.set(datetime.now(UTC) - timedelta(hours=1))
-    late = user_task("late") + '<bpmn:sequenceFlow id="l" sourceRef="late" targetRef="end"/>'
-    xml = chain("nudge", user_task("answer"),
-                extra=boundary_timer("answer", "PT1M", "late") + late)
-    with system.sessions() as session:
-        deploy(session, system.rt, bundle("nudge", xml), actor="tests")
-        for _ in range(TIMERS):
-            start_instance(session, system.rt, process_id="nudge", actor="tests")
-        session.commit()
+    start_due_nudges(system, clock, TIMERS)
 
     env = {**os.environ, "LIAISON_DATABASE_URL": system.db.url.render_as_string(False),
            "LIAISON_INSTANCE_PATH": str(system.settings.instance_path)}
