@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,8 @@ from engine.deployments import deploy
 from engine.errors import Conflict
 from engine.incidents import open_incidents, retry_incident
 from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
+from engine.tasks import complete_task
 from engine.worker import MAX_ATTEMPTS, fire_due_timers
 from tests.support.diagrams import boundary_timer, bundle, chain, script_task, user_task
 
@@ -104,3 +105,67 @@ def test_a_timer_that_kept_failing_fires_after_the_retry(
     with system.sessions() as session:
         assert session.scalars(select(HumanTask.element_id)).all() == ["chase_up"]
         assert session.scalars(select(Timer)).all() == []
+
+
+def reply_within(pid: str) -> str:
+    """A reply task chased up once ``within`` (a variable holding a duration) has passed."""
+    late = user_task("chase_up") + \
+        '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
+    return chain(pid, user_task("reply"), extra=boundary_timer("reply", "within", "chase_up")
+                 + late)
+
+
+def timers_of(system: System, instance_id: int) -> list[tuple[str, datetime]]:
+    with system.sessions() as session:
+        return [(t.element_id, t.due_at) for t in session.scalars(
+            select(Timer).where(Timer.instance_id == instance_id))]
+
+
+def test_a_timer_incident_retried_with_a_corrected_duration_arms_the_timer(
+        system: System, clock: FrozenClock) -> None:
+    instance_id = start(system, "reply_sla", reply_within("reply_sla"), within="soon")
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+    assert (incident.element_id, incident.instance_id) == ("reply_timer", instance_id)
+    assert "'soon'" in incident.message and timers_of(system, instance_id) == []
+
+    clock.advance(timedelta(minutes=30))
+    assert retry(system, incident.id, within="PT2H").status == "running"
+    assert timers_of(system, instance_id) == [("reply_timer", clock.now() + timedelta(hours=2))]
+    with system.sessions() as session:
+        assert open_incidents(session) == []
+        assert session.scalars(select(HumanTask.element_id)).all() == ["reply"]
+
+    clock.advance(timedelta(hours=1, minutes=59))
+    assert fire_due_timers(system.sessions, system.rt) == 0
+    clock.advance(timedelta(minutes=2))
+    assert fire_due_timers(system.sessions, system.rt) == 1
+    with system.sessions() as session:
+        [chase_up] = session.scalars(select(HumanTask)).all()
+    assert chase_up.element_id == "chase_up"
+    with system.sessions() as session:
+        instance = complete_task(session, system.rt, task_id=chase_up.id, data={},
+                                 actor="clerk")
+        session.commit()
+        assert instance.status == "completed"
+
+
+def test_a_timer_retry_that_fails_again_opens_a_new_incident_and_keeps_the_first_resolved(
+        system: System, clock: FrozenClock) -> None:
+    instance_id = start(system, "reply_sla", reply_within("reply_sla"), within="soon")
+    with system.sessions() as session:
+        [first] = open_incidents(session)
+
+    clock.advance(timedelta(minutes=5))
+    assert retry(system, first.id, within="later").status == "error"
+    with system.sessions() as session:
+        [second] = open_incidents(session)
+        resolved = session.get(Incident, first.id)
+        assert resolved is not None
+        assert (resolved.resolved_at, resolved.resolved_by) == \
+            (clock.now(), "supervisor")
+    assert second.id != first.id and second.element_id == "reply_timer"
+    assert "'later'" in second.message and timers_of(system, instance_id) == []
+
+    assert retry(system, second.id, within="PT1H").status == "running"
+    assert timers_of(system, instance_id) == [("reply_timer", clock.now() + timedelta(hours=1))]
