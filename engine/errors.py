@@ -11,7 +11,8 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   └── ScriptBudgetExceeded  it ran too long or took too many steps
     ├── NotFound                  no such process, instance or task
     ├── Conflict                  someone else changed the instance first
-    │   └── TaskNotReady          the task was completed or cancelled already
+    │   ├── TaskNotReady          the task was completed or cancelled already
+    │   └── CaseStopped           an incident stopped the task's instance; .incident_id
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
     ├── VoteInputError            units or ballots given to a tally are unusable; .problems
@@ -28,6 +29,7 @@ from datetime import datetime
 
 __all__ = [
     "AccountLocked",
+    "CaseStopped",
     "Conflict",
     "DefinitionError",
     "FieldError",
@@ -148,6 +150,16 @@ class TaskNotReady(Conflict):
     """The task is no longer waiting for anyone (completed, cancelled, moved on)."""
 
     code = "task_not_ready"
+
+
+class CaseStopped(Conflict):
+    """An incident stopped the task's instance: nobody works on it until a supervisor retries."""
+
+    code = "case_stopped"
+
+    def __init__(self, message: str, *, incident_id: int | None, **context: object) -> None:
+        self.incident_id = incident_id
+        super().__init__(message, **context)  # type: ignore[arg-type]
 
 
 class FormInvalid(LiaisonError):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.errors import Conflict, NotFound
+from engine.errors import CaseStopped, Conflict, NotFound
 from engine.instances import LIVE, advance, load_workflow, lock_instance
 from engine.models import Incident, ProcessInstance
 from engine.runtime import Runtime
@@ -23,6 +23,25 @@ def open_incidents(session: Session, *, instance_id: int | None = None,
     if instance_id is not None:
         query = query.where(Incident.instance_id == instance_id)
     return list(session.scalars(query.order_by(Incident.created_at, Incident.id).limit(limit)))
+
+
+def stopping_incident(session: Session, instance_id: int) -> Incident | None:
+    """The newest unresolved incident of an instance: the one a retry must start from."""
+    return session.scalars(select(Incident).where(Incident.instance_id == instance_id,
+                                                  Incident.resolved_at.is_(None))
+                           .order_by(Incident.id.desc()).limit(1)).first()
+
+
+def refuse_if_stopped(session: Session, instance: ProcessInstance, *,
+                      element_id: str | None = None) -> None:
+    """Refuse to work on an instance an incident stopped, naming the incident to retry."""
+    if instance.status != "error":
+        return
+    incident = stopping_incident(session, instance.id)
+    named = f" #{incident.id} ({incident.message})" if incident is not None else ""
+    raise CaseStopped(f"this case is stopped by incident{named}; a supervisor must retry it "
+                      "first", incident_id=incident.id if incident is not None else None,
+                      process_id=instance.process_id, element_id=element_id)
 
 
 def retry_incident(session: Session, rt: Runtime, *, incident_id: int, actor: str | None,

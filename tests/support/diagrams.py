@@ -67,3 +67,11 @@ def boundary_timer(task_id: str, duration: str, target: str, interrupting: bool 
             "</bpmn:boundaryEvent>"
             f'<bpmn:sequenceFlow id="{task_id}_late" sourceRef="{task_id}_timer" '
             f'targetRef="{target}"/>')
+
+
+def with_deadline(pid: str, duration: str) -> str:
+    """A ``reply`` task, chased up at ``chase_up`` once ``duration`` (an expression) has passed."""
+    chase_up = user_task("chase_up") + \
+        '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
+    return chain(pid, user_task("reply"), extra=boundary_timer("reply", duration, "chase_up")
+                 + chase_up)
