@@ -2,7 +2,8 @@
 
 A submission that fails validation comes back (422) with the field errors and
 exactly what was typed; one for a task someone else completed meanwhile comes
-back (409) saying who and when, with what was typed still shown.
+back (409) saying who and when, with what was typed still shown; one for a
+task whose case an incident stopped comes back (409) naming the incident.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from api.task_assignment import completed_message
 from api.webforms import FieldError, parse_submission, render_form
 from api.work_labels import task_title
 from engine.drafts import save_draft
-from engine.errors import FormInvalid, TaskNotReady
+from engine.errors import CaseStopped, FormInvalid, TaskNotReady
 from engine.task_view import TaskView, open_task
 from engine.tasks import complete_task
 from engine.viewer import Viewer
 
-__all__ = ["blueprint", "case_url"]
+__all__ = ["blueprint", "case_url", "stopped_message"]
 
 blueprint = Blueprint("tasks", __name__)
 
@@ -68,8 +69,21 @@ def submit(task_id: str) -> ResponseReturnValue:
     except TaskNotReady:
         db().rollback()
         return _done_elsewhere(task_id, form)
+    except CaseStopped:
+        db().rollback()  # the page says which incident stopped the case; what was typed stays
+        return _page(view, values=form), 409
     flash(gettext("Done: %(title)s", title=task_title(view.task.title)), "success")
     return redirect(url_for("inbox.index"), 303)
+
+
+@blueprint.app_template_global()
+def stopped_message(incident_id: int | None) -> str:
+    """Say that an incident stopped the case, and what has to happen before work goes on."""
+    if incident_id is None:
+        return gettext("This case is stopped by an incident; a supervisor must retry it "
+                       "before this task can be completed.")
+    return gettext("This case is stopped by incident %(number)s; a supervisor must retry it "
+                   "before this task can be completed.", number=f"#{incident_id}")
 
 
 @blueprint.app_template_global()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import Conflict, FieldError, FormInvalid, PermissionDenied
-from engine.inbox import TaskSummary
+from engine.inbox import TaskSummary, summary_of
 from engine.models import HumanTask, User
 from engine.runtime import Runtime
 from engine.tasks import _why_not_open
@@ -25,13 +25,13 @@ def claim_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) -
     """Take an unassigned task of one's role and estate; claiming one's own is a no-op."""
     row = open_row(session, task_id)
     if row.assignee == viewer.username:
-        return TaskSummary.of(row, rt.clock.now())
+        return summary_of(session, row, rt.clock.now())
     if not (viewer.sees_estate(row.estate_id) and viewer.is_offered(row)):
         raise PermissionDenied("this task is offered to another role or estate",
                                process_id=row.process_id, element_id=row.element_id)
     if row.assignee is None and _moved(session, rt, row, expected=None, to=viewer.username):
         _record(session, rt, row, "task_claimed", viewer, {"to": viewer.username})
-        return TaskSummary.of(open_row(session, task_id), rt.clock.now())
+        return summary_of(session, open_row(session, task_id), rt.clock.now())
     holder = open_row(session, task_id).assignee  # someone was quicker, or held it already
     raise Conflict(f"this task is already claimed by {holder}",
                    process_id=row.process_id, element_id=row.element_id)
@@ -52,7 +52,7 @@ def release_task(session: Session, rt: Runtime, *, task_id: str,
     if not _moved(session, rt, row, expected=holder, to=None):
         raise _changed_meanwhile(session, task_id)
     _record(session, rt, row, "task_released", viewer, {"from": holder})
-    return TaskSummary.of(open_row(session, task_id), rt.clock.now())
+    return summary_of(session, open_row(session, task_id), rt.clock.now())
 
 
 def reassign_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer,
@@ -69,11 +69,11 @@ def reassign_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer
                           element_id=row.element_id)
     holder = row.assignee
     if holder == to:
-        return TaskSummary.of(row, rt.clock.now())
+        return summary_of(session, row, rt.clock.now())
     if not _moved(session, rt, row, expected=holder, to=to):
         raise _changed_meanwhile(session, task_id)
     _record(session, rt, row, "task_reassigned", viewer, {"from": holder, "to": to})
-    return TaskSummary.of(open_row(session, task_id), rt.clock.now())
+    return summary_of(session, open_row(session, task_id), rt.clock.now())
 
 
 def open_row(session: Session, task_id: str) -> HumanTask:

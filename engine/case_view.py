@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.case_history import CaseSummary, HistoryEntry, audit_timeline, case_records
 from engine.errors import NotFound
-from engine.inbox import TaskSummary
+from engine.inbox import TaskSummary, summaries_of
 from engine.models import (
     ArchiveEntry,
     Building,
@@ -111,7 +111,7 @@ def case_view(session: Session, rt: Runtime, *, number: str, viewer: Viewer) -> 
         case=CaseSummary.of(case), records=case_records(session, case.id),
         archive=_archive(session, case.id), letters=_letters(session, case.id),
         work_orders=_work_orders(session, case.id),
-        open_tasks=[TaskSummary.of(t, now) for t in tasks], process=process, called=called,
+        open_tasks=summaries_of(session, tasks, now), process=process, called=called,
         timeline=audit_timeline(session, instance_id=case.instance_id, case_id=case.id))
 
 

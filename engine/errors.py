@@ -13,7 +13,8 @@ answer in one place and a process owner reads *where* as well as *what*::
     ├── Conflict                  someone else changed the instance first
     │   ├── TaskNotReady          the task was completed or cancelled already
     │   ├── SurveyCodeUsed        a survey response code was answered with already
-    │   └── SurveyCodeExpired     a survey response code's collection window has closed
+    │   ├── SurveyCodeExpired     a survey response code's collection window has closed
+    │   └── CaseStopped           an incident stopped the task's instance; .incident_id
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
     ├── VoteInputError            units or ballots given to a tally are unusable; .problems
@@ -30,6 +31,7 @@ from datetime import datetime
 
 __all__ = [
     "AccountLocked",
+    "CaseStopped",
     "Conflict",
     "DefinitionError",
     "FieldError",
@@ -164,6 +166,16 @@ class SurveyCodeExpired(Conflict):
     """The survey's collection window closed before this code was answered."""
 
     code = "survey_code_expired"
+
+
+class CaseStopped(Conflict):
+    """An incident stopped the task's instance: nobody works on it until a supervisor retries."""
+
+    code = "case_stopped"
+
+    def __init__(self, message: str, *, incident_id: int | None, **context: object) -> None:
+        self.incident_id = incident_id
+        super().__init__(message, **context)  # type: ignore[arg-type]
 
 
 class FormInvalid(LiaisonError):

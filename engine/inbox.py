@@ -1,12 +1,14 @@
 """The staff inbox: open tasks by scope, filtered, sorted and paged, with the tab counts.
 
-Everything here reads the indexed ``human_tasks`` table only; no workflow is
+Everything here reads the indexed ``human_tasks`` table; no workflow is
 loaded and no instance state is joined, so a page costs the same at 100,000
-instances as at ten.
+instances as at ten. Only the page's own instances are looked up, by primary
+key, to mark the tasks an incident has stopped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, get_args
@@ -15,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldError, FormInvalid, PermissionDenied
-from engine.models import HumanTask
+from engine.models import HumanTask, ProcessInstance
 from engine.paging import Page
 from engine.viewer import Viewer
 
@@ -60,16 +62,31 @@ class TaskSummary:
     due_at: datetime | None
     overdue: bool
     claimed_at: datetime | None
+    blocked: bool = False  # an incident stopped its instance: nobody may complete it now
 
     @classmethod
-    def of(cls, row: HumanTask, now: datetime) -> TaskSummary:
+    def of(cls, row: HumanTask, now: datetime, *, blocked: bool = False) -> TaskSummary:
         return cls(id=row.id, instance_id=row.instance_id, process_id=row.process_id,
                    element_id=row.element_id, title=row.title, role=row.role,
                    assignee=row.assignee, case_id=row.case_id, case_number=row.case_number,
                    category=row.category, building=row.building, estate_id=row.estate_id,
                    offered_at=row.created_at, due_at=row.due_at,
                    overdue=row.due_at is not None and row.due_at < now,
-                   claimed_at=row.claimed_at)
+                   claimed_at=row.claimed_at, blocked=blocked)
+
+
+def summaries_of(session: Session, rows: Iterable[HumanTask], now: datetime
+                 ) -> list[TaskSummary]:
+    """Summarise task rows, marking those whose instance an incident stopped."""
+    rows = list(rows)
+    ids = {row.instance_id for row in rows}
+    stopped = set(session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.id.in_(ids), ProcessInstance.status == "error"))) if ids else set()
+    return [TaskSummary.of(row, now, blocked=row.instance_id in stopped) for row in rows]
+
+
+def summary_of(session: Session, row: HumanTask, now: datetime) -> TaskSummary:
+    return summaries_of(session, [row], now)[0]
 
 
 TaskPage = Page[TaskSummary]
@@ -96,7 +113,7 @@ def list_tasks(session: Session, *, viewer: Viewer, scope: Scope = "roles",
     total = _count(session, where)
     rows = session.scalars(select(HumanTask).where(*where).order_by(*_ordering(sort))
                            .offset((page - 1) * per_page).limit(per_page))
-    return TaskPage([TaskSummary.of(row, now) for row in rows], total, page, per_page)
+    return TaskPage(summaries_of(session, rows, now), total, page, per_page)
 
 
 def inbox_counts(session: Session, *, viewer: Viewer, now: datetime) -> InboxCounts:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, defer
 
 from engine.case_history import HistoryEntry, audit_timeline
 from engine.errors import NotFound
-from engine.inbox import MAX_PER_PAGE, TaskSummary
+from engine.inbox import MAX_PER_PAGE, TaskSummary, summaries_of
 from engine.instances import start_instance
 from engine.models import Case, HumanTask, Incident, ProcessInstance, ProcessVersion
 from engine.paging import Page
@@ -103,7 +103,7 @@ def open_tasks_of(session: Session, instance_id: int, now: datetime) -> list[Tas
     """The instance's open tasks (in called processes too), oldest first."""
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)
                            .order_by(HumanTask.created_at, HumanTask.id))
-    return [TaskSummary.of(row, now) for row in rows]
+    return summaries_of(session, rows, now)
 
 
 def _summary(instance: ProcessInstance, version: int) -> InstanceSummary:

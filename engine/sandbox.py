@@ -31,19 +31,16 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 
 from engine.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
 from engine.iso8601 import is_literal
+from engine.sandbox_budget import Budget, LongRange, current_budget
 from engine.sandbox_policy import (
     FORBIDDEN_CALLS,
     GUARDS,
-    MAX_ITEMS,
     SAFE_BUILTINS,
     SCRIPT_FILENAME,
-    Budget,
-    LongRange,
     check_script,
     compile_script,
-    current_budget,
-    text_weight,
 )
+from engine.sandbox_sizes import MAX_ITEMS, text_weight
 from engine.timer_values import TimerKind, timer_value_problem
 
 __all__ = ["SandboxedScriptEngine", "ScriptEnvironment", "check_script", "make_script_engine"]

@@ -16,6 +16,7 @@ from engine.derived import properties_of
 from engine.drafts import Draft, load_draft
 from engine.errors import PermissionDenied, TaskNotReady
 from engine.inbox import TaskSummary
+from engine.incidents import stopping_incident
 from engine.instances import compiled_spec, load_workflow
 from engine.models import Case, ProcessInstance
 from engine.runtime import Runtime
@@ -33,6 +34,7 @@ class TaskView:
     case: CaseSummary | None
     history: list[HistoryEntry]       # newest last
     may_complete: bool
+    incident_id: int | None = None    # the incident that stopped the case, while it is stopped
 
     @property
     def values(self) -> dict[str, Any]:
@@ -56,18 +58,21 @@ def open_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) ->
     task = load_workflow(session, rt, instance, compiled).get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise _gone(row.process_id, row.element_id)
+    stopped = stopping_incident(session, instance.id) if instance.status == "error" else None
     data = copy.deepcopy(dict(task.data))
     case_id = row.case_id if row.case_id is not None else data.get("case_id")
     case = session.get(Case, case_id) if isinstance(case_id, int) else None
     return TaskView(
-        task=TaskSummary.of(row, rt.clock.now()), form=row.form,
+        task=TaskSummary.of(row, rt.clock.now(), blocked=instance.status == "error"),
+        form=row.form,
         schema=copy.deepcopy(compiled.forms.get(row.form)) if row.form else None,
         ui_schema=_ui_schema(compiled.forms, row.form, properties_of(task)),
         data=data, draft=load_draft(session, task_id=task_id, viewer=viewer),
         case=CaseSummary.of(case) if case is not None else None,
         history=case_history(session, case_id=case.id if case else None,
                              instance_id=row.instance_id),
-        may_complete=viewer.may_work_on(row))
+        may_complete=viewer.may_work_on(row),
+        incident_id=stopped.id if stopped is not None else None)
 
 
 def _gone(process_id: str, element_id: str) -> TaskNotReady:

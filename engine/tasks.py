@@ -14,6 +14,7 @@ from engine import audit
 from engine.case_services import record_step
 from engine.derived import form_of
 from engine.errors import FieldError, FormInvalid, NotFound, PermissionDenied, TaskNotReady
+from engine.incidents import refuse_if_stopped
 from engine.instances import advance, compiled_spec, load_workflow, lock_instance
 from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskDraft
 from engine.runtime import Runtime
@@ -26,6 +27,8 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
                   actor: str | None, roles: set[str] | None = None) -> ProcessInstance:
     """Complete a ready user task with ``data`` and advance its instance.
 
+    A task of an instance an incident stopped is refused (``CaseStopped``),
+    with nothing changed: the process would run on past a failure nobody fixed.
     ``roles`` are the actor's roles; ``None`` means the caller has already
     checked permission (the worker, the command line).
     """
@@ -41,6 +44,7 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
     if roles is not None and not _may_complete(row, actor, roles):
         raise PermissionDenied("this task is offered to another role or person",
                                process_id=row.process_id, element_id=row.element_id)
+    refuse_if_stopped(session, instance, element_id=row.element_id)
     compiled = compiled_spec(session, rt, instance)
     workflow = load_workflow(session, rt, instance, compiled)
     task = workflow.get_task_from_id(UUID(task_id))

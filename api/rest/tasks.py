@@ -106,7 +106,8 @@ class Complete(MethodView):
     @blueprint.doc(parameters=[IF_MATCH])
     @blueprint.arguments(TaskCompleteCreate)
     @blueprint.response(200, CompletionRead)
-    @blueprint.alt_response(409, schema=ErrorRead, description="the task is no longer ready")
+    @blueprint.alt_response(409, schema=ErrorRead, description="the task is no longer "
+                            "ready, or an incident stopped its case (`case_stopped`)")
     @blueprint.alt_response(412, schema=ErrorRead, description="If-Match names an old version")
     @blueprint.alt_response(422, schema=ErrorRead, description="field errors in `errors`")
     def post(self, body: dict[str, Any], task_id: UUID) -> Completion:

@@ -13,8 +13,8 @@ from engine.deployments import deploy
 from engine.incidents import open_incidents
 from engine.instances import start_instance
 from engine.models import HumanTask
-from tests.support.api import Caller
-from tests.support.diagrams import bundle, chain, script_task, user_task
+from tests.support.api import Caller, check_error
+from tests.support.diagrams import bundle, chain, script_task, user_task, with_deadline
 
 COPIES_FORM = {"type": "object", "required": ["copies"],
                "properties": {"copies": {"type": "integer", "minimum": 0}}}
@@ -68,3 +68,22 @@ def test_a_hostile_script_after_a_completion_stops_its_instance_not_the_server(
     finished = clerk.ok("POST", f"/tasks/{ordinary}/complete", json={"data": {"copies": 2}})
     assert finished["status"] == "running"
     assert [task["element_id"] for task in finished["open_tasks"]] == ["post"]
+
+
+def test_a_task_of_a_case_an_incident_stopped_is_marked_and_refused_with_409(
+        system: System, clerk: Caller) -> None:
+    with system.sessions() as session:
+        deploy(session, system.rt, bundle("reply_sla", with_deadline("reply_sla", "'soon'")),
+               actor="modeler")
+        instance = start_instance(session, system.rt, process_id="reply_sla", actor="clerk")
+        session.commit()
+        [incident] = open_incidents(session)
+    [task] = clerk.ok("GET", "/tasks")["items"]
+    assert (task["instance_id"], task["element_id"], task["blocked"]) == \
+        (instance.id, "reply", True)
+
+    refused = check_error(clerk.post(f"/tasks/{task['id']}/complete",
+                                     json={"data": {"answer": "done"}}), 409, "case_stopped")
+    assert f"stopped by incident #{incident.id}" in refused["message"]
+    assert "a supervisor must retry it first" in refused["message"]
+    assert clerk.ok("GET", f"/tasks/{task['id']}")["task"]["blocked"] is True

@@ -11,9 +11,13 @@ from sqlalchemy import select
 
 from engine.bootstrap import System
 from engine.clock import FrozenClock
+from engine.deployments import deploy
+from engine.incidents import open_incidents
+from engine.instances import start_instance
 from engine.models import HumanTask, TaskDraft
 from tests.api.conftest import sign_in, text
 from tests.support.cases import CaseDriver
+from tests.support.diagrams import bundle, with_deadline
 from tests.support.inbox_pages import add_staff, claim, events, post
 
 
@@ -213,3 +217,25 @@ def test_the_task_page_in_chinese_has_no_english_interface_text(
     invalid = text(post(client, f"/tasks/{task}", {"action": "complete"}))
     assert "有問題需要處理" in invalid and "請回答此項。" in invalid
     assert "There is a problem" not in invalid
+
+
+def test_a_task_of_a_case_an_incident_stopped_says_so_and_is_refused_with_409(
+        app: Flask, office: System) -> None:
+    with office.sessions() as session:
+        deploy(session, office.rt, bundle("reply_sla", with_deadline("reply_sla", "'soon'")),
+               actor="modeler")
+        instance = start_instance(session, office.rt, process_id="reply_sla", actor="clerk")
+        session.commit()
+        [incident] = open_incidents(session)
+        task = session.scalars(select(HumanTask.id).where(HumanTask.element_id == "reply")).one()
+    client = signed_in(app, "clerk", "zh-TW")
+    stopped = f"此個案因故障 #{incident.id} 而暫停；須待主管重試後，才能完成此待辦。"
+
+    page = text(client.get(f"/tasks/{task}"))
+    assert stopped in page and 'value="complete"' not in page and 'value="draft"' in page
+    assert "因故障而暫停" in text(client.get("/inbox"))
+
+    response = post(client, f"/tasks/{task}", {"action": "complete", "answer": "my reply"})
+    assert response.status_code == 409
+    assert stopped in text(response) and "my reply" in text(response)
+    assert events(office, "task_completed") == [] and open_tasks(office, instance.id) == ["reply"]

@@ -21,21 +21,12 @@ from engine.worker import fire_due_timers
 from tests.support.diagrams import (
     FOOTER,
     HEADER,
-    boundary_timer,
     bundle,
     chain,
     script_task,
     user_task,
+    with_deadline,
 )
-
-CHASE_UP = user_task("chase_up") + \
-    '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
-
-
-def with_deadline(pid: str, duration: str) -> str:
-    """A reply task with a boundary timer whose duration is ``duration``."""
-    return chain(pid, user_task("reply"), extra=boundary_timer("reply", duration, "chase_up")
-                 + CHASE_UP)
 
 
 def routed(pid: str, condition: str) -> str:

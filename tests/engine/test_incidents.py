@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,12 +10,15 @@ from sqlalchemy import select
 from engine.bootstrap import System
 from engine.clock import FrozenClock
 from engine.deployments import deploy
-from engine.errors import Conflict
+from engine.errors import CaseStopped, Conflict
+from engine.inbox import list_tasks
 from engine.incidents import open_incidents, retry_incident
 from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
+from engine.tasks import complete_task
 from engine.worker import MAX_ATTEMPTS, fire_due_timers
-from tests.support.diagrams import boundary_timer, bundle, chain, script_task, user_task
+from tests.support.diagrams import bundle, chain, script_task, user_task, with_deadline
+from tests.support.people import create_user, viewer_of
 
 
 def start(system: System, pid: str, xml: str, **data: object) -> int:
@@ -79,11 +82,7 @@ def test_a_timer_that_kept_failing_fires_after_the_retry(
         system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
     from engine import worker
 
-    late = user_task("chase_up") + \
-        '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
-    xml = chain("reply_sla", user_task("reply"),
-                extra=boundary_timer("reply", "PT1H", "chase_up") + late)
-    start(system, "reply_sla", xml)
+    start(system, "reply_sla", with_deadline("reply_sla", "PT1H"))
     real = worker.load_workflow
 
     def broken(*_args: object) -> None:
@@ -104,3 +103,116 @@ def test_a_timer_that_kept_failing_fires_after_the_retry(
     with system.sessions() as session:
         assert session.scalars(select(HumanTask.element_id)).all() == ["chase_up"]
         assert session.scalars(select(Timer)).all() == []
+
+
+def timers_of(system: System, instance_id: int) -> list[tuple[str, datetime]]:
+    with system.sessions() as session:
+        return [(t.element_id, t.due_at) for t in session.scalars(
+            select(Timer).where(Timer.instance_id == instance_id))]
+
+
+def test_a_timer_incident_retried_with_a_corrected_duration_arms_the_timer(
+        system: System, clock: FrozenClock) -> None:
+    instance_id = start(system, "reply_sla", with_deadline("reply_sla", "within"), within="soon")
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+    assert (incident.element_id, incident.instance_id) == ("reply_timer", instance_id)
+    assert "'soon'" in incident.message and timers_of(system, instance_id) == []
+
+    clock.advance(timedelta(minutes=30))
+    assert retry(system, incident.id, within="PT2H").status == "running"
+    assert timers_of(system, instance_id) == [("reply_timer", clock.now() + timedelta(hours=2))]
+    with system.sessions() as session:
+        assert open_incidents(session) == []
+        assert session.scalars(select(HumanTask.element_id)).all() == ["reply"]
+
+    clock.advance(timedelta(hours=1, minutes=59))
+    assert fire_due_timers(system.sessions, system.rt) == 0
+    clock.advance(timedelta(minutes=2))
+    assert fire_due_timers(system.sessions, system.rt) == 1
+    with system.sessions() as session:
+        [chase_up] = session.scalars(select(HumanTask)).all()
+    assert chase_up.element_id == "chase_up"
+    with system.sessions() as session:
+        instance = complete_task(session, system.rt, task_id=chase_up.id, data={},
+                                 actor="clerk")
+        session.commit()
+        assert instance.status == "completed"
+
+
+def test_a_timer_retry_that_fails_again_opens_a_new_incident_and_keeps_the_first_resolved(
+        system: System, clock: FrozenClock) -> None:
+    instance_id = start(system, "reply_sla", with_deadline("reply_sla", "within"), within="soon")
+    with system.sessions() as session:
+        [first] = open_incidents(session)
+
+    clock.advance(timedelta(minutes=5))
+    assert retry(system, first.id, within="later").status == "error"
+    with system.sessions() as session:
+        [second] = open_incidents(session)
+        resolved = session.get(Incident, first.id)
+        assert resolved is not None
+        assert (resolved.resolved_at, resolved.resolved_by) == \
+            (clock.now(), "supervisor")
+    assert second.id != first.id and second.element_id == "reply_timer"
+    assert "'later'" in second.message and timers_of(system, instance_id) == []
+
+    assert retry(system, second.id, within="PT1H").status == "running"
+    assert timers_of(system, instance_id) == [("reply_timer", clock.now() + timedelta(hours=1))]
+
+
+def stored(system: System, instance_id: int) -> tuple[object, ...]:
+    """What completing a task would change: the instance row, its tasks, its history."""
+    with system.sessions() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        assert instance is not None
+        tasks = [(t.id, t.assignee) for t in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id))]
+        events = session.scalars(select(AuditEvent.kind).order_by(AuditEvent.id)).all()
+        return instance.status, instance.lock_version, instance.state, tasks, events
+
+
+def test_a_task_of_a_stopped_case_is_refused_naming_the_incident_and_nothing_changes(
+        system: System) -> None:
+    instance_id = start(system, "reply_sla", with_deadline("reply_sla", "within"), within="soon")
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+        reply = session.scalars(select(HumanTask.id)).one()
+    before = stored(system, instance_id)
+
+    with system.sessions() as session, pytest.raises(CaseStopped) as refused:
+        complete_task(session, system.rt, task_id=reply, data={}, actor="clerk", roles=set())
+    assert refused.value.incident_id == incident.id
+    assert f"stopped by incident #{incident.id}" in refused.value.message
+    assert "a supervisor must retry it first" in refused.value.message
+    assert stored(system, instance_id) == before
+
+    retry(system, incident.id, within="PT1H")
+    with system.sessions() as session:
+        instance = complete_task(session, system.rt, task_id=reply, data={}, actor="clerk",
+                                 roles=set())
+        session.commit()
+        assert instance.status == "completed"
+
+
+def test_the_inbox_marks_the_tasks_of_a_stopped_case_until_it_is_retried(
+        system: System) -> None:
+    create_user(system, "clerk", "customer_service")
+    stopped = start(system, "reply_sla", with_deadline("reply_sla", "within"), within="soon")
+    with system.sessions() as session:
+        instance = start_instance(session, system.rt, process_id="reply_sla",
+                                  data={"within": "PT1H"}, actor="clerk")
+        session.commit()
+        running = instance.id
+
+    def blocked() -> dict[int, bool]:
+        with system.sessions() as session:
+            page = list_tasks(session, viewer=viewer_of(system, "clerk"),
+                              now=system.rt.clock.now())
+            return {task.instance_id: task.blocked for task in page.items}
+
+    assert blocked() == {stopped: True, running: False}
+    with system.sessions() as session:
+        [incident] = open_incidents(session)
+    retry(system, incident.id, within="PT1H")
+    assert blocked() == {stopped: False, running: False}

@@ -72,3 +72,11 @@ def boundary_timer(task_id: str, duration: str, target: str, interrupting: bool 
 def line_of(text: str, marker: str) -> int:
     """The line of ``text`` on which ``marker`` first appears."""
     return text.count("\n", 0, text.index(marker)) + 1
+
+
+def with_deadline(pid: str, duration: str) -> str:
+    """A ``reply`` task, chased up at ``chase_up`` once ``duration`` (an expression) has passed."""
+    chase_up = user_task("chase_up") + \
+        '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
+    return chain(pid, user_task("reply"), extra=boundary_timer("reply", duration, "chase_up")
+                 + chase_up)

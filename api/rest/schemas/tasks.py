@@ -29,6 +29,9 @@ class TaskSummaryRead(Schema):
     due_at = fields.AwareDateTime(allow_none=True)
     overdue = fields.Boolean(required=True)
     claimed_at = fields.AwareDateTime(allow_none=True)
+    blocked = fields.Boolean(required=True, metadata={
+        "description": "an incident stopped the task's case: it cannot be completed until a "
+                       "supervisor retries the incident"})
 
 
 class TaskListArgs(PageArgs):
