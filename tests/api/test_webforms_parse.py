@@ -243,12 +243,17 @@ def test_a_failed_post_re_renders_as_typed_with_parse_and_engine_errors() -> Non
 
 
 def example(schema: dict[str, Any]) -> Any:
-    """Return plausible valid data for a shipped form's property, filling every one."""
+    """Return plausible valid data for a shipped form's property, filling every one.
+
+    Read-only properties are left out: the form shows them from the task's data and
+    never sends them back, so they are not part of what staff submit.
+    """
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
-        return {name: example(prop) for name, prop in schema.get("properties", {}).items()}
+        return {name: example(prop) for name, prop in schema.get("properties", {}).items()
+                if not prop.get("readOnly")}
     if kind == "boolean":
         return False  # a required boolean must be answerable as false
     if kind in ("integer", "number"):
