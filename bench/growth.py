@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench.figures import PG_URL, backends, fresh_database, k, label, median_ms, p95_ms, record
 from bench.owner_case import ANSWERS, add_bench_clerk, deploy_shipped, runtime
-from bench.population import clone_history, clone_open
+from bench.population import clone_history, clone_open, settle
 from engine.cases import Complainant, register_case
 from engine.db import make_session_factory
 from engine.inbox import list_tasks
@@ -65,7 +65,8 @@ def populate(sessions: sessionmaker[Session], rt: Runtime, size: int) -> Viewer:
                                  actor="bench")
             assert case.instance_id is not None
         session.commit()
-        return Viewer.of(clerk)
+    settle(sessions.kw["bind"])
+    return Viewer.of(clerk)
 
 
 def inbox_reads(sessions: sessionmaker[Session], rt: Runtime, viewer: Viewer) -> list[float]:

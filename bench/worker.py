@@ -26,7 +26,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from bench.figures import PG_URL, backends, fresh_database, k, label, record
-from bench.population import clone_open
+from bench.population import clone_open, settle
 from engine.bootstrap import script_engine
 from engine.clock import FrozenClock
 from engine.db import make_session_factory
@@ -111,6 +111,7 @@ def liaison_worker(url: str, idle: int, due: int) -> tuple[float, int]:
             model = start_instance(session, rt, process_id="idle", actor="bench")
             session.commit()
             clone_open(engine, session, model.id, idle - 1)
+        settle(engine)
         clock.advance(timedelta(hours=2))
         began, fired = time.perf_counter(), 0
         while batch := fire_due_timers(sessions, rt):
