@@ -7,7 +7,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -93,8 +93,12 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 def compiled_spec(session: Session, rt: Runtime, instance: ProcessInstance) -> CompiledSpec:
     ids = [instance.process_version_id, *instance.called_version_ids]
-    rows = {v.id: v for v in session.scalars(select(ProcessVersion)
-                                             .where(ProcessVersion.id.in_(ids)))}
+    # The cache goes by content hash; the diagrams, tables and forms themselves are read
+    # only when a version is compiled for the first time in this process.
+    rows = {v.id: v for v in session.scalars(
+        select(ProcessVersion).where(ProcessVersion.id.in_(ids)).options(
+            defer(ProcessVersion.bpmn_xml), defer(ProcessVersion.dmn),
+            defer(ProcessVersion.forms), defer(ProcessVersion.note)))}
     return rt.specs.get([rows[i] for i in ids])
 
 
