@@ -153,6 +153,9 @@ def start_meeting(petition_id: int) -> ResponseReturnValue:
                                     actor=viewer().username)
     except FormInvalid as refused:
         return _petition_page(found, refusal="; ".join(e.message for e in refused.errors)), 422
+    except Conflict:  # pressed twice, or by two supervisors at once
+        return _petition_page(found, refusal=gettext(
+            "A meeting was already started on this petition: find it in the inbox.")), 409
     flash(gettext("An extraordinary general meeting is started: prepare its agenda from the "
                   "inbox."), "success")
     return redirect(url_for("inbox.index"), 303)

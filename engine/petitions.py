@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.electorate import electorate
-from engine.errors import FieldError, FormInvalid, NotFound
+from engine.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.instances import start_instance
 from engine.models import ProcessInstance
 from engine.models.meeting import Petition, PetitionSignature
@@ -57,13 +58,27 @@ def record_petition(session: Session, rt: Runtime, *, estate_id: int, purpose: s
 
 def start_extraordinary_meeting(session: Session, rt: Runtime, *, petition_id: int,
                                 actor: str | None) -> ProcessInstance:
-    """Start a general meeting on a petition; refused below 20 % of the headcount."""
+    """Start a general meeting on a petition; refused below 20 % of the headcount.
+
+    One petition calls one meeting: a second press of "Start" is refused, and two
+    presses at once wait for each other on the petition's row.
+    """
+    # A no-op write takes the row (PostgreSQL) or the database (SQLite) before the check.
+    locked = session.execute(update(Petition).where(Petition.id == petition_id)
+                             .values(id=Petition.id).execution_options(synchronize_session=False))
     petition = session.get(Petition, petition_id)
-    if petition is None:
+    if petition is None or not locked.rowcount:  # type: ignore[attr-defined]
         raise NotFound(f"no petition {petition_id}")
     check_petition(petition)
+    business_key = f"petition-{petition.id}"
+    started = session.scalar(select(ProcessInstance.id).where(
+        ProcessInstance.process_id == "general_meeting",
+        ProcessInstance.business_key == business_key))
+    if started is not None:
+        raise Conflict(f"a meeting was already started on petition {petition.id} "
+                       f"(instance {started})")
     return start_instance(session, rt, process_id="general_meeting", actor=actor,
-                          business_key=f"petition-{petition.id}",
+                          business_key=business_key,
                           data={"estate_id": petition.estate_id, "meeting_kind": "extraordinary",
                                 "petition_id": petition.id})
 

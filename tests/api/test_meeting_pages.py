@@ -234,6 +234,8 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
     assert refused.status_code == 422 and "(2 of 10); this petition has 1" in text(refused)
     started = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert started.status_code == 303
+    again = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
+    assert again.status_code == 409 and "already started on this petition" in text(again)
     with shipped.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Petition)) == 2
         started = list(session.scalars(select(ProcessInstance.business_key).where(

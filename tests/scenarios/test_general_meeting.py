@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.bootstrap import System
 from engine.clock import FrozenClock
-from engine.errors import FormInvalid
+from engine.errors import Conflict, FormInvalid
 from engine.models import Estate, ProcessInstance
 from engine.petitions import record_petition, start_extraordinary_meeting
 from engine.schedules import fire_due_schedules
@@ -140,6 +140,11 @@ def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
         instance = start_extraordinary_meeting(session, shipped.rt, petition_id=enough,
                                                actor="clerk")
         session.commit()
+    with shipped.sessions() as session, pytest.raises(Conflict, match="already started"):
+        start_extraordinary_meeting(session, shipped.rt, petition_id=enough, actor="clerk")
+    with shipped.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessInstance).where(
+            ProcessInstance.business_key == f"petition-{enough}")) == 1
     meeting = ProcessDriver(shipped, 0, instance.id)
     meeting.do("prepare_agenda", agenda(estate, meeting_kind="extraordinary",
                                         petition_id=enough, special_matters=""))
