@@ -124,7 +124,8 @@ def open_complaint_cases(session: Session, rt: Runtime, campaign_id: int, *,
 def _complainant(unit: Unit) -> Complainant:
     owner = unit.owners[0] if unit.owners else None
     if owner is None:
-        return Complainant(f"Owner of {unit.label}")
+        # No owner on record: name the unit the way the office's own letters do.
+        return Complainant(f"{unit.label} 業主")
     return Complainant(owner.name, owner.phone, owner.address)
 
 
