@@ -17,7 +17,14 @@ from flask_babel import gettext
 from api.database import db, system
 from api.i18n import N_
 from engine.ballots import ballot_paper, cast_online_ballot
-from engine.errors import Conflict, FormInvalid, NotFound
+from engine.errors import (
+    AlreadyVoted,
+    BallotUsed,
+    Conflict,
+    FormInvalid,
+    NotFound,
+    VotingClosed,
+)
 
 __all__ = ["OWNER_VOTES", "blueprint"]
 
@@ -26,12 +33,12 @@ blueprint = Blueprint("ballot", __name__)
 # Spoiled ballots exist only on paper; an owner online agrees, disagrees or abstains.
 OWNER_VOTES = ("agree", "disagree", "abstain")
 # What the engine's refusal says -> what the owner reads (checked in this order).
-REFUSALS = (
-    ("used", N_("This ballot link has been used already. Each link votes once, so your "
+REFUSALS: tuple[tuple[type[Conflict], str], ...] = (
+    (BallotUsed, N_("This ballot link has been used already. Each link votes once, so your "
                 "vote is counted and nothing more is needed.")),
-    ("voted", N_("You have voted at this meeting already, through another of your units or "
+    (AlreadyVoted, N_("You have voted at this meeting already, through another of your units or "
                  "on paper. One owner votes once for all of their units.")),
-    ("closed", N_("Voting through this link has closed. You can still vote in person at "
+    (VotingClosed, N_("Voting through this link has closed. You can still vote in person at "
                   "the meeting.")),
 )
 GONE = N_("This ballot link can no longer be used.")
@@ -70,7 +77,7 @@ def _ballot(shown: dict[str, Any], token: str, *, chosen: dict[int, str] | None 
 
 
 def _refused(refused: Conflict) -> ResponseReturnValue:
-    reason = next((words for key, words in REFUSALS if key in refused.message), GONE)
+    reason = next((words for kind, words in REFUSALS if isinstance(refused, kind)), GONE)
     return render_template("ballot/refused.html", reason=gettext(reason)), 409
 
 

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.electorate import electorate
-from engine.errors import Conflict, FieldError, FormInvalid, NotFound
+from engine.errors import (
+    AlreadyVoted,
+    BallotUsed,
+    FieldError,
+    FormInvalid,
+    NotFound,
+    VotingClosed,
+)
 from engine.meetings import get_meeting
 from engine.models.meeting import BallotToken, Meeting, MeetingBallot
 from engine.runtime import Runtime
@@ -81,7 +88,7 @@ def cast_online_ballot(session: Session, rt: Runtime, *, token: str,
                             .values(used_at=rt.clock.now()).execution_options(
                                 synchronize_session=False))
     if getattr(spent, "rowcount", 0) != 1:
-        raise Conflict("this ballot link was used already; each link votes once")
+        raise BallotUsed("this ballot link was used already; each link votes once")
     return ballots
 
 
@@ -110,9 +117,9 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
     earlier = session.scalars(select(MeetingBallot).where(
         MeetingBallot.meeting_id == meeting.id, MeetingBallot.owner_id == voter).limit(1)).first()
     if earlier is not None:
-        raise Conflict(f"the owner of {voters.labels[unit_id]} has voted at this meeting "
-                       f"already (through {voters.labels[earlier.unit_id]}, {earlier.channel}); "
-                       "one owner votes once for all of their units")
+        raise AlreadyVoted(f"the owner of {voters.labels[unit_id]} has voted at this meeting "
+                           f"already (through {voters.labels[earlier.unit_id]}, "
+                           f"{earlier.channel}); one owner votes once for all of their units")
     now = rt.clock.now()
     ballots = [MeetingBallot(meeting_id=meeting.id, matter_id=matters[key].id, unit_id=unit_id,
                              owner_id=voter, channel=channel, vote=given[key],
@@ -133,21 +140,21 @@ def _token(session: Session, token: str) -> BallotToken:
     if row is None:
         raise NotFound("this ballot link is not known; check the link on the notice")
     if row.used_at is not None:
-        raise Conflict(f"this ballot link was used on {row.used_at:%Y-%m-%d %H:%M} UTC; "
-                       "each link votes once")
+        raise BallotUsed(f"this ballot link was used on {row.used_at:%Y-%m-%d %H:%M} UTC; "
+                         "each link votes once")
     return row
 
 
 def _open(session: Session, meeting: Meeting) -> Meeting:
     if meeting.state != "voting":
-        raise Conflict("the vote of this meeting is closed")
+        raise VotingClosed("the vote of this meeting is closed")
     return meeting
 
 
 def _online(session: Session, rt: Runtime, meeting: Meeting) -> Meeting:
     # Online voting ends when the meeting begins; ballots cast there are entered as paper.
     if _open(session, meeting).meeting_at <= rt.clock.now():
-        raise Conflict("online voting closed when the meeting began")
+        raise VotingClosed("online voting closed when the meeting began")
     return meeting
 
 

@@ -14,7 +14,10 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   ├── TaskNotReady          the task was completed or cancelled already
     │   ├── SurveyCodeUsed        a survey response code was answered with already
     │   ├── SurveyCodeExpired     a survey response code's collection window has closed
-    │   └── CaseStopped           an incident stopped the task's instance; .incident_id
+    │   ├── CaseStopped           an incident stopped the task's instance; .incident_id
+    │   ├── BallotUsed            a one-time ballot link has voted already
+    │   ├── AlreadyVoted          the owner voted at this meeting through another unit or on paper
+    │   └── VotingClosed          the meeting's vote, or its online voting, has closed
     ├── FormInvalid               submitted data fails the task's JSON Schema; .errors
     ├── PermissionDenied          the actor may not do this
     ├── VoteInputError            units or ballots given to a tally are unusable; .problems
@@ -176,6 +179,24 @@ class CaseStopped(Conflict):
     def __init__(self, message: str, *, incident_id: int | None, **context: object) -> None:
         self.incident_id = incident_id
         super().__init__(message, **context)  # type: ignore[arg-type]
+
+
+class BallotUsed(Conflict):
+    """A one-time ballot link has voted already: each link votes once."""
+
+    code = "ballot_used"
+
+
+class AlreadyVoted(Conflict):
+    """The owner has voted at this meeting already: one owner votes once for all units."""
+
+    code = "already_voted"
+
+
+class VotingClosed(Conflict):
+    """The meeting's vote is closed, or its online voting ended when the meeting began."""
+
+    code = "voting_closed"
 
 
 class FormInvalid(LiaisonError):
