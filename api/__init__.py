@@ -8,66 +8,68 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from api import (
-    approvals,
+from api import rest, surveys
+from api.cases import approvals as case_approvals
+from api.cases import pages as case_pages
+from api.cases import public as case_tracking
+from api.cases import rest as case_rest
+from api.meetings import ballot as meeting_ballot
+from api.meetings import committee as committee_pages
+from api.meetings import labels as meeting_labels
+from api.meetings import pages as meeting_pages
+from api.rest import auth as rest_auth
+from api.rest import reference as rest_reference
+from api.web import (
     assets,
     auth,
-    ballot,
-    cases,
-    committees,
     errors,
     health,
     i18n,
-    inbox,
     labels,
-    meeting_labels,
-    meetings,
     navigation,
     permissions,
-    public,
-    rest,
     security,
-    surveys,
-    task_assignment,
-    tasks,
     times,
-    work_labels,
 )
-from api.database import init_database
-from api.rest import auth as rest_auth
-from api.rest import cases as rest_cases
-from api.rest import instances as rest_instances
-from api.rest import processes as rest_processes
-from api.rest import public as rest_public
-from api.rest import reference as rest_reference
-from api.rest import tasks as rest_tasks
-from engine.bootstrap import System, build_system
-from engine.settings import Settings
+from api.web.database import init_database
+from api.workflow import labels as work_labels
+from api.workflow.pages import assignment as task_assignment
+from api.workflow.pages import inbox, tasks
+from api.workflow.rest import instances as rest_instances
+from api.workflow.rest import processes as rest_processes
+from api.workflow.rest import tasks as rest_tasks
+from engine.common.settings import Settings
+from engine.system import System, build_system
 
-# Every blueprint, in one place: a new feature adds its own here. REST resources
-# register through flask-smorest, which documents them in /api/v1/openapi.json.
+# Every blueprint, in one place, plumbing first and then feature by feature: a new
+# feature adds its own here. REST resources register through flask-smorest, which
+# documents them in /api/v1/openapi.json.
 BLUEPRINTS: list[Blueprint] = [
     health.blueprint,
     assets.blueprint,
     i18n.blueprint,
     auth.blueprint,
-    public.blueprint,
+    rest_reference.blueprint,
+    rest_auth.blueprint,
+    # the workflow: inbox, task pages, processes and instances
     inbox.blueprint,
     tasks.blueprint,
     task_assignment.blueprint,
-    cases.blueprint,
-    approvals.blueprint,
-    surveys.blueprint,
-    committees.blueprint,
-    meetings.blueprint,
-    ballot.blueprint,
-    rest_reference.blueprint,
-    rest_auth.blueprint,
     rest_processes.blueprint,
     rest_instances.blueprint,
     rest_tasks.blueprint,
-    rest_cases.blueprint,
-    rest_public.blueprint,
+    # owner cases (P1, P2)
+    case_tracking.blueprint,
+    case_pages.blueprint,
+    case_approvals.blueprint,
+    case_rest.blueprint,
+    case_rest.public_blueprint,
+    # the yearly survey (P4)
+    surveys.blueprint,
+    # the owners' committee and general meeting (P5, P6)
+    committee_pages.blueprint,
+    meeting_pages.blueprint,
+    meeting_ballot.blueprint,
 ]
 
 

@@ -10,10 +10,10 @@ from typing import NoReturn, TextIO
 
 import click
 
-from engine.bootstrap import System, build_system, deploy_shipped
-from engine.deployments import Bundle, deploy
-from engine.errors import DefinitionError, Problem
-from engine.settings import Settings
+from engine.common.errors import DefinitionError, Problem
+from engine.common.settings import Settings
+from engine.system import System, build_system, deploy_shipped
+from engine.workflow.deployments import Bundle, deploy
 
 
 def _system() -> System:
@@ -35,7 +35,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema (safe to run again)."""
-    from engine.migrate import upgrade
+    from engine.common.migrate import upgrade
 
     system = _system()
     upgrade(system.db)
@@ -45,7 +45,7 @@ def db_upgrade() -> None:
 @main.command()
 def demo() -> None:
     """Load the demo estate, owners and staff (does nothing if they are there)."""
-    from engine.demo import load_demo
+    from engine.directory.demo import load_demo
 
     system = _system()
     deploy_shipped(system)
@@ -101,7 +101,7 @@ def processes() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def processes_validate(paths: tuple[Path, ...]) -> None:
     """Check BPMN/DMN files (or folders) and their forms; exit 1 on any problem."""
-    from engine.deployments import validate
+    from engine.workflow.deployments import validate
 
     system = _system()
     bundle = Bundle.from_paths(paths)
@@ -138,7 +138,7 @@ def incidents() -> None:
 @incidents.command("list")
 def incidents_list() -> None:
     """List the open incidents, oldest first."""
-    from engine.incidents import open_incidents
+    from engine.workflow.incidents import open_incidents
 
     system = _system()
     with system.sessions() as session:
@@ -161,8 +161,8 @@ def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None
     """Resolve an incident and run its instance on."""
     import json
 
-    from engine.errors import LiaisonError
-    from engine.incidents import open_incidents, retry_incident
+    from engine.common.errors import LiaisonError
+    from engine.workflow.incidents import open_incidents, retry_incident
 
     try:
         data = json.loads(data_json) if data_json else None
@@ -200,8 +200,8 @@ def users_token(username: str, label: str) -> None:
     """Issue a REST API bearer token for USERNAME and print it (it is shown only once)."""
     from sqlalchemy import select
 
-    from engine.api_tokens import issue_token
-    from engine.models import User
+    from engine.directory.models import User
+    from engine.directory.tokens import issue_token
 
     system = _system()
     try:
@@ -222,7 +222,7 @@ def schedules() -> None:
     """List the schedules of timer start events and when each next starts an instance."""
     from sqlalchemy import select
 
-    from engine.models import Schedule
+    from engine.workflow.models import Schedule
 
     system = _system()
     with system.sessions() as session:
@@ -251,8 +251,8 @@ def votes_tally(file: TextIO) -> None:
     import json
     from decimal import Decimal
 
-    from engine.errors import VoteInputError
-    from engine.votes_input import tally_data
+    from engine.common.errors import VoteInputError
+    from engine.meetings.votes.input import tally_data
 
     try:
         # Decimal, not float: an area written as a JSON number stays the area on record.

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from engine.settings import Settings
+from engine.common.settings import Settings
 
 
 class _Gunicorn(BaseApplication):

@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.figures import PG_URL, backends, fresh_database, label, median_ms, p95_ms, record
 from bench.owner_case import TASKS_PER_CASE, deploy_shipped, engine_cases, raw_cases, runtime
-from engine.db import make_session_factory
+from engine.common.db import make_session_factory
 
 
 def measure(*, cases: int, postgres: str | None) -> dict[str, Any]:

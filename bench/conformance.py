@@ -32,7 +32,7 @@ from bench.conformance_check import (
     migrated_template,
     summary_lines,
 )
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "bpmn-corpus"
 DEFAULT_TIMEOUT = 60.0  # seconds per file; the engine's own budgets should stop far sooner

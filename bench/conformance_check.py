@@ -28,21 +28,21 @@ from SpiffWorkflow.task import Task
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.bootstrap import script_engine
-from engine.clock import FrozenClock
-from engine.db import make_engine, make_session_factory
-from engine.deployments import Bundle, deploy
-from engine.errors import DefinitionError, LiaisonError, Problem
-from engine.instances import LIVE, load_workflow, start_instance
-from engine.lanes import load_lane_roles
-from engine.migrate import upgrade
-from engine.models import Incident, ProcessInstance
-from engine.process_catalog import bundle_of_uploads
-from engine.runtime import Runtime
-from engine.settings import PROJECT_ROOT
-from engine.validation import validate_definitions
-from engine.validation_scripts import NS
-from engine.xmlsafe import parse_xml
+from engine.common.clock import FrozenClock
+from engine.common.db import make_engine, make_session_factory
+from engine.common.errors import DefinitionError, LiaisonError, Problem
+from engine.common.migrate import upgrade
+from engine.common.settings import PROJECT_ROOT
+from engine.system import assemble_runtime
+from engine.workflow.catalog import bundle_of_uploads
+from engine.workflow.deployments import Bundle, deploy
+from engine.workflow.instances import LIVE, load_workflow, start_instance
+from engine.workflow.lanes import load_lane_roles
+from engine.workflow.models import Incident, ProcessInstance
+from engine.workflow.runtime import Runtime
+from engine.workflow.validation.definitions import validate_definitions
+from engine.workflow.validation.scripts import NS
+from engine.workflow.xmlsafe import parse_xml
 
 Status = Literal["ran", "deployed", "rejected", "failed"]
 SUFFIXES = (".bpmn", ".dmn", ".xml")
@@ -110,9 +110,8 @@ def migrated_template(folder: Path) -> Path:
 
 def conformance_runtime() -> Runtime:
     """The production runtime with a frozen clock: a timer waits rather than fires."""
-    return Runtime(script_engine=script_engine(),
-                   clock=FrozenClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)),
-                   lane_roles=load_lane_roles(PROJECT_ROOT / "processes"))
+    return assemble_runtime(clock=FrozenClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)),
+                            lane_roles=load_lane_roles(PROJECT_ROOT / "processes"))
 
 
 def judge(path: Path, *, root: Path, template: Path, rt: Runtime) -> Outcome:

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from engine.db import make_engine
-from engine.migrate import upgrade
+from engine.common.db import make_engine
+from engine.common.migrate import upgrade
 
 BENCH_SCHEMA = "liaison_bench"
 PG_URL = ("postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.figures import PG_URL, backends, fresh_database, k, label, median_ms, p95_ms, record
 from bench.owner_case import ANSWERS, add_bench_clerk, deploy_shipped, runtime
 from bench.population import clone_history, clone_open, settle
-from engine.cases import Complainant, register_case
-from engine.db import make_session_factory
-from engine.inbox import list_tasks
-from engine.models import Estate
-from engine.runtime import Runtime
-from engine.tasks import complete_task
-from engine.viewer import Viewer
+from engine.cases.registration import Complainant, register_case
+from engine.common.db import make_session_factory
+from engine.directory.models import Estate
+from engine.workflow.runtime import Runtime
+from engine.workflow.tasks.complete import complete_task
+from engine.workflow.tasks.inbox import list_tasks
+from engine.workflow.viewer import Viewer
 
 OWN_CASES = 200
 OTHER_ESTATES = 20

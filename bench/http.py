@@ -22,8 +22,8 @@ from typing import Any
 from bench.figures import PG_URL, backends, label, median_ms, p95_ms, record, reset_database
 from bench.owner_case import ANSWERS, CASE, add_bench_clerk, raw_cases, runtime
 from bench.server import Client, Server, serving
-from engine.api_tokens import issue_token
-from engine.db import make_engine, make_session_factory
+from engine.common.db import make_engine, make_session_factory
+from engine.directory.tokens import issue_token
 
 
 def bench_token(url: str) -> str:

@@ -22,14 +22,15 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.bootstrap import script_engine
-from engine.cases import Complainant, register_case
-from engine.deployments import Bundle, deploy
-from engine.lanes import load_lane_roles
-from engine.models import HumanTask, Role, User
-from engine.runtime import Runtime
-from engine.settings import PROJECT_ROOT
-from engine.tasks import complete_task
+from engine.cases.registration import Complainant, register_case
+from engine.common.settings import PROJECT_ROOT
+from engine.directory.models import Role, User
+from engine.system import assemble_runtime
+from engine.workflow.deployments import Bundle, deploy
+from engine.workflow.lanes import load_lane_roles
+from engine.workflow.models import HumanTask
+from engine.workflow.runtime import Runtime
+from engine.workflow.tasks.complete import complete_task
 
 PROCESS = "owner_case"
 PROCESSES = PROJECT_ROOT / "processes"
@@ -99,7 +100,7 @@ def raw_cases(cases: int) -> RawRun:
 
 
 def runtime() -> Runtime:
-    return Runtime(script_engine=script_engine(), lane_roles=load_lane_roles(PROCESSES))
+    return assemble_runtime(lane_roles=load_lane_roles(PROCESSES))
 
 
 def deploy_shipped(sessions: sessionmaker[Session], rt: Runtime) -> None:

@@ -22,8 +22,8 @@ from bench.figures import PG_URL, backends, label, median_ms, p95_ms, record, re
 from bench.http import bench_token
 from bench.owner_case import runtime
 from bench.server import Client, serving
-from engine.db import make_engine, make_session_factory
-from engine.deployments import Bundle, deploy
+from engine.common.db import make_engine, make_session_factory
+from engine.workflow.deployments import Bundle, deploy
 
 PROCESS = "peer_flow"
 FORM = b'{"type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}}'

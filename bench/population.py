@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.common.audit import AuditEvent
+from engine.workflow.models import HumanTask, ProcessInstance, Timer
 
 BATCH = 5000
 HISTORY_EVENTS = ("instance_started", "task_completed", "task_completed", "instance_completed")

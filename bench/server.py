@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 
 def web_processes(database_url: str) -> int:

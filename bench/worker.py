@@ -27,14 +27,13 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from bench.figures import PG_URL, backends, fresh_database, k, label, record
 from bench.population import clone_open, settle
-from engine.bootstrap import script_engine
-from engine.clock import FrozenClock
-from engine.db import make_session_factory
-from engine.deployments import Bundle, deploy
-from engine.instances import start_instance
-from engine.runtime import Runtime
-from engine.timeshift import running_on
-from engine.worker import fire_due_timers
+from engine.common.clock import FrozenClock
+from engine.common.db import make_session_factory
+from engine.system import assemble_runtime
+from engine.workflow.deployments import Bundle, deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.timeshift import running_on
+from engine.workflow.worker import fire_due_timers
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FORM = b'{"type": "object", "properties": {"answer": {"type": "string"}}}'
@@ -99,7 +98,7 @@ def liaison_worker(url: str, idle: int, due: int) -> tuple[float, int]:
     """Seconds per fired timer for ``due`` due timers among ``idle`` idle instances."""
     with fresh_database(url) as engine:
         clock = FrozenClock(START)
-        rt = Runtime(script_engine=script_engine(), clock=clock)
+        rt = assemble_runtime(clock=clock)
         sessions = make_session_factory(engine)
         with sessions() as session:
             deploy(session, rt, bundle("idle", '"P10Y"'), actor="bench")

@@ -23,7 +23,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from api.rest.access import guard
 from api.rest.schemas.common import ErrorRead
-from api.security import exempt_from_csrf
+from api.web.security import exempt_from_csrf
 
 __all__ = ["PREFIX", "Resource", "RestApi", "init_app"]
 
@@ -86,7 +86,7 @@ class RestApi(Api):
     ERROR_SCHEMA = ErrorRead
 
     def _register_error_handlers(self) -> None:
-        """Leave error handling to ``api/errors.py``, the one place errors become HTTP."""
+        """Leave error handling to ``api/web/errors.py``, the one place errors become HTTP."""
 
     def register_blueprint(self, blp: Blueprint, **options: Any) -> None:
         super().register_blueprint(blp, **options)

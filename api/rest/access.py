@@ -1,4 +1,4 @@
-"""Who may call what: the REST side of the permission table in ``api/permissions.py``.
+"""Who may call what: the REST side of the permission table in ``api/web/permissions.py``.
 
 The guard runs before the request body is read, so an unauthenticated
 caller learns nothing from validation errors. Roles come from the database
@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
-from api.database import db, system
-from api.permissions import PUBLIC, SIGNED_IN, Permission, permission_of, role
-from engine.api_tokens import verify_token
-from engine.errors import PermissionDenied
-from engine.models import User
-from engine.viewer import Viewer
+from api.web.database import db, system
+from api.web.permissions import PUBLIC, SIGNED_IN, Permission, permission_of, role
+from engine.common.errors import PermissionDenied
+from engine.directory.models import User
+from engine.directory.tokens import verify_token
+from engine.workflow.viewer import Viewer
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,15 +9,15 @@ from flask import Response, after_this_request
 from flask.views import MethodView
 from werkzeug.exceptions import TooManyRequests
 
-from api.auth import client_address, retry_after, sign_in_blocked_until
-from api.database import db, system
 from api.rest import Resource
 from api.rest.access import any_user, current_user, public
 from api.rest.schemas.auth import TokenCreate, TokenIssuedRead, TokenRead
 from api.rest.schemas.common import ErrorRead
-from engine.api_tokens import list_tokens, revoke_token, token_for_password
-from engine.errors import NotAuthenticated
-from engine.models import ApiToken
+from api.web.auth import client_address, retry_after, sign_in_blocked_until
+from api.web.database import db, system
+from engine.common.errors import NotAuthenticated
+from engine.directory.models import ApiToken
+from engine.directory.tokens import list_tokens, revoke_token, token_for_password
 
 blueprint = Resource("auth", __name__, path="/auth",
                      description="Bearer tokens: issue for a password, list, revoke.")
@@ -37,7 +37,7 @@ class Tokens(MethodView):
         blocked_until = sign_in_blocked_until(body["username"])
         if blocked_until is not None:
             header = retry_after(blocked_until)
-            # api/errors.py writes the answer; the header is added to whatever it writes.
+            # api/web/errors.py writes the answer; the header is added to whatever it writes.
             after_this_request(lambda response: _with_headers(response, header))
             raise TooManyRequests("too many failed sign-ins from this address; try again "
                                   f"after {blocked_until:%Y-%m-%d %H:%M} UTC")

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
 from api.rest import PREFIX
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 HERE = Path(__file__).parent / "static"
 SWAGGER_UI = "swagger-ui-dist"

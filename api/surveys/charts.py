@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from engine.survey_questionnaire import SCALE
+from engine.surveys.questionnaire import SCALE
 
 __all__ = ["Series", "building_means", "rate_over_time", "score_distribution", "year_on_year"]
 

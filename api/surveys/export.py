@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from flask_babel import gettext
 
-from engine.survey_questionnaire import SCALE
+from engine.surveys.questionnaire import SCALE
 
 __all__ = ["Table", "as_csv", "as_xlsx", "feedback_table", "rate_table", "rating_order",
            "score_table"]

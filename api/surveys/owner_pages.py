@@ -13,7 +13,6 @@ from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from api.database import db, system
 from api.surveys.blueprint import blueprint
 from api.surveys.questions import (
     messages_by_field,
@@ -22,8 +21,9 @@ from api.surveys.questions import (
     scale_of,
     words,
 )
-from engine.errors import FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
-from engine.survey_responses import SurveyForm, open_form, submit_by_code
+from api.web.database import db, system
+from engine.common.errors import FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
+from engine.surveys.responses import SurveyForm, open_form, submit_by_code
 
 # The code as typed off the paper ("ABCD EFGH 2345"), or a link token, never longer.
 MAX_CODE = 80

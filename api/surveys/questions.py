@@ -13,10 +13,10 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 
-from api.field_messages import for_people
-from engine.errors import FieldError
-from engine.models import Questionnaire
-from engine.survey_questionnaire import SCALE, rating_questions, text_questions
+from api.web.field_messages import for_people
+from engine.common.errors import FieldError
+from engine.surveys.models import Questionnaire
+from engine.surveys.questionnaire import SCALE, rating_questions, text_questions
 
 __all__ = ["Question", "language", "messages_by_field", "posted_answers", "questions_of",
            "scale_of", "words"]

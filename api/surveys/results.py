@@ -8,13 +8,13 @@ from flask import Response, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from api.auth import login_required
-from api.database import db
 from api.surveys import charts, export
 from api.surveys.blueprint import blueprint
 from api.surveys.questions import words
 from api.surveys.staff_pages import campaign_of
-from engine.survey_report import campaign_report, year_on_year
+from api.web.auth import login_required
+from api.web.database import db
+from engine.surveys.report import campaign_report, year_on_year
 
 
 @blueprint.get("/surveys/<number>/results")

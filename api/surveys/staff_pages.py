@@ -14,20 +14,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy import select
 
-from api.auth import current_user, login_required, roles_required
-from api.database import db, system
-from api.i18n import N_
 from api.surveys.blueprint import SURVEY_DESK, blueprint
 from api.surveys.questions import messages_by_field, posted_answers, questions_of, scale_of
-from engine.errors import Conflict, FormInvalid, NotFound, SurveyCodeUsed
-from engine.models import SurveyCampaign, Unit
-from engine.models.case import CATEGORIES
-from engine.models.survey import FEEDBACK_KINDS
-from engine.survey_campaigns import accepts_staff_entries, campaign_return_rate
-from engine.survey_feedback import confirm_item, feedback_items
-from engine.survey_report import campaign_report, list_campaigns
-from engine.survey_responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
-from engine.viewer import Viewer
+from api.web.auth import current_user, login_required, roles_required
+from api.web.database import db, system
+from api.web.i18n import N_
+from engine.cases.models import CATEGORIES
+from engine.common.errors import Conflict, FormInvalid, NotFound, SurveyCodeUsed
+from engine.directory.models import Unit
+from engine.surveys.campaigns import accepts_staff_entries, campaign_return_rate
+from engine.surveys.feedback import confirm_item, feedback_items
+from engine.surveys.models import FEEDBACK_KINDS, SurveyCampaign
+from engine.surveys.report import campaign_report, list_campaigns
+from engine.surveys.responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
+from engine.workflow.viewer import Viewer
 
 __all__ = ["campaign_of", "on_survey_desk", "viewer"]
 

@@ -1,9 +1,9 @@
-"""Alembic environment: the engine comes from ``engine.migrate``, the tables from the models."""
+"""Alembic environment: the engine from ``engine.common.migrate``, tables from ``engine.tables``."""
 
 from alembic import context
 
-import engine.models  # noqa: F401  (registers every table on the metadata)
-from engine.db import Base
+import engine.tables  # noqa: F401  (registers every table on the metadata)
+from engine.common.db import Base
 
 config = context.config
 

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from api import create_app
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import User
+from engine.common.clock import FrozenClock
+from engine.directory.models import User
+from engine.system import System
 from tests.support.api import Caller, caller
 from tests.support.staff import create_user
 

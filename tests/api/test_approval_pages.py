@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import csrf_token, sign_in, text
 from tests.support.case_pages import Office, open_office, untranslated
 from tests.support.cases import CaseDriver, escalate

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.assets import asset_url
-from engine.bootstrap import System
+from api.web.assets import asset_url
+from engine.system import System
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api import create_app
-from api.auth import current_user, login_required, roles_required
-from api.permissions import PUBLIC, declare
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import AuditEvent, User
-from engine.staff import LOCKOUT, MAX_FAILED_LOGINS
+from api.web.auth import current_user, login_required, roles_required
+from api.web.permissions import PUBLIC, declare
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.directory.models import User
+from engine.directory.staff import LOCKOUT, MAX_FAILED_LOGINS
+from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.staff import create_role
 

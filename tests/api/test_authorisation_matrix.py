@@ -1,4 +1,4 @@
-"""Every endpoint as every caller, against the one permission table in ``api/permissions.py``.
+"""Every endpoint as every caller, against the one permission table in ``api/web/permissions.py``.
 
 The endpoints come from the app's own URL map, so a route added later is
 called here without touching this file; one missing from the table stops the
@@ -23,17 +23,21 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 import api
-from api import create_app, permissions
-from api.permissions import API, PAGES, STAFF, Permission, UndeclaredEndpoint, declared
+from api import create_app
 from api.rest import Resource
-from api.security import HEADERS
-from engine.ballots import issue_ballot_tokens
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
-from engine.models import ApiToken, AuditEvent, HumanTask, ReplyLetter, User
-from engine.petitions import record_petition
+from api.web import permissions
+from api.web.permissions import API, PAGES, STAFF, Permission, UndeclaredEndpoint, declared
+from api.web.security import HEADERS
+from engine.cases.models import ReplyLetter
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.directory.models import ApiToken, User
+from engine.meetings.ballots import issue_ballot_tokens
+from engine.meetings.petitions import record_petition
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask
 from tests.api.conftest import add_user, csrf_token, sign_in
 from tests.support.api import token_of
 from tests.support.case_pages import open_office
@@ -212,7 +216,8 @@ def test_a_view_marker_that_disagrees_with_the_table_stops_the_app(
 def test_a_route_added_later_without_a_declaration_is_refused(app: Flask) -> None:
     app.add_url_rule("/later", "later", lambda: "open?")
 
-    with pytest.raises(UndeclaredEndpoint, match=re.escape("later is not in api/permissions.py")):
+    with pytest.raises(UndeclaredEndpoint,
+                       match=re.escape("later is not in api/web/permissions.py")):
         app.test_client().get("/later")
 
 

@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from engine.ballots import issue_ballot_tokens
-from engine.bootstrap import System
-from engine.models import Estate
-from engine.models.meeting import MeetingBallot
+from engine.directory.models import Estate
+from engine.meetings.ballots import issue_ballot_tokens
+from engine.meetings.models import MeetingBallot
+from engine.system import System
 from tests.api.conftest import csrf_token, text
 from tests.support.meetings import (
     FUND,

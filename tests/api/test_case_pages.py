@@ -8,9 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import ReplyLetter
+from engine.cases.models import ReplyLetter
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import sign_in, text
 from tests.support.case_pages import Office, diagram_data, open_office, untranslated
 from tests.support.cases import HANDLED, escalate, run_to_the_end
@@ -103,8 +103,8 @@ def test_the_page_allows_only_the_styles_bpmn_js_writes(office: Office,
 
 def test_the_archive_entry_and_its_correction_are_shown(office: Office,
                                                         client: FlaskClient) -> None:
-    from engine.case_services import correct_archive_entry
-    from engine.models import ArchiveEntry
+    from engine.cases.models import ArchiveEntry
+    from engine.cases.services import correct_archive_entry
 
     case = office.case()
     run_to_the_end(case)

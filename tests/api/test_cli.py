@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 
@@ -193,9 +193,9 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
     assert code == 0 and "yearly_survey/every_year" in out and "next: 2099-01-01 01:00 UTC" in out
 
     assert run("incidents", "list") == (0, "no open incidents\n")
-    from engine.bootstrap import build_system
-    from engine.instances import start_instance
-    from engine.settings import Settings
+    from engine.common.settings import Settings
+    from engine.system import build_system
+    from engine.workflow.instances import start_instance
 
     system = build_system(Settings.from_env())
     with system.sessions() as session:

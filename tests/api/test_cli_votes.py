@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 EXAMPLES = PROJECT_ROOT / "tests" / "fixtures" / "votes"
 

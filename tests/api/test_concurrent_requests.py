@@ -9,8 +9,9 @@ import urllib.request
 
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.models import AuditEvent, HumanTask
+from engine.common.audit import AuditEvent
+from engine.system import System
+from engine.workflow.models import HumanTask
 from tests.support.api import token_of
 from tests.support.browser import served
 from tests.support.cases import CaseDriver

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.permissions import PUBLIC, declare
-from engine.bootstrap import System
-from engine.errors import NotFound
+from api.web.permissions import PUBLIC, declare
+from engine.common.errors import NotFound
+from engine.system import System
 from tests.api.conftest import text
 
 

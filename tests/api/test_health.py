@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from api import create_app
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
 from tests.support.diagrams import boundary_timer, bundle, chain, script_task, user_task
 
 

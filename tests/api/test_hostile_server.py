@@ -8,11 +8,11 @@ import tracemalloc
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.deployments import deploy
-from engine.incidents import open_incidents
-from engine.instances import start_instance
-from engine.models import HumanTask
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.incidents import open_incidents
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask
 from tests.support.api import Caller, check_error
 from tests.support.diagrams import bundle, chain, script_task, user_task, with_deadline
 

@@ -11,8 +11,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
-from api.i18n import COOKIE
-from engine.settings import PROJECT_ROOT
+from api.web.i18n import COOKIE
+from engine.common.settings import PROJECT_ROOT
 from tests.api.conftest import text
 
 CATALOG = PROJECT_ROOT / "api" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"

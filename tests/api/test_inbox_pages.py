@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import sign_in, text
 from tests.support.cases import CaseDriver
 from tests.support.inbox_pages import add_staff, assignee, claim, events, post, set_due

@@ -8,11 +8,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api import create_app
-from api.security import trusted_proxies
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import AuditEvent
-from engine.staff import ADDRESS_WINDOW, MAX_FAILED_LOGINS_PER_ADDRESS
+from api.web.security import trusted_proxies
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.directory.staff import ADDRESS_WINDOW, MAX_FAILED_LOGINS_PER_ADDRESS
+from engine.system import System
 from tests.api.conftest import add_user, sign_in, text
 from tests.support.api import API, check_error
 

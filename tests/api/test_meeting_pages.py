@@ -12,12 +12,13 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.committee import committee_status
-from engine.meetings import participation
-from engine.models import Estate, ProcessInstance
-from engine.models.meeting import MeetingBallot, Petition
+from engine.common.clock import FrozenClock
+from engine.directory.models import Estate
+from engine.meetings.committee import committee_status
+from engine.meetings.general_meeting import participation
+from engine.meetings.models import MeetingBallot, Petition
+from engine.system import System
+from engine.workflow.models import ProcessInstance
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.meetings import (
     FUND,

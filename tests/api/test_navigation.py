@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint, Flask
 
-from api import create_app, navigation
-from api.navigation import NAV, NavLink
-from engine.bootstrap import System
-from engine.clock import FrozenClock
+from api import create_app
+from api.web import navigation
+from api.web.navigation import NAV, NavLink
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import add_user, sign_in, text
 
 

@@ -7,10 +7,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api import create_app
-from engine.bootstrap import System
-from engine.cases import Complainant, register_case
-from engine.demo import DEPARTMENTS
-from engine.models import Case, Department
+from engine.cases.models import Case
+from engine.cases.registration import Complainant, register_case
+from engine.directory.demo import DEPARTMENTS
+from engine.directory.models import Department
+from engine.system import System
 from tests.api.conftest import text
 
 PUBLISHED = {"020-8600-1000": ("Management office", "管理處"),

@@ -10,9 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import Case, HumanTask
+from engine.cases.models import Case
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.models import HumanTask
 from tests.api.conftest import csrf_token, sign_in, text
 from tests.support.case_pages import Office, open_office, untranslated
 

@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter, Rule, UUIDConverter
 
 from api.rest import PREFIX
 from api.rest.access import Access, access_of
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.people import create_role, grant_role
 

@@ -10,9 +10,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from api.cli import main
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import ApiToken, AuditEvent
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.directory.models import ApiToken
+from engine.system import System
 from tests.support.api import Caller, check_error, make_app, set_password
 from tests.support.people import create_user
 
@@ -111,7 +112,7 @@ def test_a_token_with_an_expiry_stops_working_then(app: Flask, clock: FrozenCloc
 
 
 def test_a_deactivated_user_loses_the_api_at_once(app: Flask, system: System) -> None:
-    from engine.models import User
+    from engine.directory.models import User
 
     caller = issue(app)
     with system.sessions() as session:

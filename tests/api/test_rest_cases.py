@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.people import create_estate, unit_id
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from engine.bootstrap import System
-from engine.deployments import deploy
+from engine.system import System
+from engine.workflow.deployments import deploy
 from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.cases import CaseDriver
 from tests.support.diagrams import bundle, chain, script_task, user_task

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.api import Caller, caller, make_app
 from tests.support.cases import HANDLED, REPLY, add_contact_directory
 from tests.support.people import create_estate, unit_id

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from engine.bootstrap import System
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
+from engine.system import System
 from tests.support.api import Caller, caller, check_error, make_app
 
 REPAIR = (PROJECT_ROOT / "processes" / "routine_repair.bpmn").read_bytes()

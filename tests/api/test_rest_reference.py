@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.api import make_app
 
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.api.test_rest_access import ALL_ROLES
 from tests.support.api import make_app, token_of
 from tests.support.cases import CaseDriver

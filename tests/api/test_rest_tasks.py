@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from engine.bootstrap import System
-from engine.inbox import MAX_PER_PAGE
+from engine.system import System
+from engine.workflow.tasks.inbox import MAX_PER_PAGE
 from tests.support.api import Caller, caller, check_error, make_app
 from tests.support.cases import CaseDriver
 

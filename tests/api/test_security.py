@@ -7,10 +7,10 @@ from flask import Blueprint
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.permissions import PUBLIC, declare
-from api.security import HEADERS, exempt_from_csrf
-from engine.bootstrap import System
-from engine.clock import FrozenClock
+from api.web.permissions import PUBLIC, declare
+from api.web.security import HEADERS, exempt_from_csrf
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 
 FILES = ["/assets/htmx.org/dist/htmx.min.js", "/static/liaison.css",

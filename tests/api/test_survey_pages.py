@@ -8,9 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import SurveyResponse
+from engine.common.clock import FrozenClock
+from engine.surveys.models import SurveyResponse
+from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.survey_pages import Distributed, distributed_survey, post_answers
 from tests.support.surveys import GOOD

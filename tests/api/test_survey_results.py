@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 import pytest
 from flask.testing import FlaskClient
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
+from engine.common.clock import FrozenClock
+from engine.system import System
 from tests.api.conftest import add_user, sign_in, text
 from tests.support.survey_pages import Distributed, distributed_survey, enter_paper
 from tests.support.surveys import GOOD

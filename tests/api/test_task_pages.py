@@ -9,12 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.incidents import open_incidents
-from engine.instances import start_instance
-from engine.models import HumanTask, TaskDraft
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.incidents import open_incidents
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask, TaskDraft
 from tests.api.conftest import sign_in, text
 from tests.support.cases import CaseDriver
 from tests.support.diagrams import bundle, with_deadline

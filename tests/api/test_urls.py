@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.urls import safe_next
+from api.web.urls import safe_next
 
 
 @pytest.mark.parametrize("target", ["/", "/inbox", "/inbox?filter=overdue&page=2",

@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
 
 import api
-from api.webforms import FieldError, parse_submission, render_form
-from engine.settings import PROJECT_ROOT
+from api.web.webforms import FieldError, parse_submission, render_form
+from engine.common.settings import PROJECT_ROOT
 
 FORMS = sorted((PROJECT_ROOT / "forms").glob("*/*.schema.json"))
 TEMPLATES = str(Path(api.__file__).parent / "templates")

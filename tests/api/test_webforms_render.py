@@ -15,11 +15,11 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 import api
-import engine.errors
-from api import webforms
-from api.webforms import FieldError, UnsupportedField, render_form
-from engine.errors import FormInvalid
-from engine.settings import PROJECT_ROOT
+import engine.common.errors
+from api.web import webforms
+from api.web.webforms import FieldError, UnsupportedField, render_form
+from engine.common.errors import FormInvalid
+from engine.common.settings import PROJECT_ROOT
 
 FORMS = sorted((PROJECT_ROOT / "forms").glob("*/*.schema.json"))
 
@@ -360,4 +360,4 @@ def test_every_shipped_form_renders_every_property(path: Path) -> None:
 def test_public_surface() -> None:
     assert sorted(webforms.__all__) == [
         "FieldError", "OFFICE_TZ", "UnsupportedField", "parse_submission", "render_form"]
-    assert webforms.FieldError is engine.errors.FieldError
+    assert webforms.FieldError is engine.common.errors.FieldError

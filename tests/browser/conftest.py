@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium phones home at start-up; this machine has no network.

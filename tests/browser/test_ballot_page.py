@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from engine.ballots import issue_ballot_tokens
-from engine.bootstrap import System
-from engine.models.meeting import MeetingBallot
+from engine.meetings.ballots import issue_ballot_tokens
+from engine.meetings.models import MeetingBallot
+from engine.system import System
 from tests.support.browser import PHONE, open_page, served, shot
 from tests.support.meetings import noticed_meeting, owners_estate, unit_ids
 

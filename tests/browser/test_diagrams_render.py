@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
 
 DIAGRAMS = sorted(p.name for p in (PROJECT_ROOT / "processes").glob("*.bpmn"))
 

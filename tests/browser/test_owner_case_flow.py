@@ -18,10 +18,10 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.demo import load_demo
-from engine.models import Case
-from engine.settings import PROJECT_ROOT
+from engine.cases.models import Case
+from engine.common.settings import PROJECT_ROOT
+from engine.directory.demo import load_demo
+from engine.system import System
 from tests.support.browser import DESKTOP, open_page, served, shot, sign_in
 
 CATALOG = PROJECT_ROOT / "api" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"

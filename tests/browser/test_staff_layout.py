@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from engine.bootstrap import System
-from engine.demo import load_demo
+from engine.directory.demo import load_demo
+from engine.system import System
 from tests.support.browser import PHONE, open_page, served, shot, sign_in
 
 

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.models import SurveyResponse
+from engine.surveys.models import SurveyResponse
+from engine.system import System
 from tests.browser.test_owner_case_flow import PROCESS_TEXT, english_interface_text
 from tests.support.browser import PHONE, open_page, served, shot
 from tests.support.survey_pages import distributed_survey

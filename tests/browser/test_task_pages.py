@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.cases import Complainant, register_case
-from engine.clock import FrozenClock
-from engine.demo import load_demo
-from engine.models import Building, Unit
+from engine.cases.registration import Complainant, register_case
+from engine.common.clock import FrozenClock
+from engine.directory.demo import load_demo
+from engine.directory.models import Building, Unit
+from engine.system import System
 from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
 from tests.support.cases import CaseDriver
 

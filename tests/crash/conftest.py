@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.process_groups import Launcher
 
 

@@ -12,10 +12,11 @@ from http.client import HTTPException
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.deployments import deploy
-from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask
+from engine.common.audit import AuditEvent
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask
 from tests.support.api import token_of
 from tests.support.diagrams import FOOTER, HEADER, bundle, user_task
 from tests.support.people import create_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.bootstrap import System
+from engine.system import System
 from tests.support.people import create_user
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine.approvals import PendingApproval, pending_approvals
-from engine.bootstrap import System
-from engine.errors import PermissionDenied
+from engine.cases.approvals import PendingApproval, pending_approvals
+from engine.common.errors import PermissionDenied
+from engine.system import System
 from tests.support.cases import HANDLED, CaseDriver, escalate
 from tests.support.people import create_estate, create_user, unit_id, viewer_of
 

@@ -7,12 +7,13 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from engine.assignment import claim_task, reassign_task, release_task
-from engine.bootstrap import System
-from engine.errors import Conflict, FormInvalid, LiaisonError, PermissionDenied, TaskNotReady
-from engine.inbox import TaskSummary
-from engine.models import AuditEvent, HumanTask
-from engine.viewer import Viewer
+from engine.common.audit import AuditEvent
+from engine.common.errors import Conflict, FormInvalid, LiaisonError, PermissionDenied, TaskNotReady
+from engine.system import System
+from engine.workflow.models import HumanTask
+from engine.workflow.tasks.assignment import claim_task, reassign_task, release_task
+from engine.workflow.tasks.inbox import TaskSummary
+from engine.workflow.viewer import Viewer
 from tests.support.cases import CaseDriver
 from tests.support.people import create_estate, create_user, unit_id, viewer_of
 

@@ -9,11 +9,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from engine import audit
-from engine.bootstrap import System
-from engine.errors import LiaisonError
-from engine.models import AuditEvent
-from engine.settings import PROJECT_ROOT
+from engine.common import audit
+from engine.common.audit import AuditEvent
+from engine.common.errors import LiaisonError
+from engine.common.settings import PROJECT_ROOT
+from engine.system import System
 
 
 def recorded(system: System) -> int:

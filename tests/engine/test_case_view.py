@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from engine.bootstrap import System
-from engine.case_services import correct_archive_entry
-from engine.case_view import CaseView, case_view, find_cases, search_units
-from engine.errors import NotFound
+from engine.cases.services import correct_archive_entry
+from engine.cases.views import CaseView, case_view, find_cases, search_units
+from engine.common.errors import NotFound
+from engine.system import System
 from tests.support.cases import CaseDriver, add_contact_directory, escalate, run_to_the_end
 from tests.support.people import create_estate, create_user, unit_id, viewer_of
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.cases import Complainant, register_case
-from engine.errors import FormInvalid, LiaisonError
-from engine.models import ArchiveEntry, Case
-from engine.numbering import TRACKING_ALPHABET, next_number
+from engine.cases.models import ArchiveEntry, Case
+from engine.cases.registration import Complainant, register_case
+from engine.common.errors import FormInvalid, LiaisonError
+from engine.common.numbering import TRACKING_ALPHABET, next_number
+from engine.system import System
 
 
 def register(system: System, **overrides: object) -> Case:

@@ -11,17 +11,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.cases import contact_directory
-from engine.clock import FrozenClock
-from engine.db import Base, make_engine, make_session_factory
-from engine.demo import ESTATE_NAME, DemoSummary, load_demo
-from engine.migrate import upgrade
-from engine.models import Building, Department, Estate, Owner, Role, Unit, User
-from engine.passwords import hash_password, verify_password
+from engine.cases.registration import contact_directory
+from engine.common.clock import FrozenClock
+from engine.common.db import Base, make_engine, make_session_factory
+from engine.common.migrate import upgrade
+from engine.directory.demo import ESTATE_NAME, DemoSummary, load_demo
+from engine.directory.models import Building, Department, Estate, Owner, Role, Unit, User
+from engine.directory.passwords import hash_password, verify_password
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-# What the brief promises, written out here rather than read from engine.demo.
+# What the brief promises, written out here rather than read from engine.directory.demo.
 EXPECTED_ROLES = {
     "clerk": {"customer_service"},
     "engineer": {"equipment_operations"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from engine.form_labels import form_labels
-from engine.models import ProcessVersion
+from engine.workflow.form_labels import form_labels
+from engine.workflow.models import ProcessVersion
 
 SCHEMA = {"type": "object", "properties": {
     "decision": {"type": "string", "title": "Decision 決定", "enum": ["pass_up", "resolve"]},

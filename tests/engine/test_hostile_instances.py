@@ -10,14 +10,15 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.errors import DefinitionError
-from engine.incidents import open_incidents, retry_incident
-from engine.instances import load_workflow, start_instance
-from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
-from engine.worker import fire_due_timers
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.common.errors import DefinitionError
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.incidents import open_incidents, retry_incident
+from engine.workflow.instances import load_workflow, start_instance
+from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer
+from engine.workflow.worker import fire_due_timers
 from tests.support.diagrams import (
     FOOTER,
     HEADER,

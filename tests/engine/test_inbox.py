@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from engine.bootstrap import System
-from engine.errors import FormInvalid, PermissionDenied
-from engine.inbox import MAX_PER_PAGE, InboxCounts, TaskFilters, list_tasks
-from engine.inbox import inbox_counts as counts_of
-from engine.viewer import Viewer
+from engine.common.errors import FormInvalid, PermissionDenied
+from engine.system import System
+from engine.workflow.tasks.inbox import MAX_PER_PAGE, InboxCounts, TaskFilters, list_tasks
+from engine.workflow.tasks.inbox import inbox_counts as counts_of
+from engine.workflow.viewer import Viewer
 from tests.support.cases import CaseDriver
 from tests.support.people import create_estate, create_user, grant_role, unit_id, viewer_of
 
@@ -47,7 +47,7 @@ def counts(system: System, viewer: Viewer) -> InboxCounts:
 
 
 def claim(system: System, viewer: Viewer, task_id: str) -> None:
-    from engine.assignment import claim_task
+    from engine.workflow.tasks.assignment import claim_task
 
     with system.sessions() as session:
         claim_task(session, system.rt, task_id=task_id, viewer=viewer)

@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.errors import CaseStopped, Conflict
-from engine.inbox import list_tasks
-from engine.incidents import open_incidents, retry_incident
-from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
-from engine.tasks import complete_task
-from engine.worker import MAX_ATTEMPTS, fire_due_timers
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.common.errors import CaseStopped, Conflict
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.incidents import open_incidents, retry_incident
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer
+from engine.workflow.tasks.complete import complete_task
+from engine.workflow.tasks.inbox import list_tasks
+from engine.workflow.worker import MAX_ATTEMPTS, fire_due_timers
 from tests.support.diagrams import bundle, chain, script_task, user_task, with_deadline
 from tests.support.people import create_user, viewer_of
 
@@ -80,7 +81,7 @@ def test_an_incident_is_retried_once(system: System) -> None:
 
 def test_a_timer_that_kept_failing_fires_after_the_retry(
         system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine import worker
+    from engine.workflow import worker
 
     start(system, "reply_sla", with_deadline("reply_sla", "PT1H"))
     real = worker.load_workflow

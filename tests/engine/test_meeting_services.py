@@ -8,21 +8,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from engine.ballots import (
+from engine.common.clock import FrozenClock
+from engine.common.errors import Conflict, FormInvalid, NotFound, VoteInputError
+from engine.directory.models import Building, Estate, Owner, Unit
+from engine.meetings.ballots import (
     ballot_paper,
     cast_online_ballot,
     issue_ballot_tokens,
     record_paper_ballot,
 )
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.committee import elect_committee, open_committee, record_candidates
-from engine.electorate import electorate
-from engine.errors import Conflict, FormInvalid, NotFound, VoteInputError
-from engine.meetings import schedule_meeting, tally_meeting
-from engine.models import Building, Estate, Owner, Unit
-from engine.models.meeting import Meeting
-from engine.petitions import record_petition
+from engine.meetings.committee import elect_committee, open_committee, record_candidates
+from engine.meetings.electorate import electorate
+from engine.meetings.general_meeting import schedule_meeting, tally_meeting
+from engine.meetings.models import Meeting
+from engine.meetings.petitions import record_petition
+from engine.system import System
 from tests.support.meetings import owners_estate, unit_ids
 
 

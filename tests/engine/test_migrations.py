@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from engine.db import Base
+from engine.common.db import Base
 
 
 def test_migrated_schema_matches_the_models(db_engine: Engine) -> None:

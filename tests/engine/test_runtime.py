@@ -13,13 +13,14 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import specs
-from engine.bootstrap import System
-from engine.deployments import deploy
-from engine.errors import Conflict, FormInvalid, PermissionDenied, TaskNotReady
-from engine.instances import load_workflow, save, start_instance
-from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, ProcessVersion
-from engine.tasks import complete_task
+from engine.common.audit import AuditEvent
+from engine.common.errors import Conflict, FormInvalid, PermissionDenied, TaskNotReady
+from engine.system import System
+from engine.workflow import specs
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import load_workflow, save, start_instance
+from engine.workflow.models import HumanTask, Incident, ProcessInstance, ProcessVersion
+from engine.workflow.tasks.complete import complete_task
 from tests.support.diagrams import bundle, chain, script_task, user_task
 
 REPAIR = {"location": "Block A lift lobby", "description": "lift button broken",
@@ -190,7 +191,7 @@ def test_a_new_version_leaves_running_instances_on_theirs(shipped: System) -> No
 
 
 def test_deploying_unchanged_content_keeps_the_version(shipped: System) -> None:
-    from engine.bootstrap import deploy_shipped
+    from engine.system import deploy_shipped
 
     assert {d.created for d in deploy_shipped(shipped)} == {False}
     with shipped.sessions() as session:

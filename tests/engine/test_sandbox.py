@@ -12,8 +12,8 @@ import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine.errors import ScriptBudgetExceeded, ScriptError, ScriptRefused
-from engine.sandbox import (
+from engine.common.errors import ScriptBudgetExceeded, ScriptError, ScriptRefused
+from engine.workflow.sandbox.script_engine import (
     SandboxedScriptEngine,
     ScriptEnvironment,
     check_script,

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy, validate
-from engine.errors import DefinitionError
-from engine.instances import start_instance
-from engine.models import (
-    AuditEvent,
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.common.errors import DefinitionError
+from engine.system import System
+from engine.workflow.deployments import deploy, validate
+from engine.workflow.instances import start_instance
+from engine.workflow.models import (
     HumanTask,
     ProcessInstance,
     ProcessVersion,
@@ -22,7 +22,7 @@ from engine.models import (
     ScheduleOccurrence,
     Timer,
 )
-from engine.schedules import fire_due_schedules
+from engine.workflow.timers.schedules import fire_due_schedules
 from tests.support.diagrams import bundle
 from tests.support.schedules import YEARLY, scheduled
 
@@ -91,7 +91,7 @@ def test_the_occurrence_is_handed_to_the_instance(system: System, clock: FrozenC
     fire_due_schedules(system.sessions, system.rt)
     with system.sessions() as session:
         instance = session.scalars(select(ProcessInstance)).one()
-        from engine.instances import load_workflow
+        from engine.workflow.instances import load_workflow
         workflow = load_workflow(session, system.rt, instance)
     assert workflow.get_tasks(spec_name="plan")[0].data["scheduled_for"] == \
         "2027-01-01T01:00:00+00:00"
@@ -220,23 +220,23 @@ def test_a_process_with_a_timer_start_can_be_started_by_hand(system: System) -> 
 
 def test_a_failing_occurrence_is_retried_later_for_the_same_moment(
         system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine import instances
+    from engine.workflow.timers import schedules
 
     ship(system, scheduled("yearly_survey"))
     clock.set(NEW_YEAR_2027)
-    real = instances.start_instance
+    real = schedules.start_instance
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(instances, "start_instance", broken)
+    monkeypatch.setattr(schedules, "start_instance", broken)
     assert fire_due_schedules(system.sessions, system.rt) == 0
     row = schedule(system)
     assert row.attempts == 1 and "database hiccup" in (row.last_error or "")
     assert row.retry_at == NEW_YEAR_2027 + timedelta(seconds=2)
     assert fire_due_schedules(system.sessions, system.rt) == 0  # backing off
 
-    monkeypatch.setattr(instances, "start_instance", real)
+    monkeypatch.setattr(schedules, "start_instance", real)
     clock.advance(timedelta(seconds=2))
     assert fire_due_schedules(system.sessions, system.rt) == 1
     assert started(system) == [("2027-01-01T01:00:00+00:00", 1, "Plan the survey")]

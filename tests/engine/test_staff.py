@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.errors import AccountLocked, LoginRefused
-from engine.models import AuditEvent, User
-from engine.staff import LOCKOUT, MAX_FAILED_LOGINS, authenticate, load_user
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.common.errors import AccountLocked, LoginRefused
+from engine.directory.models import User
+from engine.directory.staff import LOCKOUT, MAX_FAILED_LOGINS, authenticate, load_user
+from engine.system import System
 from tests.support.staff import create_user
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.survey_sample import SampleUnit, building_quotas, draw_sample, sample_size
+from engine.surveys.sample import SampleUnit, building_quotas, draw_sample, sample_size
 
 # Fixed examples, no deadline: the same run on every machine, and quick.
 PROFILE = settings(derandomize=True, max_examples=200, deadline=None)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.settings import PROJECT_ROOT
-from engine.survey_questionnaire import (
+from engine.common.settings import PROJECT_ROOT
+from engine.surveys.questionnaire import (
     answer_errors,
     load_questionnaires,
     questionnaire_problems,
     rating_questions,
     text_questions,
 )
-from engine.survey_tally import meets_target, return_rate, tabulate
-from engine.survey_text import split_points, suggest
+from engine.surveys.tally import meets_target, return_rate, tabulate
+from engine.surveys.text import split_points, suggest
 
 STANDARD = load_questionnaires(PROJECT_ROOT / "forms" / "questionnaires")[0]
 

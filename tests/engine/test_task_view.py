@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.deployments import deploy
-from engine.drafts import load_draft, save_draft
-from engine.errors import NotFound, PermissionDenied, TaskNotReady
-from engine.instances import start_instance
-from engine.models import HumanTask, TaskDraft
-from engine.task_view import TaskView, open_task
+from engine.common.errors import NotFound, PermissionDenied, TaskNotReady
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask, TaskDraft
+from engine.workflow.tasks.drafts import load_draft, save_draft
+from engine.workflow.tasks.view import TaskView, open_task
 from tests.support.cases import CaseDriver, escalate
 from tests.support.diagrams import bundle, chain, user_task
 from tests.support.people import create_estate, create_user, unit_id, viewer_of
@@ -41,9 +41,9 @@ def test_the_page_has_the_form_its_layout_the_case_and_its_history(office: Syste
     assert page.ui_schema["ui:order"][0] == "triage_decision"
     assert page.data["case_number"] == number and page.data["category"] == "noise"
     assert page.values == {} and page.draft is None and page.may_complete
-    assert page.case is not None
-    assert (page.case.number, page.case.channel, page.case.category, page.case.status,
-            page.case.complainant_name, page.case.complainant_phone) == (
+    assert page.subject is not None
+    assert (page.subject.number, page.subject.channel, page.subject.category, page.subject.status,
+            page.subject.complainant_name, page.subject.complainant_phone) == (
         number, "phone", "noise", "open", "陳大文", "13800000000")
     assert [(h.kind, h.actor) for h in page.history] == [("instance_started", "clerk")]
 
@@ -72,7 +72,7 @@ def test_the_layout_defaults_to_the_ui_file_beside_the_schema(office: System) ->
         task_id = session.scalars(select(HumanTask.id).where(
             HumanTask.instance_id == instance.id)).one()
     page = view(office, task_id, "clerk")
-    assert page.ui_schema == {"ui:order": ["answer"]} and page.case is None
+    assert page.ui_schema == {"ui:order": ["answer"]} and page.subject is None
 
 
 def test_only_the_tasks_roles_its_holder_and_supervisors_may_open_it(office: System) -> None:
@@ -85,8 +85,8 @@ def test_only_the_tasks_roles_its_holder_and_supervisors_may_open_it(office: Sys
         with pytest.raises(PermissionDenied):
             view(office, task, outsider)
     watched = view(office, task, "boss")
-    assert watched.case is not None and not watched.may_complete
-    assert watched.case.unit_label == "A-1203"
+    assert watched.subject is not None and not watched.may_complete
+    assert watched.subject.unit_label == "A-1203"
 
 
 def test_a_finished_or_unknown_task_says_so(office: System) -> None:

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
-from engine.models import AuditEvent, HumanTask, Incident, ProcessInstance, Timer
-from engine.worker import fire_due_timers
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer
+from engine.workflow.worker import fire_due_timers
 from tests.support.diagrams import boundary_timer, bundle, chain, user_task
 
 LATE = user_task("chase_up", name="Chase up") + \
@@ -71,7 +72,7 @@ def test_a_timer_may_be_written_as_a_bare_iso_literal(system: System,
 
 def test_a_failing_timer_is_retried_with_backoff_then_becomes_an_incident(
         system: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine import worker
+    from engine.workflow import worker
 
     instance_id = deploy_reply_with_deadline(system, duration="PT1H")
 

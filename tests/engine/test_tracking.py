@@ -7,10 +7,10 @@ from dataclasses import fields
 import pytest
 from sqlalchemy.orm import Session
 
-from engine.clock import FrozenClock
-from engine.errors import FormInvalid, NotFound
-from engine.models import Case
-from engine.tracking import PublicCaseStatus, normalise_tracking_code, track_case
+from engine.cases.models import Case
+from engine.cases.tracking import PublicCaseStatus, normalise_tracking_code, track_case
+from engine.common.clock import FrozenClock
+from engine.common.errors import FormInvalid, NotFound
 
 
 def _case(session: Session, clock: FrozenClock, **values: object) -> Case:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine import sandbox, xmlsafe
-from engine.errors import DefinitionError, Problem
-from engine.validation import validate_definitions
-from engine.xmlsafe import MAX_XML_BYTES, parse_xml
+from engine.common.errors import DefinitionError, Problem
+from engine.workflow import xmlsafe
+from engine.workflow.sandbox import script_engine as sandbox
+from engine.workflow.validation.definitions import validate_definitions
+from engine.workflow.xmlsafe import MAX_XML_BYTES, parse_xml
 from tests.support.diagrams import line_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"

@@ -8,8 +8,9 @@ from fractions import Fraction
 
 import pytest
 
-from engine.errors import LiaisonError, VoteInputError
-from engine.votes import (
+from engine.common.errors import LiaisonError, VoteInputError
+from engine.meetings.votes.report import check_record, tally_record
+from engine.meetings.votes.tally import (
     AGREEMENT,
     PARTICIPATION,
     Ballot,
@@ -20,6 +21,7 @@ from engine.votes import (
     VotingUnit,
     tally,
 )
+from engine.meetings.votes.text import explain
 
 VOTES = {"A": Vote.AGREE, "D": Vote.DISAGREE, "X": Vote.ABSTAIN, "S": Vote.SPOILED}
 UNSOLD, UNDELIVERED = UnitStatus.UNSOLD, UnitStatus.UNDELIVERED
@@ -139,7 +141,7 @@ CASES = [
 
 
 def figures(result: Tally) -> tuple[object, ...]:
-    data = result.as_dict()
+    data = tally_record(result)
     return tuple(data[name] for name in ("total_area", "total_headcount", "participating_area",
                                          "participating_headcount", "agree_area",
                                          "agree_headcount"))
@@ -153,7 +155,7 @@ def test_tally_figures_checks_and_outcome(case: Case) -> None:
     assert result.participation_ok == (case.checks[0] and case.checks[1])
     assert result.agreement_ok == (case.checks[2] and case.checks[3])
     assert result.passed is case.passed
-    assert result.as_dict()["passed"] is case.passed
+    assert tally_record(result)["passed"] is case.passed
 
 
 def test_thresholds_are_exact_fractions_with_their_operators() -> None:
@@ -166,7 +168,7 @@ def test_thresholds_are_exact_fractions_with_their_operators() -> None:
 
 def test_checks_carry_value_base_operator_fraction_and_exact_need() -> None:
     result = tally(ORD, units(("a", "50.00"), ("b", "25.00"), ("c", "25.00")), ballots("a:A b:D"))
-    assert [check.as_dict() for check in result.checks] == [
+    assert [check_record(check) for check in result.checks] == [
         {"name": "participation_area", "value": "75.00", "base": "100.00", "operator": ">=",
          "fraction": "2/3", "needed": "200/3", "ok": True},
         {"name": "participation_headcount", "value": 2, "base": 3, "operator": ">=",
@@ -181,7 +183,7 @@ def test_checks_carry_value_base_operator_fraction_and_exact_need() -> None:
 def test_result_counts_each_kind_of_ballot_and_names_the_developer() -> None:
     estate = units(("dev", "60.00", UNSOLD), ("dev", "40.00", UNDELIVERED), ("a", "12.50"),
                    ("a", "7.50"), ("b", "30.00"), ("c", "25.25"), ("d", "4.75"))
-    data = tally(ORD, estate, ballots("dev:X a:A b:D c:S")).as_dict()
+    data = tally_record(tally(ORD, estate, ballots("dev:X a:A b:D c:S")))
     assert data["by_vote"] == {"agree": {"area": "20.00", "headcount": 1},
                                "disagree": {"area": "30.00", "headcount": 1},
                                "abstain": {"area": "100.00", "headcount": 1},
@@ -191,12 +193,13 @@ def test_result_counts_each_kind_of_ballot_and_names_the_developer() -> None:
 
 
 def test_without_unsold_or_undelivered_units_there_is_no_developer() -> None:
-    data = tally(ORD, EVEN, ballots("a:A")).as_dict()
+    data = tally_record(tally(ORD, EVEN, ballots("a:A")))
     assert (data["developer"], data["developer_units"]) == (None, 0)
 
 
 def test_area_figures_keep_the_precision_on_record() -> None:
-    data = tally(ORD, units(("a", "89.5"), ("b", "60"), ("c", "10.125")), ballots("b:D")).as_dict()
+    data = tally_record(tally(ORD, units(("a", "89.5"), ("b", "60"), ("c", "10.125")),
+                              ballots("b:D")))
     assert (data["total_area"], data["participating_area"], data["agree_area"]) == (
         "159.625", "60.000", "0.000")
 
@@ -204,7 +207,7 @@ def test_area_figures_keep_the_precision_on_record() -> None:
 def test_explanation_states_every_figure_threshold_and_result() -> None:
     estate = units(("a", "50.00"), ("a", "10.00"), ("b", "25.00"), ("c", "15.00"),
                    ("dev", "30.00", UNSOLD))
-    lines = tally(ORD, estate, ballots("a:A b:D dev:X")).explanation()
+    lines = explain(tally(ORD, estate, ballots("a:A b:D dev:X")))
     assert lines == [
         "Ordinary matter: owners holding at least 2/3 of the total area and at least 2/3 of "
         "the total headcount must take part, and more than 1/2 of the participating area and "
@@ -228,7 +231,7 @@ def test_explanation_states_every_figure_threshold_and_result() -> None:
 
 
 def test_explanation_names_every_failed_check_and_an_empty_vote() -> None:
-    lines = tally(SPE, EVEN, []).explanation()
+    lines = explain(tally(SPE, EVEN, []))
     assert lines[0].startswith("Special matter (the maintenance fund, rebuilding, or changing "
                                "the use of common parts): ")
     assert "at least 3/4 of the participating area" in lines[0]
@@ -238,7 +241,7 @@ def test_explanation_names_every_failed_check_and_an_empty_vote() -> None:
 
 
 def test_explanation_of_a_pass() -> None:
-    lines = tally(ORD, EVEN, ballots("a:A b:A c:A")).explanation()
+    lines = explain(tally(ORD, EVEN, ballots("a:A b:A c:A")))
     assert lines[-1] == "Passed: participation and agreement are both met."
     assert lines[4] == ("Participation by headcount: 3 of 3 owners took part; at least 2/3 of "
                         "3 is needed, that is at least 2 owners: met.")
@@ -275,10 +278,11 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_the_public_surface_is_pinned() -> None:
-    import engine.votes
-    import engine.votes_input
+    import engine.meetings.votes.input
+    import engine.meetings.votes.tally
 
-    assert set(engine.votes.__all__) == {
+    assert set(engine.meetings.votes.tally.__all__) == {
         "AGREEMENT", "PARTICIPATION", "Ballot", "Check", "Matter", "Tally", "Threshold",
         "UnitStatus", "Vote", "VotingUnit", "input_problems", "tally"}
-    assert set(engine.votes_input.__all__) == {"TallyInput", "read_tally_input", "tally_data"}
+    assert set(engine.meetings.votes.input.__all__) == {
+        "TallyInput", "read_tally_input", "tally_data"}

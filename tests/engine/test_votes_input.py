@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import VoteInputError
-from engine.votes import Ballot, Matter, UnitStatus, Vote, VotingUnit
-from engine.votes_input import read_tally_input, tally_data
+from engine.common.errors import VoteInputError
+from engine.meetings.votes.input import read_tally_input, tally_data
+from engine.meetings.votes.tally import Ballot, Matter, UnitStatus, Vote, VotingUnit
 
 
 def unit(unit_id: str = "1-101", area: object = "89.50", owner: object = "o-1",

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import AuditEvent, HumanTask, Timer
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.models import HumanTask, Timer
 from tests.support.schedules import start_due_nudges
 
 TIMERS = 1000

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from engine.db import make_engine, writer_turns
+from engine.common.db import make_engine, writer_turns
 
 WRITERS = 8
 ROUNDS = 40

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.ballots import cast_online_ballot, issue_ballot_tokens
-from engine.bootstrap import System
-from engine.committee import committee_status
-from engine.errors import Conflict, FormInvalid
-from engine.meetings import participation
-from engine.models import AuditEvent, Estate
+from engine.common.audit import AuditEvent
+from engine.common.errors import Conflict, FormInvalid
+from engine.directory.models import Estate
+from engine.meetings.ballots import cast_online_ballot, issue_ballot_tokens
+from engine.meetings.committee import committee_status
+from engine.meetings.general_meeting import participation
+from engine.system import System
 from tests.support.meetings import (
     CANDIDATES,
     CLOSE,

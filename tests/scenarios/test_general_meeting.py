@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.errors import Conflict, FormInvalid
-from engine.models import Estate, ProcessInstance
-from engine.petitions import record_petition, start_extraordinary_meeting
-from engine.schedules import fire_due_schedules
+from engine.common.clock import FrozenClock
+from engine.common.errors import Conflict, FormInvalid
+from engine.directory.models import Estate
+from engine.meetings.petitions import record_petition, start_extraordinary_meeting
+from engine.system import System
+from engine.workflow.models import ProcessInstance
+from engine.workflow.timers.schedules import fire_due_schedules
 from tests.support.meetings import (
     FUND,
     REPORT,

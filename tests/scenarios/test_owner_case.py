@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.bootstrap import System
-from engine.case_services import correct_archive_entry
-from engine.errors import FormInvalid
-from engine.letters import render_letter
-from engine.models import ArchiveEntry, AuditEvent, CaseRecord, ReplyLetter, WorkOrder
+from engine.cases.letters import render_letter
+from engine.cases.models import ArchiveEntry, CaseRecord, ReplyLetter, WorkOrder
+from engine.cases.services import correct_archive_entry
+from engine.common.audit import AuditEvent
+from engine.common.errors import FormInvalid
+from engine.system import System
 from tests.support.cases import CaseDriver, add_contact_directory
 
 REPLY = {"reply_channel": "phone", "reply_text": "We cleaned the stairwell this morning.",

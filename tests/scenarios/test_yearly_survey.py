@@ -10,30 +10,23 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.errors import Conflict, FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
-from engine.models import (
-    AuditEvent,
-    Case,
-    CaseRecord,
-    FeedbackItem,
-    HumanTask,
-    ProcessInstance,
-    SampledUnit,
-    SurveyCampaign,
-    SurveyResponse,
-)
-from engine.schedules import fire_due_schedules
-from engine.survey_campaigns import campaign_return_rate
-from engine.survey_feedback import confirm_item, feedback_items
-from engine.survey_report import campaign_report, tabulate_campaign
-from engine.survey_responses import (
+from engine.cases.models import Case, CaseRecord
+from engine.common.audit import AuditEvent
+from engine.common.errors import Conflict, FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
+from engine.surveys.campaigns import campaign_return_rate
+from engine.surveys.feedback import confirm_item, feedback_items
+from engine.surveys.models import FeedbackItem, SampledUnit, SurveyCampaign, SurveyResponse
+from engine.surveys.report import campaign_report, tabulate_campaign
+from engine.surveys.responses import (
     enter_response,
     non_respondents,
     open_form,
     paper_forms,
     submit_by_code,
 )
+from engine.system import System
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.workflow.timers.schedules import fire_due_schedules
 from tests.support.surveys import BUILDING_SIZES, GOOD, SurveyDriver, add_units_to_survey
 
 COMPLAINT = "The lift in block A is broken again and nobody came, terrible service"

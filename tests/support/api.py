@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from api import create_app
-from engine.api_tokens import issue_token
-from engine.bootstrap import System
-from engine.models import User
-from engine.passwords import hash_password
+from engine.directory.models import User
+from engine.directory.passwords import hash_password
+from engine.directory.tokens import issue_token
+from engine.system import System
 from tests.support.people import create_user
 
 API = "/api/v1"

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from api import create_app
-from engine.bootstrap import System
-from engine.settings import PROJECT_ROOT
+from engine.common.settings import PROJECT_ROOT
+from engine.system import System
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}

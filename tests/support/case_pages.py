@@ -15,10 +15,10 @@ from typing import Any
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import User
-from engine.settings import PROJECT_ROOT
+from engine.common.clock import FrozenClock
+from engine.common.settings import PROJECT_ROOT
+from engine.directory.models import User
+from engine.system import System
 from tests.support.cases import CaseDriver, add_contact_directory
 from tests.support.people import create_estate, unit_id
 from tests.support.staff import create_user

@@ -9,13 +9,15 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.cases import Complainant, register_case
-from engine.clock import FrozenClock
-from engine.instances import load_workflow
-from engine.models import Case, Department, HumanTask, ProcessInstance
-from engine.tasks import complete_task
-from engine.worker import fire_due_timers, flag_overdue_tasks
+from engine.cases.models import Case
+from engine.cases.registration import Complainant, register_case
+from engine.common.clock import FrozenClock
+from engine.directory.models import Department
+from engine.system import System
+from engine.workflow.instances import load_workflow
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.workflow.tasks.complete import complete_task
+from engine.workflow.worker import fire_due_timers, flag_overdue_tasks
 
 DEPARTMENTS = [("office", "Management office", "管理處", "020-8600-1000"),
                ("service_centre", "Service centre", "服務中心", "020-8600-1006"),

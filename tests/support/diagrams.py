@@ -6,7 +6,7 @@ import itertools
 import json
 from xml.sax.saxutils import escape
 
-from engine.deployments import Bundle
+from engine.workflow.deployments import Bundle
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -8,10 +8,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from engine.assignment import claim_task
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.models import AuditEvent, HumanTask
+from engine.common.audit import AuditEvent
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.models import HumanTask
+from engine.workflow.tasks.assignment import claim_task
 from tests.api.conftest import csrf_token
 from tests.support.people import viewer_of
 from tests.support.staff import create_user

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.ballots import record_paper_ballot
-from engine.bootstrap import System
-from engine.instances import start_instance
-from engine.meetings import meeting_view
-from engine.models import Building, Estate, Unit
-from engine.models.meeting import AgendaMatter
+from engine.directory.models import Building, Estate, Unit
+from engine.meetings.ballots import record_paper_ballot
+from engine.meetings.general_meeting import meeting_view
+from engine.meetings.models import AgendaMatter
+from engine.system import System
+from engine.workflow.instances import start_instance
 from tests.support.cases import CaseDriver
 from tests.support.people import create_estate
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bootstrap import System
-from engine.models import Building, Estate, Owner, Role, Unit, User
-from engine.viewer import Viewer
+from engine.directory.models import Building, Estate, Owner, Role, Unit, User
+from engine.system import System
+from engine.workflow.viewer import Viewer
 
 
 def create_role(session: Session, code: str) -> Role:

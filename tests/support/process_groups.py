@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from pathlib import Path
 
-from engine.bootstrap import System
+from engine.system import System
 
 LIAISON = str(Path(sys.executable).with_name("liaison"))
 # Starting gunicorn deploys the shipped processes first; a slow, shared machine needs time.

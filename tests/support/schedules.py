@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
-from engine.bootstrap import System
-from engine.clock import FrozenClock
-from engine.deployments import deploy
-from engine.instances import start_instance
+from engine.common.clock import FrozenClock
+from engine.system import System
+from engine.workflow.deployments import deploy
+from engine.workflow.instances import start_instance
 from tests.support.diagrams import FOOTER, HEADER, boundary_timer, bundle, chain, user_task
 
 YEARLY = "R/2027-01-01T09:00:00+08:00/P1Y"

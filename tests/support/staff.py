@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import Clock
-from engine.models import Role, User
-from engine.passwords import hash_password
+from engine.common.clock import Clock
+from engine.directory.models import Role, User
+from engine.directory.passwords import hash_password
 
 
 def create_role(session: Session, code: str) -> Role:

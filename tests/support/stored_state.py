@@ -14,10 +14,11 @@ from typing import Any
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 
-from engine.bootstrap import System
-from engine.derived import timer_due
-from engine.instances import load_workflow
-from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
+from engine.common.audit import AuditEvent
+from engine.system import System
+from engine.workflow.derived import timer_due
+from engine.workflow.instances import load_workflow
+from engine.workflow.models import HumanTask, ProcessInstance, Timer
 
 
 @dataclass

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from engine.bootstrap import System
-from engine.models import SampledUnit, SurveyCampaign, Unit
-from engine.survey_responses import enter_response
+from engine.directory.models import Unit
+from engine.surveys.models import SampledUnit, SurveyCampaign
+from engine.surveys.responses import enter_response
+from engine.system import System
 from tests.support.surveys import SurveyDriver, add_units_to_survey
 
 

@@ -8,14 +8,16 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from engine.bootstrap import QUESTIONNAIRES, System
-from engine.instances import load_workflow, start_instance
-from engine.models import Building, HumanTask, ProcessInstance, SampledUnit, SurveyCampaign
-from engine.settings import PROJECT_ROOT
-from engine.survey_campaigns import install_questionnaires
-from engine.task_view import open_task
-from engine.tasks import complete_task
-from engine.viewer import Viewer
+from engine.common.settings import PROJECT_ROOT
+from engine.directory.models import Building
+from engine.surveys.campaigns import install_questionnaires
+from engine.surveys.models import SampledUnit, SurveyCampaign
+from engine.system import QUESTIONNAIRES, System
+from engine.workflow.instances import load_workflow, start_instance
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.workflow.tasks.complete import complete_task
+from engine.workflow.tasks.view import open_task
+from engine.workflow.viewer import Viewer
 from tests.support.cases import CaseDriver
 from tests.support.people import create_estate
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.inbox import MAX_PER_PAGE
+from engine.workflow.tasks.inbox import MAX_PER_PAGE
 
 # A unit id past its 32-bit column names nothing and must not reach SQL.
 MAX_SMALL_ID = 2**31 - 1

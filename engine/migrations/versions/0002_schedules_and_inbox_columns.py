@@ -6,7 +6,7 @@ Create Date: 2026-12-01 20:07:30.655876
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.common.db
 from sqlalchemy.dialects import postgresql
 
 revision = '0002'
@@ -21,13 +21,13 @@ def upgrade() -> None:
     sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('username', sa.String(length=150), nullable=False),
     sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('saved_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('saved_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('task_id', 'username', name=op.f('pk_task_drafts'))
     )
     op.create_table('worker_heartbeats',
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('started_at', engine.db.UtcDateTime(), nullable=False),
-    sa.Column('beat_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('started_at', engine.common.db.UtcDateTime(), nullable=False),
+    sa.Column('beat_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.Column('fired', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_worker_heartbeats'))
     )
@@ -40,10 +40,10 @@ def upgrade() -> None:
     sa.Column('element_id', sa.String(length=200), nullable=False),
     sa.Column('process_version_id', sa.Integer(), nullable=False),
     sa.Column('expression', sa.String(length=200), nullable=True),
-    sa.Column('effective_from', engine.db.UtcDateTime(), nullable=False),
-    sa.Column('next_due_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('last_occurrence_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('retry_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('effective_from', engine.common.db.UtcDateTime(), nullable=False),
+    sa.Column('next_due_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('last_occurrence_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('retry_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_versions.id'], name=op.f('fk_schedules_process_version_id_process_versions')),
@@ -57,9 +57,9 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('schedule_id', sa.Integer(), nullable=False),
     sa.Column('process_id', sa.String(length=200), nullable=False),
-    sa.Column('occurrence_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('occurrence_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.Column('instance_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('started_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('started_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['schedule_id'], ['schedules.id'], name=op.f('fk_schedule_occurrences_schedule_id_schedules'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_schedule_occurrences')),
     sa.UniqueConstraint('process_id', 'occurrence_at', name=op.f('uq_schedule_occurrences_process_id'))
@@ -86,7 +86,7 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('estate_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(sa.Column('locked_until', engine.db.UtcDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', engine.common.db.UtcDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_users_estate_id'), ['estate_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_users_estate_id_estates'), 'estates', ['estate_id'], ['id'])
 

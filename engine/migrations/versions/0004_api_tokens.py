@@ -6,7 +6,7 @@ Create Date: 2026-12-03 09:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.common.db
 
 revision = '0004'
 down_revision = '0003'
@@ -20,10 +20,10 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('created_at', engine.db.UtcDateTime(), nullable=False),
-    sa.Column('last_used_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('expires_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('revoked_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('created_at', engine.common.db.UtcDateTime(), nullable=False),
+    sa.Column('last_used_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('expires_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('revoked_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))

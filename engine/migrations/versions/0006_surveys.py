@@ -6,7 +6,7 @@ Create Date: 2026-12-04 09:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
-import engine.db
+import engine.common.db
 from sqlalchemy.dialects import postgresql
 
 revision = '0006'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('intro', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('schema', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('ui', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('created_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('created_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=150), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_questionnaires')),
     sa.UniqueConstraint('code', 'version', name=op.f('uq_survey_questionnaires_code'))
@@ -45,16 +45,16 @@ def upgrade() -> None:
     sa.Column('units_total', sa.Integer(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('approved_by', sa.String(length=150), nullable=True),
-    sa.Column('created_at', engine.db.UtcDateTime(), nullable=False),
-    sa.Column('distributed_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('deadline', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('collection_closed_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('created_at', engine.common.db.UtcDateTime(), nullable=False),
+    sa.Column('distributed_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('deadline', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('collection_closed_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('below_target_reason', sa.Text(), nullable=True),
     sa.Column('below_target_by', sa.String(length=150), nullable=True),
-    sa.Column('below_target_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('below_target_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('tabulation', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('report_approved_by', sa.String(length=150), nullable=True),
-    sa.Column('published_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('published_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('archived_report', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['estate_id'], ['estates.id'], name=op.f('fk_survey_campaigns_estate_id_estates')),
     sa.ForeignKeyConstraint(['questionnaire_id'], ['survey_questionnaires.id'], name=op.f('fk_survey_campaigns_questionnaire_id_survey_questionnaires')),
@@ -74,10 +74,10 @@ def upgrade() -> None:
     sa.Column('building_id', sa.Integer(), nullable=False),
     sa.Column('response_code', sa.String(length=20), nullable=True),
     sa.Column('link_token', sa.String(length=64), nullable=True),
-    sa.Column('issued_at', engine.db.UtcDateTime(), nullable=True),
-    sa.Column('used_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('issued_at', engine.common.db.UtcDateTime(), nullable=True),
+    sa.Column('used_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
-    sa.Column('last_reminded_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('last_reminded_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name=op.f('fk_survey_sampled_units_building_id_buildings')),
     sa.ForeignKeyConstraint(['campaign_id'], ['survey_campaigns.id'], name=op.f('fk_survey_sampled_units_campaign_id_survey_campaigns'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_survey_sampled_units_unit_id_units')),
@@ -99,7 +99,7 @@ def upgrade() -> None:
     sa.Column('building_id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('submitted_at', engine.db.UtcDateTime(), nullable=False),
+    sa.Column('submitted_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.Column('entered_by', sa.String(length=150), nullable=True),
     sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name=op.f('fk_survey_responses_building_id_buildings')),
     sa.ForeignKeyConstraint(['campaign_id'], ['survey_campaigns.id'], name=op.f('fk_survey_responses_campaign_id_survey_campaigns'), ondelete='CASCADE'),
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('confirmed_kind', sa.String(length=20), nullable=True),
     sa.Column('confirmed_category', sa.String(length=30), nullable=True),
     sa.Column('confirmed_by', sa.String(length=150), nullable=True),
-    sa.Column('confirmed_at', engine.db.UtcDateTime(), nullable=True),
+    sa.Column('confirmed_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['survey_campaigns.id'], name=op.f('fk_survey_feedback_items_campaign_id_survey_campaigns'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_survey_feedback_items_case_id_cases')),

@@ -1,0 +1,147 @@
+"""Case pages: the case with its diagram and timeline, the printable letter, registration."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from sqlalchemy import select
+
+from api.cases.form import CHOICES, Registration
+from api.cases.labels import case_label
+from api.cases.timeline import moments
+from api.web.auth import current_user, login_required, roles_required
+from api.web.database import db, system
+from api.web.security import CONTENT_SECURITY_POLICY
+from engine.cases.letters import render_letter
+from engine.cases.models import Case, ReplyLetter
+from engine.cases.registration import register_case
+from engine.cases.views import UnitView, case_view, find_cases, search_units
+from engine.common.errors import FormInvalid, NotFound
+from engine.workflow.viewer import Viewer
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("cases", __name__)
+blueprint.add_app_template_global(case_label)
+
+# Who takes cases in: customer service at the counter and on the phone, and supervisors.
+CASE_DESK = ("customer_service", "supervisor")
+
+# bpmn-js writes style attributes into the markup it builds (its canvas and overlays);
+# it adds no <style> element and runs no inline script, so only style *attributes* open up.
+CASE_PAGE_POLICY = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'"
+
+STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+
+
+def _viewer() -> Viewer:
+    user = current_user()
+    assert user is not None  # the views are behind login_required
+    return Viewer.of(user)
+
+
+@blueprint.get("/cases/<number>")
+@login_required
+def show(number: str) -> ResponseReturnValue:
+    view = case_view(db(), system().rt, number=number, viewer=_viewer())
+    labels = {p.process_id: p.labels for p in (view.process, *view.called) if p is not None}
+    page = render_template("cases/show.html", view=view,
+                           timeline=moments(view.timeline, labels))
+    return page, {"Content-Security-Policy": CASE_PAGE_POLICY}
+
+
+@blueprint.get("/cases/<number>/letters/<int:letter_id>")
+@login_required
+def letter(number: str, letter_id: int) -> ResponseReturnValue:
+    session = db()
+    case = session.scalars(select(Case).where(Case.number == number)).first()
+    reply = session.get(ReplyLetter, letter_id)
+    if case is None or not _viewer().sees_estate(case.estate_id) or reply is None \
+            or reply.case_id != case.id:
+        raise NotFound(f"no letter {letter_id} of case {number}")
+    page = render_letter(case, reply)
+    return page, {"Content-Security-Policy": _letter_policy(page)}
+
+
+def _letter_policy(page: str) -> str:
+    """The letter styles itself inline for print; allow exactly those styles, nothing else."""
+    hashes = [_sha256(m) for m in STYLE_BLOCK.findall(page) + STYLE_ATTRIBUTE.findall(page)]
+    allowed = " ".join(f"'{h}'" for h in dict.fromkeys(hashes))
+    return f"default-src 'none'; style-src 'unsafe-hashes' {allowed}; img-src 'self'; " \
+           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+@blueprint.route("/cases/new", methods=["GET", "POST"])
+@roles_required(*CASE_DESK)
+def new() -> ResponseReturnValue:
+    rt, tz = system().rt, system().settings.timezone
+    if request.method == "GET":
+        # Without JavaScript, "Find" submits the form here by GET: re-show it with the matches.
+        form = Registration.typed(request.args) if request.args else Registration.blank(
+            rt.clock.now(), tz)
+        return _registration_page(form)
+    form = Registration.typed(request.form)
+    arguments = form.arguments(tz)
+    if arguments is None:
+        return _registration_page(form), 422
+    user = current_user()
+    assert user is not None
+    try:
+        case = register_case(db(), rt, **arguments, estate_id=user.estate_id,
+                             actor=user.username)
+    except FormInvalid as refused:
+        form.refused(refused.errors)
+        return _registration_page(form), 422
+    flash(gettext("Case %(number)s registered. The owner's tracking code is %(code)s.",
+                  number=case.number, code=case.tracking_code), "success")
+    return redirect(url_for("cases.show", number=case.number), 303)
+
+
+def _registration_page(form: Registration) -> str:
+    viewer = _viewer()
+    values = form.values
+    units = _units(viewer, values.get("building", ""), values.get("q", ""))
+    earlier = find_cases(db(), viewer=viewer, complainant_phone=values.get("phone"))
+    return render_template("cases/new.html", form=form, choices=CHOICES, units=units,
+                           searched=bool(values.get("building") or values.get("q")),
+                           earlier=earlier, phone=values.get("phone", ""))
+
+
+def _units(viewer: Viewer, building: str, number: str) -> list[UnitView]:
+    if not (building or number):
+        return []
+    found = search_units(db(), viewer=viewer, building=building or None,
+                         number_prefix=number or None)
+    if not found and building and number and not number.startswith(building):
+        # Some estates number units with their building's code (A-1203): find them by 1203 too.
+        found = search_units(db(), viewer=viewer, building=building,
+                             number_prefix=f"{building}-{number}")
+    return found
+
+
+@blueprint.get("/cases/units")
+@roles_required(*CASE_DESK)
+def units() -> ResponseReturnValue:
+    building, number = request.args.get("building", "").strip(), request.args.get("q", "").strip()
+    found = _units(_viewer(), building, number)
+    return render_template("cases/_units.html", units=found, searched=bool(building or number),
+                           chosen=request.args.get("unit", ""))
+
+
+@blueprint.get("/cases/earlier")
+@roles_required(*CASE_DESK)
+def earlier() -> ResponseReturnValue:
+    phone = request.args.get("phone", "").strip()
+    found = find_cases(db(), viewer=_viewer(), complainant_phone=phone) if phone else []
+    return render_template("cases/_earlier.html", earlier=found, phone=phone)
+

@@ -1,0 +1,37 @@
+"""Field errors in the reader's language: the engine validates with jsonschema, whose
+messages are written for programmers (``'triage_decision' is a required property``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask_babel import gettext
+
+from api.web.i18n import N_
+from engine.common.errors import FieldError
+
+__all__ = ["for_people"]
+
+# jsonschema's wording (4.x), matched at the end of its message -> what a person reads.
+PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"is a required property$"), N_("Answer this question.")),
+    (re.compile(r"is too short$|should be non-empty$"), N_("This answer is too short.")),
+    (re.compile(r"is too long$|is expected to be empty$"), N_("This answer is too long.")),
+    (re.compile(r"is not one of \[.*\]$|was expected$"), N_("Choose one of the options")),
+    (re.compile(r"is not of type .*$"), N_("This answer is not in the expected form.")),
+    (re.compile(r"is (less|greater) than (or equal to )?the (minimum|maximum) of .*$"),
+     N_("This number is out of the allowed range.")),
+]
+
+
+def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
+    """The same errors on the same fields, their messages put in words staff read."""
+    return [FieldError(error.path, _reword(error.message)) for error in errors]
+
+
+def _reword(message: str) -> str:
+    for pattern, words in PATTERNS:
+        if pattern.search(message):
+            return gettext(words)
+    return message  # the engine's own checks already speak to people

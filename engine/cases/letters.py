@@ -1,0 +1,34 @@
+"""The printable reply letter: a letter is answered by a letter (seed rule IV.2)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from engine.cases.models import Case, ReplyLetter
+
+PAGE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{number}</title>
+<style>
+  @page {{ size: A4; margin: 25mm 20mm; }}
+  body {{ font-family: serif; font-size: 12pt; line-height: 1.6; max-width: 170mm; }}
+  .ref {{ text-align: right; }} .body {{ white-space: pre-wrap; margin: 2em 0; }}
+  table {{ border-collapse: collapse; font-size: 10pt; }} td {{ padding: 0 1em 0 0; }}
+</style></head><body>
+<p>{addressee}<br>{address}</p>
+<p class="ref">案件編號 Case {number}<br>{date}</p>
+<div class="body">{body}</div>
+<p>管理處 The Management Office</p>
+<h2 style="font-size:11pt">聯絡電話 Contact directory</h2>
+<table>{contacts}</table>
+</body></html>
+"""
+
+
+def render_letter(case: Case, letter: ReplyLetter) -> str:
+    """Return the letter as a self-contained, printable HTML page; every value is escaped."""
+    contacts = "".join(
+        f"<tr><td>{escape(c.get('name_zh', ''))} {escape(c.get('name', ''))}</td>"
+        f"<td>{escape(c.get('phone', ''))}</td></tr>" for c in letter.contacts)
+    return PAGE.format(number=escape(case.number), addressee=escape(letter.addressee),
+                       address=escape(letter.address), date=letter.written_at.date().isoformat(),
+                       body=escape(letter.body), contacts=contacts)

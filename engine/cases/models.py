@@ -1,0 +1,112 @@
+"""Owner cases and what handling them leaves behind: work orders, records, letters, archive."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.common.db import Base, BigId
+from engine.directory.models import Unit
+
+CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
+            "referral_department")
+CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise")
+CATEGORIES = ("noise", "hygiene", "security", "parking", "facilities", "fees", "neighbours",
+              "developer_defect", "other")
+URGENCIES = ("normal", "urgent")
+
+
+class Case(Base):
+    """The intake record (受理記錄) of whatever an owner raised, by any channel."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)         # C-2026-000123
+    tracking_code: Mapped[str] = mapped_column(String(20), unique=True)  # for the owner
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    urgency: Mapped[str] = mapped_column(String(10), default="normal")
+    description: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id"), index=True)
+    complainant_name: Mapped[str] = mapped_column(String(200))
+    complainant_phone: Mapped[str] = mapped_column(String(50), default="", index=True)
+    complainant_address: Mapped[str] = mapped_column(String(300), default="")
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    registered_by: Mapped[str | None] = mapped_column(String(150))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    instance_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    first_reply_at: Mapped[datetime | None]
+    replied_by_channel: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class WorkOrder(Base):
+    """A job dispatched to a department (派工單), from a case or on its own."""
+
+    __tablename__ = "work_orders"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # W-2026-000045
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    department: Mapped[str] = mapped_column(String(50), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    dispatched_at: Mapped[datetime] = mapped_column(index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
+    handled_by: Mapped[str | None] = mapped_column(String(150))
+    method: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(String(30), default="")
+
+
+class CaseRecord(Base):
+    """One written step of handling a case (who, when, what); never edited."""
+
+    __tablename__ = "case_records"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(50))
+    step: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ReplyLetter(Base):
+    """The printable letter that answers a case that came by letter."""
+
+    __tablename__ = "reply_letters"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    addressee: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    contacts: Mapped[list[Any]] = mapped_column(default=list)  # the directory as printed
+    written_by: Mapped[str | None] = mapped_column(String(150))
+    written_at: Mapped[datetime]
+
+
+class ArchiveEntry(Base):
+    """The archived handling method and result; a correction is a new entry."""
+
+    __tablename__ = "archive_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("archive_entries.id"))
+    archived_at: Mapped[datetime]
+    archived_by: Mapped[str | None] = mapped_column(String(150))
+    method: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    satisfied: Mapped[bool | None]
+    steps: Mapped[list[Any]] = mapped_column(default=list)  # [{step, actor, at, ...}]
+    correction_reason: Mapped[str] = mapped_column(Text, default="")

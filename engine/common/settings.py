@@ -1,0 +1,48 @@
+"""Configuration from ``LIAISON_*`` environment variables, shared by every command."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+# The shipped processes and forms live beside the packages in the repository.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    port: int
+    processes_path: Path
+    forms_path: Path
+    embedded_worker: bool
+    # Session cookies only over HTTPS; off by default so http://127.0.0.1 works.
+    secure_cookies: bool = False
+    # The office's time zone: the one staff read times in.
+    timezone: str = "Asia/Shanghai"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings, defaulting to a SQLite file in ``instance/``."""
+        env = os.environ if env is None else env
+        instance = Path(env.get("LIAISON_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+        url = env.get("LIAISON_DATABASE_URL") or f"sqlite:///{instance / 'liaison.sqlite3'}"
+        return cls(
+            instance_path=instance,
+            database_url=url,
+            port=int(env.get("LIAISON_PORT", "5000")),
+            processes_path=Path(env.get("LIAISON_PROCESSES_PATH") or PROJECT_ROOT / "processes"),
+            forms_path=Path(env.get("LIAISON_FORMS_PATH") or PROJECT_ROOT / "forms"),
+            embedded_worker=env.get("LIAISON_EMBEDDED_WORKER", "1") not in {"0", "false", "no"},
+            secure_cookies=env.get("LIAISON_SECURE_COOKIES", "0").strip().lower()
+            in {"1", "true", "yes", "on"},
+            timezone=env.get("LIAISON_TIMEZONE") or "Asia/Shanghai",
+        )
+
+    def ensure_instance_path(self) -> Path:
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        (self.instance_path / "uploads").mkdir(exist_ok=True)
+        return self.instance_path

@@ -1,0 +1,162 @@
+"""Ballots: one-time online ballot links per unit, and paper ballots entered by staff.
+
+One ballot paper covers every matter of the meeting, and one owner votes once
+for all of their units (the tally counts owners): a second ballot for the same
+owner, through any unit or channel, is refused. Only a link's sha256 is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine.common import audit
+from engine.common.errors import (
+    AlreadyVoted,
+    BallotUsed,
+    FieldError,
+    FormInvalid,
+    NotFound,
+    VotingClosed,
+)
+from engine.meetings.electorate import electorate
+from engine.meetings.general_meeting import get_meeting
+from engine.meetings.models import BallotToken, Meeting, MeetingBallot
+from engine.meetings.votes.tally import Vote
+from engine.workflow.runtime import Runtime
+
+__all__ = ["ballot_paper", "cast_online_ballot", "issue_ballot_tokens", "record_paper_ballot"]
+
+VOTES = tuple(v.value for v in Vote)
+
+
+def issue_ballot_tokens(session: Session, rt: Runtime, *, meeting_id: int,
+                        unit_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Issue a one-time ballot link token to every unit (or the ones named) that has none.
+
+    The tokens are returned once, to print on the notices; only their hashes are stored.
+    """
+    meeting = _open(session, get_meeting(session, meeting_id))
+    voters = electorate(session, meeting.estate_id)
+    wanted = set(voters.voter_of) if unit_ids is None else set(unit_ids)
+    for unit_id in wanted:
+        voters.voter(unit_id)  # refuses a unit of another estate
+    issued = set(session.scalars(select(BallotToken.unit_id)
+                                 .where(BallotToken.meeting_id == meeting.id)))
+    tokens = {}
+    for unit_id in sorted(wanted - issued):
+        token = secrets.token_urlsafe(24)
+        session.add(BallotToken(meeting_id=meeting.id, unit_id=unit_id, token_hash=_hash(token),
+                                issued_at=rt.clock.now()))
+        tokens[unit_id] = token
+    session.flush()
+    return tokens
+
+
+def ballot_paper(session: Session, rt: Runtime, *, token: str) -> dict[str, Any]:
+    """What the owner's ballot page shows for a link: the meeting, the unit and the matters."""
+    row = _token(session, token)
+    meeting = _online(session, rt, get_meeting(session, row.meeting_id))
+    voters = electorate(session, meeting.estate_id)
+    # One ballot covers every unit the owner votes for, so the page names them all.
+    voter = voters.voter_of[row.unit_id]
+    units = [u for u in voters.units if voters.voter_of[int(u.id)] == voter]
+    return {"meeting_id": meeting.id, "kind": meeting.kind, "round": meeting.round,
+            "meeting_at": meeting.meeting_at.isoformat(), "notice_text": meeting.notice_text,
+            "unit": voters.labels[row.unit_id],
+            "units": [voters.labels[int(u.id)] for u in units],
+            "area": format(sum((u.area for u in units), Decimal(0)), "f"),
+            "matters": [{"id": m.id, "title": m.title, "matter_class": m.matter_class}
+                        for m in meeting.matters], "votes": list(VOTES)}
+
+
+def cast_online_ballot(session: Session, rt: Runtime, *, token: str,
+                       votes: Mapping[int | str, str]) -> list[MeetingBallot]:
+    """Cast the ballot of a one-time link; the link is spent, a second use refused."""
+    row = _token(session, token)
+    meeting = _online(session, rt, get_meeting(session, row.meeting_id))
+    ballots = _cast(session, rt, meeting, row.unit_id, votes, channel="online", actor=None)
+    # Conditional, so two submissions of one link at the same moment cannot both count.
+    spent = session.execute(update(BallotToken)
+                            .where(BallotToken.id == row.id, BallotToken.used_at.is_(None))
+                            .values(used_at=rt.clock.now()).execution_options(
+                                synchronize_session=False))
+    if getattr(spent, "rowcount", 0) != 1:
+        raise BallotUsed("this ballot link was used already; each link votes once")
+    return ballots
+
+
+def record_paper_ballot(session: Session, rt: Runtime, *, meeting_id: int, unit_id: int,
+                        votes: Mapping[int | str, str], actor: str | None) -> list[MeetingBallot]:
+    """Enter a paper ballot (handed in, posted, or cast at the meeting) for a unit."""
+    meeting = _open(session, get_meeting(session, meeting_id))
+    return _cast(session, rt, meeting, unit_id, votes, channel="paper", actor=actor)
+
+
+def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
+          votes: Mapping[int | str, str], *, channel: str,
+          actor: str | None) -> list[MeetingBallot]:
+    given = {str(k): v for k, v in votes.items()}
+    matters = {str(m.id): m for m in meeting.matters}
+    errors = [FieldError(("votes", key), "this matter is not on the meeting's agenda")
+              for key in given if key not in matters]
+    errors += [FieldError(("votes", key), "vote on every matter on the ballot paper")
+               for key in matters if key not in given]
+    errors += [FieldError(("votes", key), f"a vote is one of {', '.join(VOTES)}")
+               for key, vote in given.items() if key in matters and vote not in VOTES]
+    if errors:
+        raise FormInvalid(errors)
+    voters = electorate(session, meeting.estate_id)
+    voter = voters.voter(unit_id)
+    earlier = session.scalars(select(MeetingBallot).where(
+        MeetingBallot.meeting_id == meeting.id, MeetingBallot.owner_id == voter).limit(1)).first()
+    if earlier is not None:
+        raise AlreadyVoted(f"the owner of {voters.labels[unit_id]} has voted at this meeting "
+                           f"already (through {voters.labels[earlier.unit_id]}, "
+                           f"{earlier.channel}); one owner votes once for all of their units")
+    now = rt.clock.now()
+    ballots = [MeetingBallot(meeting_id=meeting.id, matter_id=matters[key].id, unit_id=unit_id,
+                             owner_id=voter, channel=channel, vote=given[key],
+                             entered_by=actor if channel == "paper" else None, cast_at=now)
+               for key in matters]
+    session.add_all(ballots)
+    session.flush()
+    process = "committee_formation" if meeting.kind == "first" else "general_meeting"
+    audit.record(session, rt, kind="ballot_cast", actor=actor, instance_id=meeting.instance_id,
+                 process_id=process, data={"meeting_id": meeting.id, "unit_id": unit_id,
+                                           "channel": channel})
+    return ballots
+
+
+def _token(session: Session, token: str) -> BallotToken:
+    row = session.scalars(select(BallotToken).where(BallotToken.token_hash == _hash(token))
+                          .execution_options(populate_existing=True)).first()
+    if row is None:
+        raise NotFound("this ballot link is not known; check the link on the notice")
+    if row.used_at is not None:
+        raise BallotUsed(f"this ballot link was used on {row.used_at:%Y-%m-%d %H:%M} UTC; "
+                         "each link votes once")
+    return row
+
+
+def _open(session: Session, meeting: Meeting) -> Meeting:
+    if meeting.state != "voting":
+        raise VotingClosed("the vote of this meeting is closed")
+    return meeting
+
+
+def _online(session: Session, rt: Runtime, meeting: Meeting) -> Meeting:
+    # Online voting ends when the meeting begins; ballots cast there are entered as paper.
+    if _open(session, meeting).meeting_at <= rt.clock.now():
+        raise VotingClosed("online voting closed when the meeting began")
+    return meeting
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

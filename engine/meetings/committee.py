@@ -1,0 +1,269 @@
+"""The owners' committee (P5): preparatory group, candidates, election, filing, archive.
+
+Operations take the session explicitly, flush and never commit. A refusal is a
+``FormInvalid`` naming the form field it concerns, so a task form shows it
+beside that field and nothing of the submission is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.common import audit
+from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
+from engine.directory.models import Building, Owner, Unit, ownerships
+from engine.meetings.models import Candidate, Committee, Meeting, PreparatoryMember
+from engine.workflow.runtime import Runtime
+from engine.workflow.timers.iso8601 import after
+
+__all__ = ["FILING_WITHIN", "MAX_MEMBERS", "MIN_MEMBERS", "archive_committee", "committee_status",
+           "elect_committee", "open_committee", "record_candidates", "record_filing",
+           "record_filing_alert", "record_preparatory_group"]
+
+MIN_MEMBERS, MAX_MEMBERS = 5, 11
+FILING_WITHIN = "P30D"  # with the district housing authority, after the election
+OFFICES = ("chair", "vice_chair")
+
+
+def open_committee(session: Session, rt: Runtime, *, estate_id: int,
+                   instance_id: int | None) -> Committee:
+    """Start forming an owners' committee for an estate."""
+    if not _estate_owners(session, estate_id):
+        raise NotFound(f"estate {estate_id} has no owners on record to form a committee")
+    committee = Committee(estate_id=estate_id, instance_id=instance_id, state="forming",
+                          opened_at=rt.clock.now())
+    session.add(committee)
+    session.flush()
+    return committee
+
+
+def record_preparatory_group(session: Session, rt: Runtime, *, committee_id: int,
+                             owners: Sequence[tuple[int, str]],
+                             others: Sequence[tuple[str, str]],
+                             actor: str | None) -> list[PreparatoryMember]:
+    """Record the preparatory group: an odd number of members, at least half of them owners.
+
+    ``owners`` are (owner id, name); ``others`` (name, whom they represent:
+    the residents' committee, the street office).
+    """
+    committee = _forming(session, committee_id)
+    known = _estate_owners(session, committee.estate_id)
+    errors = [FieldError(("owner_members",), f"owner {owner_id} holds no unit in this estate")
+              for owner_id, _ in owners if owner_id not in known]
+    if len({owner_id for owner_id, _ in owners}) < len(owners):
+        errors.append(FieldError(("owner_members",), "an owner is listed twice"))
+    count = len(owners) + len(others)
+    if count % 2 == 0:
+        errors.append(FieldError(("owner_members",),
+                                 f"the preparatory group needs an odd number of members; "
+                                 f"it has {count}"))
+    if len(owners) * 2 < count:
+        errors.append(FieldError(("owner_members",),
+                                 f"at least half of the preparatory group must be owners; "
+                                 f"{len(owners)} of its {count} members are"))
+    if errors:
+        raise FormInvalid(errors)
+    rows = [PreparatoryMember(committee_id=committee.id, position=i + 1, name=name,
+                              owner_id=owner_id, represents="")
+            for i, (owner_id, name) in enumerate(owners)]
+    rows += [PreparatoryMember(committee_id=committee.id, position=len(owners) + i + 1,
+                               name=name, owner_id=None, represents=represents)
+             for i, (name, represents) in enumerate(others)]
+    session.add_all(rows)
+    session.flush()
+    _note(session, rt, committee, "preparatory_group_recorded", actor,
+          {"members": count, "owners": len(owners)})
+    return rows
+
+
+def record_candidates(session: Session, rt: Runtime, *, committee_id: int,
+                      candidates: Sequence[tuple[int, str]],
+                      actor: str | None) -> list[Candidate]:
+    """Record the nominated owners, (owner id, statement), numbered in the order given."""
+    committee = _forming(session, committee_id)
+    known = _estate_owners(session, committee.estate_id)
+    errors, seen = [], set()
+    for owner_id, _ in candidates:
+        if owner_id not in known:
+            errors.append(FieldError(("candidates",), f"owner {owner_id} holds no unit in this "
+                                                      "estate; only owners can stand"))
+        elif owner_id in seen:
+            errors.append(FieldError(("candidates",), f"{known[owner_id]} is nominated twice"))
+        seen.add(owner_id)
+    if len(candidates) < MIN_MEMBERS:
+        errors.append(FieldError(("candidates",),
+                                 f"a committee has at least {MIN_MEMBERS} members, so at least "
+                                 f"{MIN_MEMBERS} candidates are needed; {len(candidates)} given"))
+    if errors:
+        raise FormInvalid(errors)
+    if committee.candidates:
+        raise Conflict("the candidates of this committee were announced already")
+    rows = [Candidate(committee_id=committee.id, position=i + 1, owner_id=owner_id,
+                      name=known[owner_id], statement=statement)
+            for i, (owner_id, statement) in enumerate(candidates)]
+    session.add_all(rows)
+    session.flush()
+    _note(session, rt, committee, "candidates_announced", actor, {"candidates": len(rows)})
+    return rows
+
+
+def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting_id: int,
+                    members: Sequence[int], chair: int, vice_chair: int, term_years: int,
+                    filing_within: str = FILING_WITHIN, actor: str | None) -> Committee:
+    """Constitute the committee from candidates the meeting elected: 5–11 of them, an odd number.
+
+    ``members``, ``chair`` and ``vice_chair`` are candidate numbers, as on the
+    announcement and the ballot paper; the filing
+    with the district housing authority falls due ``filing_within`` later.
+    """
+    committee = _forming(session, committee_id)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.committee_id != committee.id or meeting.state != "tallied":
+        raise Conflict("the committee is elected from a tallied meeting of its own")
+    elected = {m.candidate_id for m in meeting.matters if m.candidate_id and m.passed}
+    numbered = {c.position: c for c in committee.candidates}
+    chosen = list(dict.fromkeys(members))
+    errors = [FieldError(("committee_members",), f"there is no candidate No. {n}")
+              for n in chosen if n not in numbered]
+    errors += [FieldError(("committee_members",),
+                          f"No. {n} {numbered[n].name} was not elected by the meeting")
+               for n in chosen if n in numbered and numbered[n].id not in elected]
+    if len(chosen) % 2 == 0 or not MIN_MEMBERS <= len(chosen) <= MAX_MEMBERS:
+        errors.append(FieldError(("committee_members",),
+                                 f"a committee has an odd number of members from {MIN_MEMBERS} "
+                                 f"to {MAX_MEMBERS}; {len(chosen)} chosen"))
+    for field, who in (("chair", chair), ("vice_chair", vice_chair)):
+        if who not in chosen:
+            errors.append(FieldError((field,), "choose the chair and the vice-chair from the "
+                                               "committee's members"))
+    if chair == vice_chair:
+        errors.append(FieldError(("vice_chair",), "the chair cannot also be the vice-chair"))
+    if errors:
+        raise FormInvalid(errors)
+    now = rt.clock.now()
+    offices = {chair: "chair", vice_chair: "vice_chair"}
+    for candidate in committee.candidates:
+        candidate.office = (offices.get(candidate.position, "member")
+                            if candidate.position in chosen else None)
+    committee.state, committee.elected_at = "elected", now
+    committee.term_years = term_years
+    committee.term_ends_at = after(now, f"P{term_years}Y")
+    committee.filing_due_at = after(now, filing_within)
+    session.flush()
+    _note(session, rt, committee, "committee_elected", actor,
+          {"members": chosen, "chair": chair, "vice_chair": vice_chair,
+           "filing_due_at": committee.filing_due_at.isoformat()})
+    return committee
+
+
+def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int,
+                        kind: str) -> dict[str, Any]:
+    """Record a filing reminder, or that the filing is overdue, with the days left."""
+    committee = _get(session, committee_id)
+    if committee.filing_due_at is None:
+        raise Conflict("the committee has not been elected, so no filing is due")
+    left = committee.filing_due_at - rt.clock.now()
+    data = {"due_at": committee.filing_due_at.isoformat(), "days_left": left.days}
+    _note(session, rt, committee, kind, None, data)
+    return data
+
+
+def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference: str,
+                  authority: str, actor: str | None) -> Committee:
+    """Record the filing with the district housing authority and its reference."""
+    committee = _get(session, committee_id)
+    if committee.state != "elected":
+        raise Conflict(f"a committee is filed once, after its election; it is {committee.state}")
+    if not reference.strip():
+        raise FormInvalid([FieldError(("filing_reference",),
+                                      "give the reference the housing authority gave")])
+    committee.state, committee.filed_at = "filed", rt.clock.now()
+    committee.filing_reference, committee.filing_authority = reference.strip(), authority
+    session.flush()
+    assert committee.filing_due_at is not None  # set on election
+    _note(session, rt, committee, "committee_filed", actor,
+          {"reference": committee.filing_reference,
+           "in_time": committee.filed_at <= committee.filing_due_at})
+    return committee
+
+
+def archive_committee(session: Session, rt: Runtime, *, committee_id: int,
+                      actor: str | None) -> Committee:
+    committee = _get(session, committee_id)
+    if committee.state != "filed":
+        raise Conflict("a committee is archived once it is filed")
+    committee.state, committee.archived_at = "archived", rt.clock.now()
+    session.flush()
+    _note(session, rt, committee, "committee_archived", actor, {})
+    return committee
+
+
+def committee_status(session: Session, *, committee_id: int) -> dict[str, Any]:
+    """The committee as its status page shows it: group, candidates, members, term, filing."""
+    committee = _get(session, committee_id)
+    meetings = session.scalars(select(Meeting).where(Meeting.committee_id == committee.id)
+                               .order_by(Meeting.round))
+    votes = {m.candidate_id: m.passed for meeting in meetings for m in meeting.matters
+             if m.candidate_id is not None}
+    return {
+        "id": committee.id, "estate_id": committee.estate_id, "state": committee.state,
+        "preparatory_group": [{"name": m.name, "owner_id": m.owner_id, "is_owner": bool(m.owner_id),
+                               "represents": m.represents}
+                              for m in committee.preparatory_members],
+        "candidates": [{"id": c.id, "number": c.position, "owner_id": c.owner_id, "name": c.name,
+                        "statement": c.statement, "elected_by_meeting": votes.get(c.id),
+                        "office": c.office} for c in committee.candidates],
+        "members": [{"id": c.id, "number": c.position, "name": c.name, "office": c.office}
+                    for c in committee.candidates if c.office],
+        "elected_at": _iso(committee.elected_at), "term_years": committee.term_years,
+        "term_ends_at": _iso(committee.term_ends_at),
+        "filing_due_at": _iso(committee.filing_due_at), "filed_at": _iso(committee.filed_at),
+        "filing_reference": committee.filing_reference,
+        "filing_authority": committee.filing_authority,
+        "archived_at": _iso(committee.archived_at),
+    }
+
+
+def candidate_matters(committee: Committee) -> list[tuple[str, int]]:
+    """One ordinary matter per candidate: the meeting elects each by more than half."""
+    return [(f"No. {c.position} {c.name}: elect to the owners' committee 選舉為業主委員會委員",
+             c.id)
+            for c in committee.candidates]
+
+
+def _estate_owners(session: Session, estate_id: int) -> dict[int, str]:
+    """Owner id -> name of every owner holding a unit of the estate (not the developer)."""
+    rows = session.execute(
+        select(Owner.id, Owner.name).join(ownerships, ownerships.c.owner_id == Owner.id)
+        .join(Unit, Unit.id == ownerships.c.unit_id).join(Building)
+        .where(Building.estate_id == estate_id, Owner.is_developer.is_(False)).distinct())
+    return {owner_id: name for owner_id, name in rows}
+
+
+def _get(session: Session, committee_id: int) -> Committee:
+    committee = session.get(Committee, committee_id)
+    if committee is None:
+        raise NotFound(f"no committee {committee_id}")
+    return committee
+
+
+def _forming(session: Session, committee_id: int) -> Committee:
+    committee = _get(session, committee_id)
+    if committee.state != "forming":
+        raise Conflict(f"the committee is {committee.state}, no longer being formed")
+    return committee
+
+
+def _note(session: Session, rt: Runtime, committee: Committee, kind: str, actor: str | None,
+          data: dict[str, Any]) -> None:
+    audit.record(session, rt, kind=kind, actor=actor, instance_id=committee.instance_id,
+                 process_id="committee_formation", data={"committee_id": committee.id, **data})
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

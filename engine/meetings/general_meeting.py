@@ -1,0 +1,189 @@
+"""General meetings of owners (P5's first meeting, P6): notice, tally, minutes, archive.
+
+A meeting is one round: when participation falls short of 2/3, the next
+round is a new meeting with the same matters, a new notice and new ballots;
+the failed round stays on record as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.common import audit
+from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
+from engine.meetings.electorate import electorate
+from engine.meetings.models import AgendaMatter, Meeting, MeetingBallot
+from engine.meetings.votes.report import check_record, tally_record
+from engine.meetings.votes.tally import PARTICIPATION, Ballot, Matter, Vote, tally
+from engine.meetings.votes.text import explain
+from engine.workflow.runtime import Runtime
+
+__all__ = ["KINDS", "NOTICE_PERIOD", "archive_meeting", "meeting_view", "participation",
+           "publish_minutes", "schedule_meeting", "tally_meeting"]
+
+NOTICE_PERIOD = timedelta(days=15)  # the notice reaches all owners at least this long before
+KINDS = ("first", "annual", "extraordinary")
+
+
+def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str,
+                     meeting_at: datetime, notice_text: str,
+                     matters: Sequence[tuple[str, str, int | None]],
+                     instance_id: int | None, committee_id: int | None = None,
+                     petition_id: int | None = None, residents_committee_notified: bool = False,
+                     actor: str | None) -> Meeting:
+    """Send the notice of a meeting (or of its next round) and open the vote.
+
+    ``matters`` are (title, class, candidate id); a next round of the same
+    process repeats the failed round's matters instead. The meeting must be
+    at least 15 days after the notice.
+    """
+    if kind not in KINDS:
+        raise FormInvalid([FieldError(("meeting_kind",),
+                                      f"a meeting is one of {', '.join(KINDS)}")])
+    now = rt.clock.now()
+    if meeting_at - now < NOTICE_PERIOD:
+        earliest = now + NOTICE_PERIOD
+        raise FormInvalid([FieldError(("meeting_at",), (
+            f"the notice must reach the owners at least {NOTICE_PERIOD.days} days before the "
+            f"meeting: noticed {now:%Y-%m-%d %H:%M} UTC, so the meeting can be on "
+            f"{earliest:%Y-%m-%d %H:%M} UTC at the earliest"))])
+    previous = _latest_round(session, instance_id)
+    if previous is not None and previous.state == "voting":
+        raise Conflict("this meeting's vote is still open; tally it before a new round")
+    if previous is not None and previous.state == "failed":
+        matters = [(m.title, m.matter_class, m.candidate_id) for m in previous.matters]
+    if not matters:
+        raise FormInvalid([FieldError(("ordinary_matters",),
+                                      "a meeting needs at least one matter to vote on")])
+    meeting = Meeting(estate_id=estate_id, kind=kind, instance_id=instance_id,
+                      committee_id=committee_id, petition_id=petition_id,
+                      previous_id=previous.id if previous is not None else None,
+                      round=previous.round + 1 if previous is not None else 1, state="voting",
+                      meeting_at=meeting_at, notice_sent_at=now, notice_text=notice_text,
+                      residents_committee_notified=residents_committee_notified)
+    meeting.matters = [AgendaMatter(position=i + 1, title=title, matter_class=Matter(cls).value,
+                                    candidate_id=candidate)
+                       for i, (title, cls, candidate) in enumerate(matters)]
+    session.add(meeting)
+    session.flush()
+    _note(session, rt, meeting, "meeting_noticed", actor,
+          {"meeting_at": meeting_at.isoformat(), "round": meeting.round,
+           "matters": len(meeting.matters)})
+    return meeting
+
+
+def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
+                  actor: str | None) -> dict[str, Any]:
+    """Close the vote and tally every matter with its own threshold (``votes.tally.tally``)."""
+    meeting = get_meeting(session, meeting_id)
+    if meeting.state != "voting":
+        raise Conflict(f"the vote of this meeting was closed already ({meeting.state})")
+    units = electorate(session, meeting.estate_id).units
+    results = []
+    for matter in meeting.matters:
+        ballots = [Ballot(str(b.owner_id), Vote(b.vote)) for b in session.scalars(
+            select(MeetingBallot).where(MeetingBallot.matter_id == matter.id))]
+        counted = tally(Matter(matter.matter_class), units, ballots)
+        matter.result, matter.passed = tally_record(counted), counted.passed
+        results.append({"matter_id": matter.id, "title": matter.title,
+                        "matter_class": matter.matter_class, "candidate_id": matter.candidate_id,
+                        "participation_ok": counted.participation_ok, "passed": counted.passed,
+                        "explanation": explain(counted)})
+    # Every ballot paper covers every matter, so participation is the same for each.
+    participation_ok = all(r["participation_ok"] for r in results)
+    meeting.state = "tallied" if participation_ok else "failed"
+    meeting.tallied_at = rt.clock.now()
+    session.flush()
+    _note(session, rt, meeting, "meeting_tallied", actor,
+          {"participation_ok": participation_ok,
+           "passed": [r["matter_id"] for r in results if r["passed"]]})
+    return {"meeting_id": meeting.id, "round": meeting.round,
+            "participation_ok": participation_ok, "matters": results,
+            "elected_candidates": [r["candidate_id"] for r in results
+                                   if r["candidate_id"] is not None and r["passed"]]}
+
+
+def participation(session: Session, *, meeting_id: int) -> dict[str, Any]:
+    """Who has voted so far, by area and headcount, against the 2/3 lines (for the meeting page)."""
+    meeting = get_meeting(session, meeting_id)
+    units = electorate(session, meeting.estate_id).units
+    voters = sorted(set(session.scalars(select(MeetingBallot.owner_id)
+                                        .where(MeetingBallot.meeting_id == meeting.id))))
+    # The vote does not matter for participation; the tally's own checks draw the lines.
+    counted = tally(Matter.ORDINARY, units, [Ballot(str(v), Vote.ABSTAIN) for v in voters])
+    checks = {c.measure: check_record(c) for c in counted.checks if c.stage == "participation"}
+    return {"meeting_id": meeting.id, "fraction": str(PARTICIPATION.fraction),
+            "area": checks["area"], "headcount": checks["headcount"],
+            "ok": counted.participation_ok}
+
+
+def publish_minutes(session: Session, rt: Runtime, *, meeting_id: int, minutes: str,
+                    actor: str | None) -> Meeting:
+    """Record the minutes of a tallied meeting and publish them to the owners."""
+    meeting = get_meeting(session, meeting_id)
+    if meeting.state != "tallied":
+        raise Conflict(f"minutes are recorded once the meeting is tallied; it is {meeting.state}")
+    if not minutes.strip():
+        raise FormInvalid([FieldError(("minutes",), "write the minutes of the meeting")])
+    meeting.minutes, meeting.minutes_published_at = minutes, rt.clock.now()
+    meeting.state = "minuted"
+    session.flush()
+    _note(session, rt, meeting, "minutes_published", actor, {})
+    return meeting
+
+
+def archive_meeting(session: Session, rt: Runtime, *, meeting_id: int,
+                    actor: str | None) -> Meeting:
+    meeting = get_meeting(session, meeting_id)
+    if meeting.state not in ("minuted", "tallied"):
+        raise Conflict(f"a meeting is archived after its tally; it is {meeting.state}")
+    meeting.state, meeting.archived_at = "archived", rt.clock.now()
+    session.flush()
+    _note(session, rt, meeting, "meeting_archived", actor, {})
+    return meeting
+
+
+def meeting_view(session: Session, *, meeting_id: int) -> dict[str, Any]:
+    """The meeting as its page shows it: notice, agenda, participation, results explained."""
+    meeting = get_meeting(session, meeting_id)
+    return {
+        "id": meeting.id, "estate_id": meeting.estate_id, "kind": meeting.kind,
+        "round": meeting.round, "previous_id": meeting.previous_id, "state": meeting.state,
+        "meeting_at": meeting.meeting_at.isoformat(),
+        "notice_sent_at": meeting.notice_sent_at.isoformat(), "notice_text": meeting.notice_text,
+        "residents_committee_notified": meeting.residents_committee_notified,
+        "petition_id": meeting.petition_id, "committee_id": meeting.committee_id,
+        "agenda": [{"id": m.id, "position": m.position, "title": m.title,
+                    "matter_class": m.matter_class, "passed": m.passed, "result": m.result}
+                   for m in meeting.matters],
+        "participation": participation(session, meeting_id=meeting.id),
+        "minutes": meeting.minutes,
+        "minutes_published_at": meeting.minutes_published_at.isoformat()
+        if meeting.minutes_published_at else None,
+    }
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return meeting
+
+
+def _latest_round(session: Session, instance_id: int | None) -> Meeting | None:
+    if instance_id is None:
+        return None
+    return session.scalars(select(Meeting).where(Meeting.instance_id == instance_id)
+                           .order_by(Meeting.round.desc()).limit(1)).first()
+
+
+def _note(session: Session, rt: Runtime, meeting: Meeting, kind: str, actor: str | None,
+          data: dict[str, Any]) -> None:
+    process = "committee_formation" if meeting.kind == "first" else "general_meeting"
+    audit.record(session, rt, kind=kind, actor=actor, instance_id=meeting.instance_id,
+                 process_id=process, data={"meeting_id": meeting.id, **data})

@@ -1,0 +1,182 @@
+"""The owners' committee, general meetings, their matters, ballots, petitions (SPEC §3 P5, P6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.common.db import Base
+
+
+class Committee(Base):
+    """An owners' committee from its preparatory group to its filing with the housing authority."""
+
+    __tablename__ = "committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"),
+                                                    index=True)
+    state: Mapped[str] = mapped_column(String(20), default="forming")  # elected, filed, archived
+    opened_at: Mapped[datetime]
+    elected_at: Mapped[datetime | None]
+    term_years: Mapped[int | None]
+    term_ends_at: Mapped[datetime | None]
+    filing_due_at: Mapped[datetime | None]
+    filed_at: Mapped[datetime | None]
+    filing_reference: Mapped[str | None] = mapped_column(String(100))
+    filing_authority: Mapped[str | None] = mapped_column(String(200))
+    archived_at: Mapped[datetime | None]
+
+    preparatory_members: Mapped[list[PreparatoryMember]] = relationship(
+        order_by="PreparatoryMember.position")
+    candidates: Mapped[list[Candidate]] = relationship(order_by="Candidate.position")
+
+
+class PreparatoryMember(Base):
+    """A member of the preparatory group; an owner unless ``owner_id`` is empty."""
+
+    __tablename__ = "preparatory_members"
+    __table_args__ = (UniqueConstraint("committee_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
+    # Who a member who is not an owner represents: the residents' committee, the street office.
+    represents: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Candidate(Base):
+    """An owner nominated for the committee; ``office`` is set once they sit on it."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("committee_id", "owner_id",
+                                       name="uq_candidates_committee_owner"),
+                      UniqueConstraint("committee_id", "position",
+                                       name="uq_candidates_committee_position"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id"), index=True)
+    position: Mapped[int]
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    office: Mapped[str | None] = mapped_column(String(20))  # chair, vice_chair, member
+
+
+class Petition(Base):
+    """Owners asking for an extraordinary general meeting, with the headcount they reach."""
+
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+    headcount_signed: Mapped[int]
+    headcount_total: Mapped[int]
+    meets_threshold: Mapped[bool]
+
+    signatures: Mapped[list[PetitionSignature]] = relationship(order_by="PetitionSignature.id")
+
+
+class PetitionSignature(Base):
+    """One owner's signature, given for one of their units; one per owner (voter)."""
+
+    __tablename__ = "petition_signatures"
+    __table_args__ = (UniqueConstraint("petition_id", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))  # the voter the unit counts for
+
+
+class Meeting(Base):
+    """One round of a general meeting: its notice, its matters and the ballots cast on them."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # first, annual, extraordinary
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"),
+                                                    index=True)
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    round: Mapped[int] = mapped_column(default=1)
+    # voting -> tallied | failed (participation too low) -> minuted -> archived
+    state: Mapped[str] = mapped_column(String(20), default="voting")
+    meeting_at: Mapped[datetime]
+    notice_sent_at: Mapped[datetime]
+    notice_text: Mapped[str] = mapped_column(Text, default="")
+    residents_committee_notified: Mapped[bool] = mapped_column(default=False)
+    tallied_at: Mapped[datetime | None]
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_published_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+
+    matters: Mapped[list[AgendaMatter]] = relationship(order_by="AgendaMatter.position")
+
+
+class AgendaMatter(Base):
+    """A matter put to the vote, classed ordinary (> 1/2) or special (≥ 3/4)."""
+
+    __tablename__ = "agenda_matters"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    matter_class: Mapped[str] = mapped_column(String(20))  # engine.meetings.votes.tally.Matter
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"))
+    passed: Mapped[bool | None]
+    result: Mapped[dict[str, Any] | None]  # Tally.as_dict(): every figure and the explanation
+
+
+class MeetingBallot(Base):
+    """One owner's vote on one matter, through one of their units, on paper or online."""
+
+    __tablename__ = "meeting_ballots"
+    # One ballot covers all of an owner's units (the tally counts owners), and a unit
+    # votes once.
+    __table_args__ = (UniqueConstraint("matter_id", "owner_id",
+                                       name="uq_meeting_ballots_matter_owner"),
+                      UniqueConstraint("matter_id", "unit_id",
+                                       name="uq_meeting_ballots_matter_unit"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("agenda_matters.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))  # the voter the unit counts for
+    channel: Mapped[str] = mapped_column(String(10))  # paper, online
+    vote: Mapped[str] = mapped_column(String(10))  # engine.meetings.votes.tally.Vote
+    entered_by: Mapped[str | None] = mapped_column(String(100))  # staff, for a paper ballot
+    cast_at: Mapped[datetime]
+
+
+class BallotToken(Base):
+    """A one-time online ballot link for one unit at one meeting; only its hash is kept."""
+
+    __tablename__ = "ballot_tokens"
+    __table_args__ = (UniqueConstraint("meeting_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+__all__ = ["AgendaMatter", "BallotToken", "Candidate", "Committee", "Meeting", "MeetingBallot",
+           "Petition", "PetitionSignature", "PreparatoryMember"]

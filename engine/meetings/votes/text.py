@@ -1,0 +1,101 @@
+"""Put a vote tally into plain English, one sentence per figure, check and outcome."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from engine.meetings.votes.figures import rational_text
+from engine.meetings.votes.tally import Check, Tally, Threshold
+
+__all__ = ["explain"]
+
+LABELS = {"participation_area": "Participation by area",
+          "participation_headcount": "Participation by headcount",
+          "agreement_area": "Agreement by area",
+          "agreement_headcount": "Agreement by headcount"}
+SPECIAL_SUBJECTS = "the maintenance fund, rebuilding, or changing the use of common parts"
+
+
+def explain(tally: Tally) -> list[str]:
+    """Return the sentences behind ``tally``: the rule, the figures, each check, the outcome."""
+    return [_rule(tally), _estate(tally), _ballots(tally),
+            *(_check(tally, check) for check in tally.checks), _outcome(tally)]
+
+
+def _rule(tally: Tally) -> str:
+    agreement = next(c.threshold for c in tally.checks if c.stage == "agreement")
+    participation = tally.checks[0].threshold
+    kind = ("Ordinary matter" if tally.matter.value == "ordinary"
+            else f"Special matter ({SPECIAL_SUBJECTS})")
+    return (f"{kind}: owners holding {_share(participation)} of the total area and "
+            f"{_share(participation)} of the total headcount must take part, and "
+            f"{_share(agreement)} of the participating area and of the participating "
+            "headcount must agree.")
+
+
+def _estate(tally: Tally) -> str:
+    text = (f"The estate has {_count(tally.units, 'unit')} with {_area(tally.total_area)} of "
+            f"exclusive area and a headcount of {tally.total_headcount}: all units of one "
+            "owner count as one person.")
+    if tally.developer is not None:
+        held = ("its one unit" if tally.developer_units == 1
+                else f"all its {tally.developer_units} units")
+        text += f' The developer "{tally.developer}" counts as one person for {held}.'
+    return text
+
+
+def _ballots(tally: Tally) -> str:
+    parts = [f"{count} {vote.value} ({_area(area)})"
+             for vote, (area, count) in tally.by_vote.items()]
+    return (f"Ballots: {', '.join(parts)}. Every ballot, abstentions and spoiled ones "
+            "included, counts as taking part; only agree counts towards agreement.")
+
+
+def _check(tally: Tally, check: Check) -> str:
+    label = LABELS[check.name]
+    verdict = "met" if check.ok else "not met"
+    if check.stage == "agreement" and check.base == 0:
+        return f"{label}: nobody took part, so nothing was agreed: {verdict}."
+    needed = check.threshold.needed(check.base)
+    words = "more than" if check.threshold.strict else "at least"
+    if check.measure == "area":
+        assert isinstance(check.base, Decimal) and isinstance(check.value, Decimal)
+        figure = (f"{_area(check.value)} of {_area(check.base)} took part"
+                  if check.stage == "participation"
+                  else f"{_area(check.value)} of the {_area(check.base)} taking part agreed")
+        need = (f"{_share(check.threshold)} of {_area(check.base)} is needed, that is "
+                f"{words} {rational_text(needed)} m²")
+    else:
+        figure = (f"{check.value} of {_count(int(check.base), 'owner')} took part"
+                  if check.stage == "participation"
+                  else f"{check.value} of the {_count(int(check.base), 'owner')} taking part "
+                       "agreed")
+        # Whole people: the smallest headcount that satisfies the threshold.
+        fewest = math.floor(needed) + 1 if check.threshold.strict else math.ceil(needed)
+        need = (f"{_share(check.threshold)} of {check.base} is needed, that is at least "
+                f"{_count(fewest, 'owner')}")
+    return f"{label}: {figure}; {need}: {verdict}."
+
+
+def _outcome(tally: Tally) -> str:
+    if tally.passed:
+        return "Passed: participation and agreement are both met."
+    failed = [LABELS[check.name].lower() for check in tally.checks if not check.ok]
+    return f"Not passed: {_and(failed)} {'is' if len(failed) == 1 else 'are'} not met."
+
+
+def _share(threshold: Threshold) -> str:
+    return f"{'more than' if threshold.strict else 'at least'} {threshold.fraction}"
+
+
+def _area(value: Decimal) -> str:
+    return f"{value:f} m²"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

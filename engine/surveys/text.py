@@ -1,0 +1,79 @@
+"""Suggest how a free-text survey answer is categorised; staff confirm or change it.
+
+Seed rule 7 asks for owners' opinions, suggestions and complaints to be
+summarised and categorised. Keyword lists in Chinese and English give a first
+guess — a complaint word outweighs a suggestion word, and what is neither is
+an opinion — and a case category (noise, hygiene, ...) for a complaint that
+becomes an owner case. A person always confirms: the guess only saves typing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "Suggestion", "split_points", "suggest"]
+
+KINDS = ("opinion", "suggestion", "complaint")
+
+COMPLAINT_WORDS = (
+    "投訴", "投诉", "不滿", "不满", "太差", "很差", "極差", "態度差", "態度惡劣", "沒人管",
+    "没人管", "無人處理", "一直沒", "從來沒", "壞了", "損壞", "漏水", "太吵", "噪音", "臭",
+    "髒", "脏", "亂收費", "被盜", "失竊", "不安全",
+    "complain", "unacceptable", "terrible", "awful", "rude", "never fixed", "not fixed",
+    "broken", "leak", "dirty", "filthy", "noisy", "too loud", "stolen", "unsafe",
+    "overcharg", "dissatisfied", "disappointed", "poor service",
+)
+SUGGESTION_WORDS = (
+    "建議", "建议", "希望", "應該", "应该", "可否", "可以考慮", "能否", "最好", "增加", "增設",
+    "suggest", "recommend", "should", "could you", "would be nice", "would be better",
+    "please add", "please consider", "hope", "propose", "it would help",
+)
+# Case categories of an owner case (engine.cases.models.CATEGORIES), first match wins.
+CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("noise", ("噪音", "太吵", "吵鬧", "noise", "noisy", "loud")),
+    ("hygiene", ("垃圾", "衛生", "清潔", "髒", "脏", "臭", "rubbish", "garbage", "trash",
+                 "dirty", "filthy", "clean", "smell")),
+    ("security", ("保安", "門禁", "治安", "被盜", "失竊", "小偷", "安全", "security", "guard",
+                  "theft", "stolen", "burglar", "unsafe")),
+    ("parking", ("停車", "车位", "車位", "parking", "car park", "garage")),
+    ("fees", ("收費", "管理費", "費用", "fee", "charge", "bill", "overcharg")),
+    ("neighbours", ("鄰居", "邻居", "樓上", "neighbour", "neighbor", "upstairs")),
+    ("facilities", ("電梯", "電燈", "路燈", "漏水", "維修", "設施", "水管", "lift", "elevator",
+                    "light", "leak", "repair", "pipe", "facilit", "broken")),
+)
+
+# Several points in one answer are usually written one per line or sentence.
+_POINT_BREAK = re.compile(r"[\n\r;；。！？!?]+")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str      # opinion | suggestion | complaint
+    category: str  # an owner-case category, "other" when nothing matched
+    matched: tuple[str, ...]  # the words that decided it, to show staff why
+
+
+def split_points(text: str) -> list[str]:
+    """The separate points of one free-text answer, blank ones left out."""
+    return [part.strip() for part in _POINT_BREAK.split(text) if part.strip()]
+
+
+def suggest(text: str, *, asked_for: str = "opinion") -> Suggestion:
+    """Guess the kind and category of ``text``; ``asked_for`` is the question's own kind.
+
+    An answer to "your suggestions" is a suggestion unless it complains; an
+    answer to "your opinion" is an opinion unless it suggests or complains.
+    """
+    lowered = text.lower()
+    complaint = tuple(w for w in COMPLAINT_WORDS if w in lowered)
+    suggestion = tuple(w for w in SUGGESTION_WORDS if w in lowered)
+    if complaint:
+        kind, matched = "complaint", complaint
+    elif suggestion or asked_for == "suggestion":
+        kind, matched = "suggestion", suggestion
+    else:
+        kind, matched = "opinion", ()
+    category = next((code for code, words in CATEGORY_WORDS
+                     if any(w in lowered for w in words)), "other")
+    return Suggestion(kind, category, matched)

@@ -1,0 +1,93 @@
+"""Assemble the engine: the features plugged into the workflow core, the database, the worker.
+
+This is the one place that knows every feature. Each hands its service tasks,
+completion rules and hooks, inbox columns and task-page subject to the
+runtime's registries; the workflow core reads only those registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
+from engine.cases.checks import CASE_CHECKS
+from engine.cases.services import CASE_SERVICES, record_task_step
+from engine.cases.subject import another_estates_case, case_columns, case_subject
+from engine.common.clock import Clock, SystemClock
+from engine.common.db import make_engine, make_session_factory
+from engine.common.settings import Settings
+from engine.meetings.services import MEETING_SERVICES
+from engine.surveys.campaigns import install_questionnaires
+from engine.surveys.services import SURVEY_CHECKS, SURVEY_SERVICES
+from engine.workflow.deployments import Bundle, Deployed, deploy
+from engine.workflow.extensions import Extensions
+from engine.workflow.lanes import load_lane_roles
+from engine.workflow.runtime import Runtime
+from engine.workflow.sandbox.script_engine import make_script_engine
+from engine.workflow.worker import Worker
+
+
+@dataclass
+class System:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    rt: Runtime
+
+    def worker(self, interval: float = 1.0) -> Worker:
+        return Worker(self.sessions, self.rt, interval=interval)
+
+
+FEATURES = Extensions(
+    services={**CASE_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES},
+    completion_checks={**CASE_CHECKS, **SURVEY_CHECKS},
+    completion_hooks=(record_task_step,),
+    task_columns=(case_columns,),
+    subjects=(case_subject,),
+    instance_hidden=(another_estates_case,),
+)
+
+
+def script_engine() -> Any:
+    """The sandboxed script engine with every feature's service tasks."""
+    return make_script_engine(services=FEATURES.services)
+
+
+def assemble_runtime(*, clock: Clock | None = None,
+                     lane_roles: Mapping[str, str] | None = None) -> Runtime:
+    """The runtime with every feature plugged in."""
+    return Runtime(script_engine=script_engine(), clock=clock or SystemClock(),
+                   lane_roles=dict(lane_roles or {}), extensions=FEATURES)
+
+
+def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
+    if settings.database_url.startswith("sqlite"):
+        settings.ensure_instance_path()
+    db = make_engine(settings.database_url)
+    rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(settings.processes_path))
+    return System(settings, db, make_session_factory(db), rt)
+
+
+# Survey questionnaires are data beside the task forms, not a process's forms.
+QUESTIONNAIRES = "questionnaires"
+
+
+def deploy_shipped(system: System, *, actor: str = "liaison") -> list[Deployed]:
+    """Deploy ``processes/`` and ``forms/``; unchanged files keep their version.
+
+    The survey questionnaires in ``forms/questionnaires/`` are stored the same way.
+    """
+    bundle = Bundle.from_paths([system.settings.processes_path],
+                               forms_root=system.settings.forms_path)
+    with system.sessions() as session:
+        deployed = deploy(session, system.rt, bundle, actor=actor,
+                          note="shipped with Liaison")
+        install_questionnaires(session, system.rt,
+                               system.settings.forms_path / QUESTIONNAIRES, actor=actor)
+        session.commit()
+    return deployed

@@ -1,0 +1,70 @@
+"""Every mapped table, imported here so metadata and migrations see them all."""
+
+from engine.cases.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
+from engine.common.audit import AuditEvent
+from engine.common.numbering import Counter
+from engine.directory.models import (
+    ApiToken,
+    Building,
+    Department,
+    Estate,
+    Owner,
+    Role,
+    Unit,
+    User,
+    ownerships,
+    user_roles,
+)
+from engine.meetings.models import *  # noqa: F403  (its __all__ lists the P5/P6 tables)
+from engine.surveys.models import (
+    FeedbackItem,
+    Questionnaire,
+    SampledUnit,
+    SurveyCampaign,
+    SurveyResponse,
+)
+from engine.workflow.models import (
+    HumanTask,
+    Incident,
+    ProcessInstance,
+    ProcessVersion,
+    Schedule,
+    ScheduleOccurrence,
+    TaskDraft,
+    Timer,
+    WorkerHeartbeat,
+)
+
+__all__ = [
+    "ApiToken",
+    "ArchiveEntry",
+    "AuditEvent",
+    "Building",
+    "Case",
+    "CaseRecord",
+    "Counter",
+    "Department",
+    "Estate",
+    "FeedbackItem",
+    "HumanTask",
+    "Incident",
+    "Owner",
+    "ProcessInstance",
+    "ProcessVersion",
+    "Questionnaire",
+    "ReplyLetter",
+    "Role",
+    "SampledUnit",
+    "Schedule",
+    "ScheduleOccurrence",
+    "SurveyCampaign",
+    "SurveyResponse",
+    "TaskDraft",
+    "Timer",
+    "Unit",
+    "User",
+    "WorkOrder",
+    "WorkerHeartbeat",
+    "ownerships",
+    "user_roles",
+]

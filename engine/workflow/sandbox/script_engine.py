@@ -1,0 +1,336 @@
+"""The one place BPMN Python runs: scripts, conditions, timer and parameter expressions.
+
+SpiffWorkflow would hand these to plain eval/exec. ``ScriptEnvironment``
+compiles them with RestrictedPython under ``engine.workflow.sandbox.policy``, runs them
+on a copy of the task data within a step and time budget, and writes back only
+plain data. ``SandboxedScriptEngine`` lets the resulting ``ScriptError`` family
+reach the engine unwrapped, located at the BPMN element.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import sys
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from types import CodeType, ModuleType
+from typing import Any, Literal
+
+from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import (
+    BasePythonScriptEngineEnvironment,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+
+from engine.common.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
+from engine.workflow.sandbox.budget import Budget, LongRange, current_budget
+from engine.workflow.sandbox.policy import (
+    FORBIDDEN_CALLS,
+    GUARDS,
+    SAFE_BUILTINS,
+    SCRIPT_FILENAME,
+    check_script,
+    compile_script,
+)
+from engine.workflow.sandbox.sizes import MAX_ITEMS, text_weight
+from engine.workflow.timers.iso8601 import is_literal
+from engine.workflow.timers.values import TimerKind, timer_value_problem
+
+__all__ = ["SandboxedScriptEngine", "ScriptEnvironment", "check_script", "make_script_engine"]
+
+_MISSING = object()
+MAX_MESSAGE = 2_000  # longest error text from a script that an incident repeats
+# The serializer writes integers as decimal text, which Python caps at this many digits.
+_LARGEST_INT = 10 ** (sys.get_int_max_str_digits() or 4_300)
+# What the state serializer can store: JSON values plus the types SpiffWorkflow's registry knows.
+_STORABLE = (str, int, float, bool, type(None), datetime, timedelta)
+_KEY_TYPES = (str, int, float, bool, type(None))
+_PLAIN = frozenset(_KEY_TYPES)
+
+
+def _visible(key: object) -> bool:
+    """Tell whether scripts see a data key; underscore names belong to the sandbox."""
+    return type(key) is str and not key.startswith("_")
+
+
+def _compiled(source: str, mode: Literal["exec", "eval"]) -> CodeType:
+    if not isinstance(source, str):
+        raise ScriptError(f"expected Python text, got {type(source).__name__}")
+    compiled = compile_script(source, mode)
+    if compiled.code is not None:
+        return compiled.code
+    problems = check_script(source, mode=mode)
+    message = "; ".join(f"line {line}: {why}" if line else why for line, why in problems)
+    raise (ScriptRefused if compiled.refused else ScriptError)(message, line=problems[0][0])
+
+
+def _script_line(err: BaseException) -> int | None:
+    """Return the innermost script line in the traceback, if the script was running."""
+    line, tb = None, err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == SCRIPT_FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _describe(err: Exception) -> str:
+    # An incident shows the reason in a line or two; a script's error may carry any value.
+    if text_weight(err.args, MAX_MESSAGE) > MAX_MESSAGE:
+        return f"the script raised {type(err).__name__} with a value too long to show"
+    if isinstance(err, KeyError) and len(err.args) == 1:
+        return f"there is no key {err.args[0]!r}"
+    if isinstance(err, AssertionError) and not err.args:
+        return "an assert statement failed"
+    return str(err) or type(err).__name__
+
+
+def _as_script_error(err: Exception) -> LiaisonError:
+    """Turn whatever a script raised into a ScriptError with the line it came from."""
+    if isinstance(err, LiaisonError) and (not isinstance(err, ScriptError) or err.line):
+        return err  # a helper's own error, or one already located
+    line = _script_line(err)
+    if isinstance(err, ScriptError):
+        cls, reason = type(err), err.message
+    elif isinstance(err, RecursionError):
+        cls, reason = ScriptBudgetExceeded, "the script called itself too deeply"
+    elif isinstance(err, MemoryError):
+        cls, reason = ScriptBudgetExceeded, "the script ran out of memory"
+    else:
+        cls, reason = ScriptError, _describe(err)
+    return cls(f"line {line}: {reason}" if line else reason, line=line)
+
+
+def _too_large(number: int) -> bool:
+    return not -_LARGEST_INT < number < _LARGEST_INT
+
+
+def _is_transient(value: Any) -> bool:
+    """Tell script machinery (functions, iterators, ranges) from data."""
+    return (callable(value) or isinstance(value, (ModuleType, range, LongRange))
+            or hasattr(type(value), "__next__"))
+
+
+def _unstorable(key: str, value: Any) -> ScriptError | None:
+    """Return why a value cannot go into the process data, or None when it can."""
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    open_ids: set[int] = set()
+    items = 0
+    while stack:
+        item, leaving = stack.pop()
+        if leaving:
+            open_ids.discard(id(item))
+        elif isinstance(item, (list, tuple, dict)):
+            if id(item) in open_ids:  # json cannot write a structure that contains itself
+                return ScriptError(f"variable {key!r} contains itself, so it cannot be stored")
+            items += len(item)
+            if items > MAX_ITEMS:
+                return ScriptBudgetExceeded(f"variable {key!r} is too large to store")
+            if isinstance(item, dict):
+                bad_key = next((k for k in item if not isinstance(k, _KEY_TYPES)), _MISSING)
+                if bad_key is not _MISSING:
+                    return ScriptError(f"variable {key!r} has a dictionary key of type "
+                                       f"{type(bad_key).__name__}; use text keys")
+            open_ids.add(id(item))
+            stack.append((item, True))
+            stack.extend((v, False) for v in (item.values() if isinstance(item, dict) else item))
+        elif isinstance(item, int) and _too_large(item):
+            return ScriptError(f"variable {key!r} holds a number too large to store")
+        elif not isinstance(item, _STORABLE):
+            kind = type(item).__name__
+            hint = ("store d.isoformat() or a datetime instead" if isinstance(item, date)
+                    else "store sorted(...) instead" if isinstance(item, (set, frozenset))
+                    else "convert it to text, a number, a list or a dict, or del it")
+            return ScriptError(f"variable {key!r} holds a {kind}, which process data "
+                               f"cannot store; {hint}")
+    return None
+
+
+def _write_back(scope: dict[str, Any], context: dict[str, Any],
+                external: Mapping[str, Any]) -> None:
+    """Apply the script's variables to the task data, all or nothing."""
+    removed = [key for key in context if key not in scope and _visible(key)]
+    updates: dict[str, Any] = {}
+    for key, value in scope.items():  # every key here is a str: _scope() filtered them
+        if key[:1] == "_" or context.get(key, _MISSING) is value:
+            continue
+        if key in external and key not in context:
+            continue  # data objects change through data associations, as in SpiffWorkflow
+        if type(value) in _PLAIN and not (type(value) is int and _too_large(value)):
+            updates[key] = value  # the common case, and the cheap one
+        elif _is_transient(value):
+            if key in context:
+                removed.append(key)
+        else:
+            problem = _unstorable(key, value)
+            if problem is not None:
+                raise problem
+            updates[key] = value
+    for key in removed:
+        del context[key]
+    context.update(updates)
+
+
+class ScriptEnvironment(BasePythonScriptEngineEnvironment):
+    """Run BPMN scripts and expressions in the sandbox, on a copy of the task data."""
+
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None, *,
+                 services: Mapping[str, Callable[..., Any]] | None = None,
+                 step_budget: int = 100_000, time_budget: float = 2.0) -> None:
+        helpers = dict(helpers or {})
+        for name in helpers:
+            if (not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_")
+                    or name in FORBIDDEN_CALLS):
+                raise ValueError(f"{name!r} cannot be the name of a script helper")
+        super().__init__(helpers)
+        # Guards last: no helper may replace one.
+        self.builtins: dict[str, Any] = {**SAFE_BUILTINS, **helpers, **GUARDS}
+        self.services: dict[str, Callable[..., Any]] = dict(services or {})
+        self.step_budget = step_budget
+        self.time_budget = time_budget
+
+    def evaluate(self, expression: str, context: dict[str, Any],
+                 external_context: Mapping[str, Any] | None = None) -> Any:
+        """Return the value of an expression over the task data; names it binds are not kept."""
+        code = _compiled(expression, "eval")
+        return self._run(code, self._scope(context, external_context))
+
+    def execute(self, script: str, context: dict[str, Any],
+                external_context: Mapping[str, Any] | None = None) -> bool:
+        """Run a script, then store the variables it set in the task data."""
+        code = _compiled(script, "exec")
+        scope = self._scope(context, external_context)
+        self._run(code, scope)
+        _write_back(scope, context, external_context or {})
+        return True
+
+    def call_service(self, context: dict[str, Any], operation_name: str | None = None,
+                     operation_params: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
+        """Call a registered service with the evaluated parameters; return its result as JSON."""
+        service = self.services.get(operation_name or "")
+        if service is None:
+            raise ScriptError(f"no service named {operation_name!r} is registered")
+        # SpiffWorkflow passes {name: {"value": ..., "type": ...}}; services take plain values.
+        params = {name: param["value"] if isinstance(param, Mapping) and "value" in param
+                  else param for name, param in (operation_params or {}).items()}
+        try:
+            result = service(**params)
+        except LiaisonError:
+            raise
+        except Exception as err:
+            raise ScriptError(f"service {operation_name!r} failed: {_describe(err)}") from err
+        try:
+            # SpiffWorkflow's ServiceTask json.loads() what we return: JSON keeps task data plain.
+            return json.dumps(result)
+        except (TypeError, ValueError) as err:
+            raise ScriptError(f"service {operation_name!r} returned a value that cannot be "
+                              f"stored: {err}") from err
+
+    def _scope(self, context: Mapping[str, Any],
+               external: Mapping[str, Any] | None) -> dict[str, Any]:
+        # Underscore keys (say, from a submitted form) must never shadow a guard.
+        scope = {k: v for k, v in external.items() if _visible(k)} if external else {}
+        scope.update({k: v for k, v in context.items() if type(k) is str and k[:1] != "_"})
+        scope["__builtins__"] = self.builtins
+        return scope
+
+    def _run(self, code: CodeType, scope: dict[str, Any]) -> Any:
+        budget = Budget(self.step_budget, self.time_budget)
+        scope["_tick_"] = budget.tick
+        token = current_budget.set(budget)
+        try:
+            result = eval(code, scope)  # compiled under SandboxPolicy; scope holds only data
+        except Exception as err:
+            error = _as_script_error(budget.failure or err)
+            if error is err:
+                raise
+            raise error from err
+        finally:
+            current_budget.reset(token)
+        if budget.failure is not None:  # the script caught a refusal or overrun and went on
+            raise _as_script_error(budget.failure)
+        return result
+
+
+def _locate(err: ScriptError, task: Any) -> None:
+    if err.element_id is None:
+        err.element_id = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+
+
+_TIMER_KINDS: tuple[tuple[type[TimerEventDefinition], TimerKind], ...] = (
+    (DurationTimerEventDefinition, "duration"), (TimeDateEventDefinition, "date"),
+    (CycleTimerEventDefinition, "cycle"))
+
+
+def _timer_kind(task: Any, expression: str) -> TimerKind | None:
+    """Tell which kind of timer ``expression`` is the value of, if it is a timer's."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    definitions: list[Any] = (definition.event_definitions
+                              if isinstance(definition, MultipleEventDefinition)
+                              else [definition])
+    for candidate in definitions:
+        for cls, kind in _TIMER_KINDS:
+            if isinstance(candidate, cls) and candidate.expression == expression:
+                return kind
+    return None
+
+
+def _checked_timer(task: Any, expression: str, value: Any) -> Any:
+    """Refuse a timer value SpiffWorkflow cannot read, or could only read for hours."""
+    kind = _timer_kind(task, expression)
+    problem = timer_value_problem(value, kind) if kind is not None else None
+    if problem is not None:
+        raise ScriptError(problem, element_id=task.task_spec.bpmn_id)
+    return value
+
+
+class SandboxedScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine, with sandbox errors passed through unwrapped."""
+
+    environment: ScriptEnvironment
+
+    def __init__(self, environment: ScriptEnvironment | None = None) -> None:
+        super().__init__(environment or ScriptEnvironment())
+
+    def evaluate(self, task: Any, expression: str,
+                 external_context: Mapping[str, Any] | None = None) -> Any:
+        # A timer may say PT24H or R/2027-01-01T09:00:00+08:00/P1Y as it is, unquoted.
+        if is_literal(expression) and expression.strip() not in task.data:
+            return _checked_timer(task, expression, expression.strip())
+        try:
+            value = self.environment.evaluate(expression, task.data, external_context)
+        except ScriptError as err:
+            _locate(err, task)
+            raise
+        return _checked_timer(task, expression, value)
+
+    def execute(self, task: Any, script: str,
+                external_context: Mapping[str, Any] | None = None) -> bool:
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except ScriptError as err:
+            _locate(err, task)
+            raise
+
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except ScriptError as err:
+            _locate(err, task)
+            raise
+
+
+def make_script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None, *,
+                       services: Mapping[str, Callable[..., Any]] | None = None,
+                       step_budget: int = 100_000,
+                       time_budget: float = 2.0) -> SandboxedScriptEngine:
+    """Build the script engine every workflow of ours runs with."""
+    return SandboxedScriptEngine(ScriptEnvironment(
+        helpers, services=services, step_budget=step_budget, time_budget=time_budget))
