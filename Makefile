@@ -41,8 +41,10 @@ run: $(STAMP) $(ASSETS) $(CATALOGS)
 	$(BIN)/liaison demo
 	$(BIN)/liaison serve
 
-## test: install what the tests need and run the whole suite (SQLite, and PostgreSQL if it answers)
+## test: install what the tests need, check the import contracts (pyproject.toml), and run the
+## whole suite (SQLite, and PostgreSQL if it answers)
 test: $(STAMP) $(ASSETS) $(CATALOGS) $(CHROMIUM) $(CJK_FONT)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 ## bench: our layer against the raw SpiffWorkflow engine, side by side
@@ -65,6 +67,7 @@ messages: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache

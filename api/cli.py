@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -14,6 +14,11 @@ from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
 from engine.system import System, build_system, deploy_shipped
 from engine.workflow.deployments import Bundle, deploy
+
+if TYPE_CHECKING:
+    from engine.workflow.models import Incident, Schedule
+
+Row = TypeVar("Row")
 
 
 def _system() -> System:
@@ -143,13 +148,14 @@ def incidents_list() -> None:
     system = _system()
     with system.sessions() as session:
         rows = open_incidents(session)
-    if not rows:
-        click.echo("no open incidents")
-    for row in rows:
-        where = f" at {row.element_id}" if row.element_id else ""
-        line = f" line {row.line}" if row.line else ""
-        click.echo(f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
-                   f"{row.created_at:%Y-%m-%d %H:%M} UTC\n      {row.message}")
+    _print_rows(rows, empty="no open incidents", line=_incident_line)
+
+
+def _incident_line(row: Incident) -> str:
+    where = f" at {row.element_id}" if row.element_id else ""
+    line = f" line {row.line}" if row.line else ""
+    return (f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
+            f"{row.created_at:%Y-%m-%d %H:%M} UTC\n      {row.message}")
 
 
 @incidents.command("retry")
@@ -198,16 +204,15 @@ def users() -> None:
               help="What the token is for, shown when tokens are listed.")
 def users_token(username: str, label: str) -> None:
     """Issue a REST API bearer token for USERNAME and print it (it is shown only once)."""
-    from sqlalchemy import select
-
-    from engine.directory.models import User
-    from engine.directory.tokens import issue_token
+    from engine.common.errors import NotFound
+    from engine.directory.tokens import active_user, issue_token
 
     system = _system()
     try:
         with system.sessions() as session:
-            user = session.scalars(select(User).where(User.username == username)).first()
-            if user is None or not user.active:
+            try:
+                user = active_user(session, username)
+            except NotFound:
                 click.echo(f"error: there is no active user {username}", err=True)
                 sys.exit(1)
             issued = issue_token(session, system.rt, user=user, name=label, actor="cli")
@@ -220,20 +225,18 @@ def users_token(username: str, label: str) -> None:
 @main.command()
 def schedules() -> None:
     """List the schedules of timer start events and when each next starts an instance."""
-    from sqlalchemy import select
-
-    from engine.workflow.models import Schedule
+    from engine.workflow.timers.schedules import list_schedules
 
     system = _system()
     with system.sessions() as session:
-        rows = list(session.scalars(select(Schedule).order_by(Schedule.process_id)))
-    if not rows:
-        click.echo("no schedules")
-    for row in rows:
-        due = f"{row.next_due_at:%Y-%m-%d %H:%M} UTC" if row.next_due_at else "none (ended)"
-        error = f"  last error: {row.last_error}" if row.last_error else ""
-        click.echo(f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}"
-                   f"{error}")
+        rows = list_schedules(session)
+    _print_rows(rows, empty="no schedules", line=_schedule_line)
+
+
+def _schedule_line(row: Schedule) -> str:
+    due = f"{row.next_due_at:%Y-%m-%d %H:%M} UTC" if row.next_due_at else "none (ended)"
+    error = f"  last error: {row.last_error}" if row.last_error else ""
+    return f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}{error}"
 
 
 @main.group()
@@ -270,6 +273,14 @@ def _refuse_votes(problems: list[str]) -> NoReturn:
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     sys.exit(2)
+
+def _print_rows(rows: Sequence[Row], *, empty: str, line: Callable[[Row], str]) -> None:
+    """One line per row, or a sentence saying there are none."""
+    if not rows:
+        click.echo(empty)
+    for row in rows:
+        click.echo(line(row))
+
 
 def _guard(check: Callable[[], list[Problem]]) -> list[Problem]:
     try:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
 from engine.cases.checks import CASE_CHECKS
 from engine.cases.services import CASE_SERVICES, record_task_step
-from engine.cases.subject import another_estates_case, case_columns, case_subject
-from engine.common.clock import Clock, SystemClock
+from engine.cases.subject import another_estates_case, case_columns, case_number, case_subject
+from engine.common.clock import DEFAULT_OFFICE_ZONE, Clock, SystemClock, office_zone
 from engine.common.db import make_engine, make_session_factory
 from engine.common.settings import Settings
 from engine.meetings.services import MEETING_SERVICES
@@ -49,6 +49,7 @@ FEATURES = Extensions(
     completion_hooks=(record_task_step,),
     task_columns=(case_columns,),
     subjects=(case_subject,),
+    subject_numbers=(case_number,),
     instance_hidden=(another_estates_case,),
 )
 
@@ -59,17 +60,20 @@ def script_engine() -> Any:
 
 
 def assemble_runtime(*, clock: Clock | None = None,
-                     lane_roles: Mapping[str, str] | None = None) -> Runtime:
+                     lane_roles: Mapping[str, str] | None = None,
+                     timezone: str = DEFAULT_OFFICE_ZONE) -> Runtime:
     """The runtime with every feature plugged in."""
     return Runtime(script_engine=script_engine(), clock=clock or SystemClock(),
-                   lane_roles=dict(lane_roles or {}), extensions=FEATURES)
+                   lane_roles=dict(lane_roles or {}), office_zone=office_zone(timezone),
+                   extensions=FEATURES)
 
 
 def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
     if settings.database_url.startswith("sqlite"):
         settings.ensure_instance_path()
     db = make_engine(settings.database_url)
-    rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(settings.processes_path))
+    rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(settings.processes_path),
+                          timezone=settings.timezone)
     return System(settings, db, make_session_factory(db), rt)
 
 

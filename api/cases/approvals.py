@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from api.web.auth import current_user, roles_required
+from api.web.auth import roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_
 from api.web.webforms import FieldError, parse_submission, render_form
@@ -22,7 +22,7 @@ from engine.cases.approvals import PendingApproval, pending_approvals
 from engine.common.errors import FormInvalid, TaskNotReady
 from engine.workflow.tasks.complete import complete_task
 from engine.workflow.tasks.view import open_task
-from engine.workflow.viewer import SUPERVISOR, Viewer
+from engine.workflow.viewer import SUPERVISOR
 
 __all__ = ["blueprint"]
 
@@ -42,12 +42,6 @@ DONE = {
 IDS = re.compile(r'(\b(?:id|for|aria-describedby|aria-labelledby)="|href="#)([^"]*)"')
 
 
-def _viewer() -> Viewer:
-    user = current_user()
-    assert user is not None  # behind roles_required
-    return Viewer.of(user)
-
-
 @blueprint.get("/approvals")
 @roles_required(SUPERVISOR)
 def index() -> ResponseReturnValue:
@@ -57,7 +51,7 @@ def index() -> ResponseReturnValue:
 @blueprint.post("/approvals/<task_id>")
 @roles_required(SUPERVISOR)
 def decide(task_id: str) -> ResponseReturnValue:
-    session, rt, viewer = db(), system().rt, _viewer()
+    session, rt, viewer = db(), system().rt, signed_in_viewer()
     try:
         task = open_task(session, rt, task_id=task_id, viewer=viewer)
         data, unreadable = parse_submission(task.schema or {}, request.form)
@@ -77,7 +71,7 @@ def decide(task_id: str) -> ResponseReturnValue:
 
 def _page(*, failed: str | None = None, form: MultiDict[str, str] | None = None,
           errors: list[FieldError] | None = None) -> str:
-    session, rt, viewer = db(), system().rt, _viewer()
+    session, rt, viewer = db(), system().rt, signed_in_viewer()
     waiting = pending_approvals(session, rt, viewer=viewer)
     forms = {a.task_id: _decision_form(a, values=form if a.task_id == failed else None,
                                        errors=errors if a.task_id == failed else None)
@@ -88,7 +82,7 @@ def _page(*, failed: str | None = None, form: MultiDict[str, str] | None = None,
 
 def _decision_form(approval: PendingApproval, *, values: MultiDict[str, str] | None,
                    errors: list[FieldError] | None) -> Markup:
-    task = open_task(db(), system().rt, task_id=approval.task_id, viewer=_viewer())
+    task = open_task(db(), system().rt, task_id=approval.task_id, viewer=signed_in_viewer())
     schema = {k: v for k, v in (task.schema or {}).items() if k != "description"}
     html = render_form(schema, task.ui_schema, values=values or {},
                        errors=[_worded(e) for e in errors or ()])

@@ -9,19 +9,17 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from sqlalchemy import select
 
 from api.cases.form import CHOICES, Registration
 from api.cases.labels import case_label
 from api.cases.timeline import moments
-from api.web.auth import current_user, login_required, roles_required
+from api.web.auth import FRONT_DESK, current_user, login_required, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.security import CONTENT_SECURITY_POLICY
-from engine.cases.letters import render_letter
-from engine.cases.models import Case, ReplyLetter
+from engine.cases.letters import letter_of, render_letter
 from engine.cases.registration import register_case
 from engine.cases.views import UnitView, case_view, find_cases, search_units
-from engine.common.errors import FormInvalid, NotFound
+from engine.common.errors import FormInvalid
 from engine.workflow.viewer import Viewer
 
 __all__ = ["blueprint"]
@@ -30,7 +28,6 @@ blueprint = Blueprint("cases", __name__)
 blueprint.add_app_template_global(case_label)
 
 # Who takes cases in: customer service at the counter and on the phone, and supervisors.
-CASE_DESK = ("customer_service", "supervisor")
 
 # bpmn-js writes style attributes into the markup it builds (its canvas and overlays);
 # it adds no <style> element and runs no inline script, so only style *attributes* open up.
@@ -40,16 +37,10 @@ STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
 STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
 
 
-def _viewer() -> Viewer:
-    user = current_user()
-    assert user is not None  # the views are behind login_required
-    return Viewer.of(user)
-
-
 @blueprint.get("/cases/<number>")
 @login_required
 def show(number: str) -> ResponseReturnValue:
-    view = case_view(db(), system().rt, number=number, viewer=_viewer())
+    view = case_view(db(), system().rt, number=number, viewer=signed_in_viewer())
     labels = {p.process_id: p.labels for p in (view.process, *view.called) if p is not None}
     page = render_template("cases/show.html", view=view,
                            timeline=moments(view.timeline, labels))
@@ -59,12 +50,7 @@ def show(number: str) -> ResponseReturnValue:
 @blueprint.get("/cases/<number>/letters/<int:letter_id>")
 @login_required
 def letter(number: str, letter_id: int) -> ResponseReturnValue:
-    session = db()
-    case = session.scalars(select(Case).where(Case.number == number)).first()
-    reply = session.get(ReplyLetter, letter_id)
-    if case is None or not _viewer().sees_estate(case.estate_id) or reply is None \
-            or reply.case_id != case.id:
-        raise NotFound(f"no letter {letter_id} of case {number}")
+    case, reply = letter_of(db(), number=number, letter_id=letter_id, viewer=signed_in_viewer())
     page = render_letter(case, reply)
     return page, {"Content-Security-Policy": _letter_policy(page)}
 
@@ -82,7 +68,7 @@ def _sha256(text: str) -> str:
 
 
 @blueprint.route("/cases/new", methods=["GET", "POST"])
-@roles_required(*CASE_DESK)
+@roles_required(*FRONT_DESK)
 def new() -> ResponseReturnValue:
     rt, tz = system().rt, system().settings.timezone
     if request.method == "GET":
@@ -108,7 +94,7 @@ def new() -> ResponseReturnValue:
 
 
 def _registration_page(form: Registration) -> str:
-    viewer = _viewer()
+    viewer = signed_in_viewer()
     values = form.values
     units = _units(viewer, values.get("building", ""), values.get("q", ""))
     earlier = find_cases(db(), viewer=viewer, complainant_phone=values.get("phone"))
@@ -130,18 +116,18 @@ def _units(viewer: Viewer, building: str, number: str) -> list[UnitView]:
 
 
 @blueprint.get("/cases/units")
-@roles_required(*CASE_DESK)
+@roles_required(*FRONT_DESK)
 def units() -> ResponseReturnValue:
     building, number = request.args.get("building", "").strip(), request.args.get("q", "").strip()
-    found = _units(_viewer(), building, number)
+    found = _units(signed_in_viewer(), building, number)
     return render_template("cases/_units.html", units=found, searched=bool(building or number),
                            chosen=request.args.get("unit", ""))
 
 
 @blueprint.get("/cases/earlier")
-@roles_required(*CASE_DESK)
+@roles_required(*FRONT_DESK)
 def earlier() -> ResponseReturnValue:
     phone = request.args.get("phone", "").strip()
-    found = find_cases(db(), viewer=_viewer(), complainant_phone=phone) if phone else []
+    found = find_cases(db(), viewer=signed_in_viewer(), complainant_phone=phone) if phone else []
     return render_template("cases/_earlier.html", earlier=found, phone=phone)
 

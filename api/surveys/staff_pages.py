@@ -12,24 +12,25 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from sqlalchemy import select
 
 from api.surveys.blueprint import SURVEY_DESK, blueprint
 from api.surveys.questions import messages_by_field, posted_answers, questions_of, scale_of
-from api.web.auth import current_user, login_required, roles_required
+from api.web.auth import login_required, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_
 from engine.cases.models import CATEGORIES
 from engine.common.errors import Conflict, FormInvalid, NotFound, SurveyCodeUsed
-from engine.directory.models import Unit
-from engine.surveys.campaigns import accepts_staff_entries, campaign_return_rate
+from engine.surveys.campaigns import (
+    accepts_staff_entries,
+    campaign_by_number,
+    campaign_return_rate,
+)
 from engine.surveys.feedback import confirm_item, feedback_items
 from engine.surveys.models import FEEDBACK_KINDS, SurveyCampaign
 from engine.surveys.report import campaign_report, list_campaigns
 from engine.surveys.responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
-from engine.workflow.viewer import Viewer
 
-__all__ = ["campaign_of", "on_survey_desk", "viewer"]
+__all__ = ["campaign_of", "on_survey_desk"]
 
 STATES = {
     "planned": N_("Planned"), "sampled": N_("Sampled"), "collecting": N_("Collecting answers"),
@@ -40,22 +41,13 @@ CHANNELS = {"link": N_("Online"), "paper": N_("Paper form"), "follow_up": N_("Fo
 KINDS = {"opinion": N_("Opinion"), "suggestion": N_("Suggestion"), "complaint": N_("Complaint")}
 
 
-def viewer() -> Viewer:
-    user = current_user()
-    assert user is not None  # behind login_required
-    return Viewer.of(user)
-
-
 def on_survey_desk() -> bool:
-    return bool(viewer().roles & set(SURVEY_DESK))
+    return bool(signed_in_viewer().roles & set(SURVEY_DESK))
 
 
 def campaign_of(number: str) -> SurveyCampaign:
     """The campaign of this number, if the viewer's estate may see it."""
-    row = db().scalars(select(SurveyCampaign).where(SurveyCampaign.number == number)).first()
-    if row is None or not viewer().sees_estate(row.estate_id):
-        raise NotFound(f"there is no survey {number}")
-    return row
+    return campaign_by_number(db(), number, viewer=signed_in_viewer())
 
 
 def survey_label(kind: str, code: str) -> str:
@@ -69,7 +61,7 @@ blueprint.add_app_template_global(survey_label)
 @blueprint.get("/surveys")
 @login_required
 def index() -> ResponseReturnValue:
-    session, who = db(), viewer()
+    session, who = db(), signed_in_viewer()
     rows = [row for row in list_campaigns(session) if who.sees_estate(row.estate_id)]
     rates = {row.id: campaign_return_rate(session, row.id)
              for row in rows if row.units_total and row.state != "planned"}
@@ -92,7 +84,7 @@ def enter(number: str) -> ResponseReturnValue:
         if not code:
             raise FormInvalid([])
         response = enter_response(db(), system().rt, campaign_id=row.id, answers=answers,
-                                  channel=channel, actor=viewer().username, code=code)
+                                  channel=channel, actor=signed_in_viewer().username, code=code)
     except FormInvalid as refused:
         errors = messages_by_field(e for e in refused.errors if e.field != "channel")
         if not code:
@@ -110,8 +102,7 @@ def enter(number: str) -> ResponseReturnValue:
         flash(gettext("This survey no longer takes answers: its collection is closed."),
               "error")
         return _campaign_page(row), 409
-    unit = db().get(Unit, response.unit_id)
-    flash(gettext("The answer of unit %(unit)s is recorded.", unit=unit.label if unit else code),
+    flash(gettext("The answer of unit %(unit)s is recorded.", unit=response.unit.label),
           "success")
     return redirect(url_for("surveys.show", number=number), 303)
 
@@ -124,7 +115,8 @@ def confirm(number: str, item_id: int) -> ResponseReturnValue:
         raise NotFound(f"survey {number} has no feedback item {item_id}")
     try:
         confirm_item(db(), system().rt, item_id=item_id, kind=request.form.get("kind", ""),
-                     category=request.form.get("category") or None, actor=viewer().username)
+                     category=request.form.get("category") or None,
+                     actor=signed_in_viewer().username)
     except (FormInvalid, Conflict):
         flash(gettext("That item could not be confirmed: choose a kind and a category; a "
                       "complaint that has opened a case stays a complaint."), "error")

@@ -41,9 +41,11 @@ from engine.directory.staff import (
     record_blocked_sign_in,
     record_sign_out,
 )
+from engine.workflow.viewer import Viewer
 
-__all__ = ["SESSION_LIFETIME", "blueprint", "client_address", "current_user", "login_required",
-           "retry_after", "roles_required", "sign_in_blocked_until"]
+__all__ = ["FRONT_DESK", "SESSION_LIFETIME", "blueprint", "client_address", "current_user",
+           "login_required", "retry_after", "roles_required", "sign_in_blocked_until",
+           "signed_in_viewer"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,6 +54,8 @@ R = TypeVar("R")
 SESSION_LIFETIME = timedelta(hours=12)
 # Where sign-in lands when no page asked for it.
 LANDING_ENDPOINT = "inbox.index"
+# The office's front desk: who registers cases and runs the surveys and owners' meetings.
+FRONT_DESK = ("customer_service", "supervisor")
 
 blueprint = Blueprint("auth", __name__)
 
@@ -63,6 +67,13 @@ def current_user() -> User | None:
         g.user = load_user(db(), user_id) if user_id is not None else None
     user: User | None = g.user
     return user
+
+
+def signed_in_viewer() -> Viewer:
+    """The signed-in user as the engine's operations see them; only behind the guards below."""
+    user = current_user()
+    assert user is not None  # every caller sits behind login_required or roles_required
+    return Viewer.of(user)
 
 
 def login_required(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
 from api.web.urls import safe_next
 
-__all__ = ["LOCALES", "N_", "blueprint", "html_lang", "init_app", "select_locale"]
+__all__ = ["LOCALES", "N_", "blueprint", "html_lang", "init_app", "reads_chinese", "select_locale"]
 
 # Each language is named in itself on the switcher, the way people look for it.
 LOCALES = {"zh": "中文", "en": "English"}
@@ -38,6 +38,11 @@ def select_locale() -> str:
         if primary in LOCALES:
             return primary
     return DEFAULT_LOCALE
+
+
+def reads_chinese() -> bool:
+    """Tell whether this request's reader reads Chinese (names kept in both languages pick one)."""
+    return str(get_locale()) == "zh"
 
 
 def html_lang(locale: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale, gettext
 
-from api.web.auth import current_user
+from api.web.auth import FRONT_DESK, current_user
 from api.web.i18n import LOCALES, N_, html_lang
 from api.web.urls import here
 from engine.directory.models import User
@@ -39,9 +39,9 @@ NAV: list[NavLink] = [
     NavLink("approvals.index", N_("Approvals"), roles=frozenset({"supervisor"})),
     NavLink("surveys.index", N_("Surveys")),
     NavLink("meetings.index", N_("General meetings"),
-            roles=frozenset({"customer_service", "supervisor"})),
+            roles=frozenset(FRONT_DESK)),
     NavLink("committees.index", N_("Owners' committees"),
-            roles=frozenset({"customer_service", "supervisor"})),
+            roles=frozenset(FRONT_DESK)),
 ]
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine.cases.models import Case, ReplyLetter
+from engine.common.errors import NotFound
+from engine.workflow.viewer import Viewer
 
 PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>{number}</title>
@@ -22,6 +27,17 @@ PAGE = """<!doctype html>
 <table>{contacts}</table>
 </body></html>
 """
+
+
+def letter_of(session: Session, *, number: str, letter_id: int,
+              viewer: Viewer) -> tuple[Case, ReplyLetter]:
+    """The reply letter ``letter_id`` of case ``number``, if the viewer's estate may see it."""
+    case = session.scalars(select(Case).where(Case.number == number)).first()
+    letter = session.get(ReplyLetter, letter_id)
+    if case is None or not viewer.sees_estate(case.estate_id) or letter is None \
+            or letter.case_id != case.id:
+        raise NotFound(f"no letter {letter_id} of case {number}")
+    return case, letter
 
 
 def render_letter(case: Case, letter: ReplyLetter) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false
+from sqlalchemy import ColumnElement, and_, exists, false, select
 from sqlalchemy.orm import Session
 
 from engine.cases.history import CaseSummary, case_history
@@ -35,6 +35,11 @@ def case_subject(session: Session, task: HumanTask, data: Mapping[str, Any]) -> 
     return Subject(summary=CaseSummary.of(case),
                    history=case_history(session, case_id=case.id,
                                         instance_id=task.instance_id))
+
+
+def case_number(session: Session, instance_id: int) -> str | None:
+    """The number of the case an instance works on."""
+    return session.scalars(select(Case.number).where(Case.instance_id == instance_id)).first()
 
 
 def another_estates_case(viewer: Viewer) -> ColumnElement[bool]:

@@ -1,9 +1,19 @@
-"""The injected clock: the engine and the worker ask it the time, tests freeze and move it."""
+"""The injected clock and the office's time zone: the engine asks the time, tests freeze it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+# Where the offices are, unless LIAISON_TIMEZONE says otherwise: staff read times in it,
+# "due today" ends at its midnight, a meeting time typed without an offset is in it.
+DEFAULT_OFFICE_ZONE = "Asia/Shanghai"
+
+
+def office_zone(name: str = DEFAULT_OFFICE_ZONE) -> ZoneInfo:
+    """The office's time zone by its IANA name."""
+    return ZoneInfo(name)
 
 
 class Clock(Protocol):

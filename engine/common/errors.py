@@ -29,8 +29,10 @@ answer in one place and a process owner reads *where* as well as *what*::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 __all__ = [
     "AccountLocked",
@@ -90,6 +92,16 @@ class FieldError:
         return {"field": self.field, "message": self.message}
 
 
+class Where(TypedDict, total=False):
+    """Where in a process an error arose; every part is optional."""
+
+    process_id: str | None
+    version: int | None
+    element_id: str | None
+    file: str | None
+    line: int | None
+
+
 class LiaisonError(Exception):
     """Base of every error the engine raises on purpose."""
 
@@ -118,11 +130,9 @@ class DefinitionError(LiaisonError):
 
     code = "invalid_definition"
 
-    def __init__(self, problems: list[Problem], **context: object) -> None:
+    def __init__(self, problems: list[Problem], **where: Unpack[Where]) -> None:
         self.problems = list(problems)
-        summary = "; ".join(str(p) for p in self.problems[:3])
-        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-        super().__init__(summary + more, **context)  # type: ignore[arg-type]
+        super().__init__(_first_few(self.problems), **where)
 
 
 class ScriptError(LiaisonError):
@@ -144,6 +154,8 @@ class ScriptBudgetExceeded(ScriptError):
 
 
 class NotFound(LiaisonError):
+    """No such process, instance, task or record (or none the caller may see)."""
+
     code = "not_found"
 
 
@@ -176,9 +188,9 @@ class CaseStopped(Conflict):
 
     code = "case_stopped"
 
-    def __init__(self, message: str, *, incident_id: int | None, **context: object) -> None:
+    def __init__(self, message: str, *, incident_id: int | None, **where: Unpack[Where]) -> None:
         self.incident_id = incident_id
-        super().__init__(message, **context)  # type: ignore[arg-type]
+        super().__init__(message, **where)
 
 
 class BallotUsed(Conflict):
@@ -204,12 +216,14 @@ class FormInvalid(LiaisonError):
 
     code = "form_invalid"
 
-    def __init__(self, errors: list[FieldError], **context: object) -> None:
+    def __init__(self, errors: list[FieldError], **where: Unpack[Where]) -> None:
         self.errors = list(errors)
-        super().__init__(f"{len(self.errors)} field(s) need attention", **context)  # type: ignore[arg-type]
+        super().__init__(f"{len(self.errors)} field(s) need attention", **where)
 
 
 class PermissionDenied(LiaisonError):
+    """The actor may not do this."""
+
     code = "permission_denied"
 
 
@@ -220,9 +234,7 @@ class VoteInputError(LiaisonError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
-        summary = "; ".join(self.problems[:3])
-        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-        super().__init__(summary + more)
+        super().__init__(_first_few(self.problems))
 
 
 class LoginRefused(LiaisonError):
@@ -243,6 +255,8 @@ class AccountLocked(LoginRefused):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"the account is locked until {until.isoformat()}", reason="locked")
         self.until = until
+
+
 class NotAuthenticated(LiaisonError):
     """The caller did not prove who they are: no token, or one that is unknown or revoked."""
 
@@ -253,3 +267,9 @@ class PreconditionFailed(LiaisonError):
     """The caller acted on a version of the task that is no longer the current one."""
 
     code = "precondition_failed"
+
+
+def _first_few(problems: Sequence[object]) -> str:
+    """The first three problems in one line, and how many more there are."""
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return "; ".join(str(p) for p in problems[:3]) + more

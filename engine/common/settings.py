@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.common.clock import DEFAULT_OFFICE_ZONE
+
 # The shipped processes and forms live beside the packages in the repository.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +24,7 @@ class Settings:
     # Session cookies only over HTTPS; off by default so http://127.0.0.1 works.
     secure_cookies: bool = False
     # The office's time zone: the one staff read times in.
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_OFFICE_ZONE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -39,7 +41,7 @@ class Settings:
             embedded_worker=env.get("LIAISON_EMBEDDED_WORKER", "1") not in {"0", "false", "no"},
             secure_cookies=env.get("LIAISON_SECURE_COOKIES", "0").strip().lower()
             in {"1", "true", "yes", "on"},
-            timezone=env.get("LIAISON_TIMEZONE") or "Asia/Shanghai",
+            timezone=env.get("LIAISON_TIMEZONE") or DEFAULT_OFFICE_ZONE,
         )
 
     def ensure_instance_path(self) -> Path:

@@ -17,11 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.common import audit
-from engine.common.audit import AuditEvent
+from engine.common.audit import AuditEvent, HasClock
 from engine.common.errors import AccountLocked, LoginRefused
 from engine.directory.models import User
 from engine.directory.passwords import hash_password, verify_password
-from engine.workflow.runtime import Runtime
 
 __all__ = ["ADDRESS_WINDOW", "LOCKOUT", "MAX_FAILED_LOGINS", "MAX_FAILED_LOGINS_PER_ADDRESS",
            "address_blocked_until", "authenticate", "load_user", "record_blocked_sign_in",
@@ -39,7 +38,7 @@ ADDRESS_WINDOW = timedelta(minutes=15)
 REFUSED = "unknown user name or wrong password"
 
 
-def authenticate(session: Session, rt: Runtime, *, username: str, password: str,
+def authenticate(session: Session, rt: HasClock, *, username: str, password: str,
                  address: str | None = None) -> User:
     """Return the user whose password this is, or raise ``LoginRefused``; flush, never commit.
 
@@ -72,7 +71,7 @@ def authenticate(session: Session, rt: Runtime, *, username: str, password: str,
     return user
 
 
-def address_blocked_until(session: Session, rt: Runtime, *, address: str) -> datetime | None:
+def address_blocked_until(session: Session, rt: HasClock, *, address: str) -> datetime | None:
     """Until when sign-ins from ``address`` are refused, or None if it may try now."""
     # Blocked while the window holds the limit's worth of failures: until the oldest of the
     # latest MAX_FAILED_LOGINS_PER_ADDRESS leaves it.
@@ -86,7 +85,7 @@ def address_blocked_until(session: Session, rt: Runtime, *, address: str) -> dat
     return oldest_counted + ADDRESS_WINDOW if oldest_counted is not None else None
 
 
-def record_blocked_sign_in(session: Session, rt: Runtime, *, address: str, username: str,
+def record_blocked_sign_in(session: Session, rt: HasClock, *, address: str, username: str,
                            until: datetime) -> None:
     """Note in the audit log a sign-in refused unheard because its address is blocked."""
     # login_refused, not login_failed: the block does not grow while it lasts.
@@ -104,7 +103,7 @@ def load_user(session: Session, user_id: object) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _count_failure(session: Session, rt: Runtime, user: User, seen: dict[str, str]
+def _count_failure(session: Session, rt: HasClock, user: User, seen: dict[str, str]
                    ) -> NoReturn:
     user.failed_logins += 1
     if user.failed_logins < MAX_FAILED_LOGINS:
@@ -120,7 +119,7 @@ def _count_failure(session: Session, rt: Runtime, user: User, seen: dict[str, st
     raise AccountLocked(user.locked_until)
 
 
-def _refuse(session: Session, rt: Runtime, *, actor: str | None, reason: str,
+def _refuse(session: Session, rt: HasClock, *, actor: str | None, reason: str,
             data: Mapping[str, object] | None = None) -> NoReturn:
     audit.record(session, rt, kind="login_failed", actor=actor,
                  data={"reason": reason, **(data or {})})
@@ -133,7 +132,7 @@ def _decoy_hash() -> str:
     return hash_password("no user has this password")
 
 
-def record_sign_out(session: Session, rt: Runtime, *, user: User) -> None:
+def record_sign_out(session: Session, rt: HasClock, *, user: User) -> None:
     """Note in the audit log that the user signed out."""
     audit.record(session, rt, kind="logout", actor=user.username)
     session.flush()

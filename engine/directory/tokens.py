@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.common import audit
+from engine.common.audit import HasClock
 from engine.common.errors import AccountLocked, LoginRefused, NotAuthenticated, NotFound
 from engine.directory.models import ApiToken, User
 from engine.directory.staff import authenticate
-from engine.workflow.runtime import Runtime
 
 __all__ = ["IssuedToken", "check_password", "issue_token", "list_tokens", "revoke_token",
            "token_for_password", "verify_token"]
@@ -38,7 +38,7 @@ class IssuedToken:
     record: ApiToken
 
 
-def check_password(session: Session, rt: Runtime, *, username: str, password: str,
+def check_password(session: Session, rt: HasClock, *, username: str, password: str,
                    address: str | None = None) -> User:
     """Return the active user whose password this is, or raise ``NotAuthenticated``.
 
@@ -55,7 +55,7 @@ def check_password(session: Session, rt: Runtime, *, username: str, password: st
         raise NotAuthenticated(REFUSED) from refused
 
 
-def issue_token(session: Session, rt: Runtime, *, user: User, name: str,
+def issue_token(session: Session, rt: HasClock, *, user: User, name: str,
                 expires_at: datetime | None = None, actor: str | None) -> IssuedToken:
     """Create a token for ``user``; the returned secret is the only copy there will be."""
     token = PREFIX + secrets.token_urlsafe(32)
@@ -70,7 +70,15 @@ def issue_token(session: Session, rt: Runtime, *, user: User, name: str,
     return IssuedToken(token, record)
 
 
-def token_for_password(session: Session, rt: Runtime, *, username: str, password: str,
+def active_user(session: Session, username: str) -> User:
+    """The active staff member of this user name; ``NotFound`` for anyone else."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        raise NotFound(f"there is no active user {username}")
+    return user
+
+
+def token_for_password(session: Session, rt: HasClock, *, username: str, password: str,
                        name: str, expires_in: timedelta | None = None,
                        address: str | None = None) -> IssuedToken:
     """Trade a user name and password for a new token; ``address`` is the caller's."""
@@ -80,7 +88,7 @@ def token_for_password(session: Session, rt: Runtime, *, username: str, password
                        actor=user.username)
 
 
-def verify_token(session: Session, rt: Runtime, *, token: str | None) -> User:
+def verify_token(session: Session, rt: HasClock, *, token: str | None) -> User:
     """Return the active user a token speaks for, or raise ``NotAuthenticated``."""
     if not token:
         raise NotAuthenticated("send a token: Authorization: Bearer <token>")
@@ -107,7 +115,7 @@ def list_tokens(session: Session, *, user: User) -> list[ApiToken]:
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def revoke_token(session: Session, rt: Runtime, *, token_id: int, user: User) -> ApiToken:
+def revoke_token(session: Session, rt: HasClock, *, token_id: int, user: User) -> ApiToken:
     """Revoke one of the user's own tokens; revoking it again changes nothing."""
     record = session.get(ApiToken, token_id)
     if record is None or record.user_id != user.id:

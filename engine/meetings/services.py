@@ -21,7 +21,6 @@ from engine.meetings.electorate import electorate
 from engine.meetings.models import Committee, Petition
 from engine.meetings.petitions import check_petition
 from engine.meetings.votes.tally import Matter
-from engine.workflow.tasks.inbox import OFFICE_TIME
 from engine.workflow.unit_of_work import current
 
 __all__ = ["MEETING_SERVICES"]
@@ -217,7 +216,7 @@ def _moment(text: str) -> datetime:
         raise FormInvalid([FieldError(("meeting_at",), (
             "give the date and time of the meeting as YYYY-MM-DD HH:MM, "
             "e.g. 2026-04-18 09:30"))]) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=OFFICE_TIME)
+    return moment if moment.tzinfo else moment.replace(tzinfo=current().rt.office_zone)
 
 
 def _meeting(meeting: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from engine.surveys.questionnaire import load_questionnaires
 from engine.surveys.sample import MIN_PERCENT, SampleUnit, draw_sample
 from engine.surveys.tally import meets_target, return_rate
 from engine.workflow.runtime import Runtime
+from engine.workflow.viewer import Viewer
 
 __all__ = ["ReturnRate", "accepts_staff_entries", "campaign", "campaign_return_rate",
            "close_below_target", "distribute", "end_collection", "install_questionnaires",
@@ -92,6 +93,14 @@ def campaign(session: Session, campaign_id: int) -> SurveyCampaign:
     if found is None:
         raise NotFound(f"there is no survey campaign {campaign_id}")
     return found
+
+
+def campaign_by_number(session: Session, number: str, *, viewer: Viewer) -> SurveyCampaign:
+    """The campaign of this number, if the viewer's estate may see it."""
+    row = session.scalars(select(SurveyCampaign).where(SurveyCampaign.number == number)).first()
+    if row is None or not viewer.sees_estate(row.estate_id):
+        raise NotFound(f"there is no survey {number}")
+    return row
 
 
 def open_campaign(session: Session, rt: Runtime, *, year: int, target_percent: object,

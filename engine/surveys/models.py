@@ -112,6 +112,8 @@ class SurveyResponse(Base):
     submitted_at: Mapped[datetime] = mapped_column(index=True)
     entered_by: Mapped[str | None] = mapped_column(String(150))  # None: the owner, by link
 
+    unit: Mapped[Unit] = relationship()
+
 
 class FeedbackItem(Base):
     """One point of a free-text answer: an opinion, a suggestion or a complaint."""

@@ -56,6 +56,9 @@ class Subject:
 # (session, the open task, its data) -> the subject, or None when the task works on none of ours.
 SubjectOf = Callable[[Session, HumanTask, Mapping[str, Any]], "Subject | None"]
 
+# (session, instance id) -> the number of what the instance works on (a case number), or None.
+SubjectNumber = Callable[[Session, int], "str | None"]
+
 # A condition under which an instance is hidden from the viewer (another estate's case).
 InstanceHidden = Callable[[Viewer], ColumnElement[bool]]
 
@@ -69,6 +72,7 @@ class Extensions:
     completion_hooks: Sequence[CompletionHook] = ()
     task_columns: Sequence[TaskColumns] = ()
     subjects: Sequence[SubjectOf] = ()
+    subject_numbers: Sequence[SubjectNumber] = ()
     instance_hidden: Sequence[InstanceHidden] = ()
 
     def check_completion(self, session: Session, *, process_id: str, element_id: str,
@@ -91,6 +95,13 @@ class Extensions:
                    ) -> Subject | None:
         for subject_of in self.subjects:
             found = subject_of(session, task, data)
+            if found is not None:
+                return found
+        return None
+
+    def subject_number(self, session: Session, instance_id: int) -> str | None:
+        for number_of in self.subject_numbers:
+            found = number_of(session, instance_id)
             if found is not None:
                 return found
         return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
-from engine.common.clock import Clock, SystemClock
+from engine.common.clock import Clock, SystemClock, office_zone
 from engine.workflow.extensions import Extensions
 from engine.workflow.serializer import StateSerializer
 from engine.workflow.specs import SpecCache
@@ -27,6 +28,7 @@ class Runtime:
     specs: SpecCache = field(default_factory=SpecCache)
     serializer: StateSerializer = field(default_factory=StateSerializer)
     lane_roles: Mapping[str, str] = field(default_factory=dict)
+    office_zone: tzinfo = field(default_factory=office_zone)  # LIAISON_TIMEZONE
     step_budget: int = DEFAULT_STEP_BUDGET
     # What the features plug in; empty, the core runs any diagram on its own.
     extensions: Extensions = field(default_factory=Extensions)

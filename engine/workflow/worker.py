@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +17,7 @@ from engine.common.errors import Conflict
 from engine.workflow.instances import advance, load_workflow, lock_instance
 from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer, WorkerHeartbeat
 from engine.workflow.runtime import Runtime
+from engine.workflow.timers.retries import count_failure
 from engine.workflow.timers.schedules import fire_due_schedules
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,9 @@ def _note_failure(sessions: sessionmaker[Session], rt: Runtime, timer_id: int,
         timer = session.get(Timer, timer_id)
         if timer is None:
             return
-        timer.attempts += 1
-        timer.last_error = f"{type(error).__name__}: {error}"
+        retry_at = count_failure(timer, error, now=rt.clock.now())
         if timer.attempts < MAX_ATTEMPTS:
-            timer.due_at = rt.clock.now() + timedelta(seconds=2 ** timer.attempts)
+            timer.due_at = retry_at
         else:
             instance = session.get(ProcessInstance, timer.instance_id)
             if instance is not None:

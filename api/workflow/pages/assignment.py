@@ -18,11 +18,11 @@ from api.web.database import db, system
 from api.web.errors import error_page
 from api.web.times import local_time
 from api.web.urls import safe_next
-from api.workflow.assignees import display_names
-from api.workflow.completions import completion_of
 from api.workflow.labels import task_title
 from engine.common.errors import Conflict, FormInvalid, NotFound, PermissionDenied, TaskNotReady
+from engine.directory.lookups import display_names
 from engine.workflow.tasks.assignment import claim_task, open_row, reassign_task, release_task
+from engine.workflow.tasks.completions import completion_of
 from engine.workflow.tasks.inbox import TaskSummary
 from engine.workflow.viewer import Viewer
 
@@ -86,7 +86,7 @@ def _act(task_id: str, change: Callable[[Viewer], TaskSummary],
 
 def completed_message(task_id: str) -> str:
     """Say who completed a task and when, as far as the audit log knows."""
-    completion = completion_of(db(), task_id)
+    completion = completion_of(db(), system().rt, task_id)
     if completion is None:
         return gettext("This task is no longer waiting for anyone.")
     name = display_names(db(), [completion.actor]).get(completion.actor or "", completion.actor)

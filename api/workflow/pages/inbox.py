@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from api.web.auth import current_user, login_required
 from api.web.database import db, system
+from api.web.i18n import reads_chinese
 from api.web.labels import LABELS
-from api.workflow.assignees import (
+from api.workflow.labels import PROCESSES
+from engine.directory.lookups import (
     Person,
     building_codes,
     display_names,
     eligible_assignees,
     role_names,
 )
-from api.workflow.labels import PROCESSES
 from engine.workflow.tasks.inbox import (
     DueState,
     Scope,
@@ -62,7 +62,7 @@ def index() -> ResponseReturnValue:
         process_id=args.get("process") or None, category=args.get("category") or None,
         building=args.get("building") or None,
         due=cast(DueState | None, _choice(args.get("due"), DUE_STATES, None)),
-        day_zone=ZoneInfo(system().settings.timezone))
+        day_zone=system().rt.office_zone)
     sort = cast(Sort, _choice(args.get("sort"), SORTS, "due"))
     page = list_tasks(db(), viewer=viewer, scope=scope, filters=filters, sort=sort,
                       page=_page_number(args.get("page")), per_page=PER_PAGE, now=now)
@@ -73,7 +73,8 @@ def index() -> ResponseReturnValue:
         filters=filters, filtered=any((filters.process_id, filters.category, filters.building,
                                        filters.due)),
         viewer=viewer, names=display_names(db(), (t.assignee for t in page.items)),
-        roles=role_names(db()), choices=_filter_choices(viewer), query=_query(args))
+        roles=role_names(db(), chinese=reads_chinese()), choices=_filter_choices(viewer),
+        query=_query(args))
 
 
 def _rows(tasks: list[TaskSummary], viewer: Viewer) -> list[Row]:

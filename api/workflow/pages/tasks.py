@@ -15,19 +15,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
-from api.web.auth import current_user, login_required
+from api.web.auth import current_user, login_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.field_messages import for_people
+from api.web.i18n import reads_chinese
 from api.web.webforms import FieldError, parse_submission, render_form
-from api.workflow.assignees import display_names, role_names
-from api.workflow.completions import completion_of
 from api.workflow.labels import task_title
 from api.workflow.pages.assignment import completed_message
 from engine.common.errors import CaseStopped, FormInvalid, TaskNotReady
+from engine.directory.lookups import display_names, role_names
 from engine.workflow.tasks.complete import complete_task
+from engine.workflow.tasks.completions import completion_of
 from engine.workflow.tasks.drafts import save_draft
 from engine.workflow.tasks.view import TaskView, open_task
-from engine.workflow.viewer import Viewer
 
 __all__ = ["blueprint", "case_url", "stopped_message"]
 
@@ -38,7 +38,7 @@ blueprint = Blueprint("tasks", __name__)
 @login_required
 def show(task_id: str) -> ResponseReturnValue:
     try:
-        view = open_task(db(), system().rt, task_id=task_id, viewer=_viewer())
+        view = open_task(db(), system().rt, task_id=task_id, viewer=signed_in_viewer())
     except TaskNotReady:
         return _done_elsewhere(task_id, None)
     return _page(view, values=view.values)
@@ -50,12 +50,12 @@ def submit(task_id: str) -> ResponseReturnValue:
     user, form = current_user(), request.form
     assert user is not None  # login_required
     try:
-        view = open_task(db(), system().rt, task_id=task_id, viewer=_viewer())
+        view = open_task(db(), system().rt, task_id=task_id, viewer=signed_in_viewer())
     except TaskNotReady:
         return _done_elsewhere(task_id, form)
     data, problems = parse_submission(view.schema or {}, form, tz=_zone())
     if form.get("action") == "draft":
-        save_draft(db(), system().rt, task_id=task_id, viewer=_viewer(), data=data)
+        save_draft(db(), system().rt, task_id=task_id, viewer=signed_in_viewer(), data=data)
         flash(gettext("Draft saved."), "success")
         return redirect(url_for("tasks.show", task_id=task_id), 303)
     if problems:
@@ -105,13 +105,14 @@ def _page(view: TaskView, *, values: Any, errors: list[FieldError] | None = None
         people.append(view.subject.registered_by)
     return render_template("tasks/show.html", view=view, task=view.task, case=view.subject,
                            fields=fields, errors=errors or [], names=display_names(db(), people),
-                           roles=role_names(db()), viewer=_viewer(),
+                           roles=role_names(db(), chinese=reads_chinese()),
+                           viewer=signed_in_viewer(),
                            case_link=case_url(view.subject.number if view.subject else None))
 
 
 def _done_elsewhere(task_id: str, form: MultiDict[str, str] | None) -> ResponseReturnValue:
     """Someone completed the task first: say who, and keep what this person typed."""
-    completion = completion_of(db(), task_id)
+    completion = completion_of(db(), system().rt, task_id)
     entered = None
     if form is not None and completion is not None and completion.schema is not None:
         entered = render_form(completion.schema, completion.ui_schema, values=form,
@@ -121,12 +122,6 @@ def _done_elsewhere(task_id: str, form: MultiDict[str, str] | None) -> ResponseR
     return render_template("tasks/done_elsewhere.html", message=completed_message(task_id),
                            completion=completion, entered=entered,
                            typed=typed if entered is None else []), 409
-
-
-def _viewer() -> Viewer:
-    user = current_user()
-    assert user is not None  # login_required
-    return Viewer.of(user)
 
 
 def _zone() -> str:

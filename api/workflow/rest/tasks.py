@@ -53,7 +53,7 @@ class Tasks(MethodView):
         """List open tasks in a scope, filtered, sorted and paged"""
         filters = TaskFilters(process_id=args.get("process_id"), category=args.get("category"),
                               building=args.get("building"), due=args.get("due"),
-                              text=args.get("text"))
+                              text=args.get("text"), day_zone=system().rt.office_zone)
         return list_tasks(db(), viewer=current_viewer(), scope=args["scope"], filters=filters,
                           sort=args["sort"], page=args["page"], per_page=args["per_page"],
                           now=system().rt.clock.now())

@@ -17,7 +17,7 @@ from engine.common.errors import Conflict, FieldError, FormInvalid, PermissionDe
 from engine.directory.models import User
 from engine.workflow.models import HumanTask
 from engine.workflow.runtime import Runtime
-from engine.workflow.tasks.complete import _why_not_open
+from engine.workflow.tasks.completions import why_not_open
 from engine.workflow.tasks.inbox import TaskSummary, summary_of
 from engine.workflow.viewer import Viewer
 
@@ -82,7 +82,7 @@ def open_row(session: Session, task_id: str) -> HumanTask:
     row = session.scalars(select(HumanTask).where(HumanTask.id == task_id)
                           .execution_options(populate_existing=True)).first()
     if row is None:
-        raise _why_not_open(session, task_id)
+        raise why_not_open(session, task_id)
     return row
 
 

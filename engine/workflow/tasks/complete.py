@@ -11,8 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.common import audit
-from engine.common.audit import AuditEvent
-from engine.common.errors import FieldError, FormInvalid, NotFound, PermissionDenied, TaskNotReady
+from engine.common.errors import FieldError, FormInvalid, PermissionDenied, TaskNotReady
 from engine.workflow.derived import form_of
 from engine.workflow.extensions import CompletedStep
 from engine.workflow.incidents import refuse_if_stopped
@@ -20,6 +19,7 @@ from engine.workflow.instances import advance, compiled_spec, load_workflow, loc
 from engine.workflow.models import HumanTask, ProcessInstance, TaskDraft
 from engine.workflow.runtime import Runtime
 from engine.workflow.specs import CompiledSpec
+from engine.workflow.tasks.completions import why_not_open
 from engine.workflow.timeshift import running_on
 
 
@@ -34,13 +34,13 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
     """
     row = session.get(HumanTask, task_id)
     if row is None:
-        raise _why_not_open(session, task_id)
+        raise why_not_open(session, task_id)
     instance = lock_instance(session, row.instance_id)
     # Re-read under the lock: another clerk may have completed it meanwhile.
     row = session.scalars(select(HumanTask).where(HumanTask.id == task_id)
                           .execution_options(populate_existing=True)).first()
     if row is None:
-        raise _why_not_open(session, task_id)
+        raise why_not_open(session, task_id)
     if roles is not None and not _may_complete(row, actor, roles):
         raise PermissionDenied("this task is offered to another role or person",
                                process_id=row.process_id, element_id=row.element_id)
@@ -100,14 +100,3 @@ def _validated(compiled: CompiledSpec, form: str | None, data: dict[str, Any], *
             fields.append(FieldError(path, error.message))
         raise FormInvalid(fields, element_id=element_id)
     return data
-
-
-def _why_not_open(session: Session, task_id: str) -> NotFound | TaskNotReady:
-    done = session.scalars(select(AuditEvent).where(AuditEvent.task_id == task_id,
-                                                    AuditEvent.kind == "task_completed")
-                           .order_by(AuditEvent.id.desc()).limit(1)).first()
-    if done is not None:
-        who = f" by {done.actor}" if done.actor else ""
-        return TaskNotReady(f"this task was already completed{who} at "
-                            f"{done.at:%Y-%m-%d %H:%M} UTC", element_id=done.element_id)
-    return NotFound(f"no open task {task_id}")

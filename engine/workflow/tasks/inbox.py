@@ -9,13 +9,14 @@ key, to mark the tasks an incident has stopped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal, get_args
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
+from engine.common.clock import office_zone
 from engine.common.errors import FieldError, FormInvalid, PermissionDenied
 from engine.common.paging import Page
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -26,8 +27,6 @@ DueState = Literal["overdue", "due_today", "no_due"]
 Sort = Literal["due", "-due", "offered", "-offered"]
 
 MAX_PER_PAGE = 100
-# The offices keep China Standard Time; "due today" ends at their midnight.
-OFFICE_TIME = timezone(timedelta(hours=8), "CST")
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class TaskFilters:
     building: str | None = None
     due: DueState | None = None
     text: str | None = None  # part of the case number or of the task title
-    day_zone: tzinfo = OFFICE_TIME
+    day_zone: tzinfo = field(default_factory=office_zone)  # "due today" ends at its midnight
 
 
 @dataclass(frozen=True)

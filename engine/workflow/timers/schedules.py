@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,17 +23,20 @@ from engine.workflow.instances import start_instance
 from engine.workflow.models import ProcessVersion, Schedule, ScheduleOccurrence
 from engine.workflow.runtime import Runtime
 from engine.workflow.timers.iso8601 import recurrence
+from engine.workflow.timers.retries import count_failure
 
 log = logging.getLogger(__name__)
-
-# A failing occurrence is retried, backing off up to this long between tries.
-MAX_BACKOFF = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class TimerStart:
     element_id: str
     expression: str  # an ISO 8601 date, duration or cycle
+
+
+def list_schedules(session: Session) -> list[Schedule]:
+    """Every timer start event's schedule, by process."""
+    return list(session.scalars(select(Schedule).order_by(Schedule.process_id)))
 
 
 def sync_schedules(session: Session, rt: Runtime, version: ProcessVersion) -> None:
@@ -162,9 +165,7 @@ def _note_failure(sessions: sessionmaker[Session], rt: Runtime, schedule_id: int
         row = session.get(Schedule, schedule_id)
         if row is None:
             return
-        row.attempts += 1
-        row.last_error = f"{type(error).__name__}: {error}"
-        row.retry_at = rt.clock.now() + min(timedelta(seconds=2 ** row.attempts), MAX_BACKOFF)
+        row.retry_at = count_failure(row, error, now=rt.clock.now())
         audit.record(session, rt, kind="schedule_failed", actor=None, process_id=row.process_id,
                      element_id=row.element_id,
                      data={"message": row.last_error, "attempts": row.attempts})

@@ -1,4 +1,4 @@
-"""Who the inbox and the task page name: staff by display name, roles by name, who may take a task.
+"""Staff look-ups for the inbox and the task page: names, role names, who may take a task.
 
 These read the small staff tables (users, roles, buildings), never the
 workflow state, so the inbox still reads nothing but the task table for its work.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import get_locale
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -34,9 +33,8 @@ def display_names(session: Session, usernames: Iterable[str | None]) -> dict[str
     return {username: name for username, name in rows}
 
 
-def role_names(session: Session) -> dict[str, str]:
-    """Each role's name in the reader's language (Chinese names are kept with the role)."""
-    chinese = str(get_locale()) == "zh"
+def role_names(session: Session, *, chinese: bool) -> dict[str, str]:
+    """Each role's name, in Chinese where asked and kept with the role, else in English."""
     return {role.code: (role.name_zh if chinese and role.name_zh else role.name)
             for role in session.scalars(select(Role))}
 

@@ -15,7 +15,7 @@ from engine.workflow.validation.definitions import validate_definitions
 from engine.workflow.xmlsafe import MAX_XML_BYTES, parse_xml
 from tests.support.diagrams import line_of
 
-FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+FIXTURES = Path(__file__).parent / "fixtures"
 VALID = (FIXTURES / "demo_request.bpmn").read_text(encoding="utf-8")
 FORMS = {f"demo_request/{p.name}": p.read_bytes()
          for p in sorted((FIXTURES / "forms" / "demo_request").iterdir())}

@@ -164,9 +164,9 @@ def test_a_task_outside_the_users_roles_is_refused(shipped: System) -> None:
 
 def test_a_new_version_leaves_running_instances_on_theirs(shipped: System) -> None:
     old = start(shipped)
-    xml = (Path(__file__).parents[2] / "processes" / "routine_repair.bpmn").read_text()
+    xml = (Path(__file__).parents[3] / "processes" / "routine_repair.bpmn").read_text()
     changed = xml.replace('response_hours = 4 if', 'response_hours = 2 if')
-    forms_dir = Path(__file__).parents[2] / "forms" / "routine_repair"
+    forms_dir = Path(__file__).parents[3] / "forms" / "routine_repair"
     new_bundle = bundle("routine_repair", changed)
     new_bundle.forms = {f"routine_repair/{p.name}": p.read_bytes() for p in forms_dir.iterdir()}
     with shipped.sessions() as session:
@@ -195,7 +195,7 @@ def test_deploying_unchanged_content_keeps_the_version(shipped: System) -> None:
 
     assert {d.created for d in deploy_shipped(shipped)} == {False}
     with shipped.sessions() as session:
-        shipped_files = len(list((Path(__file__).parents[2] / "processes").glob("*.bpmn")))
+        shipped_files = len(list((Path(__file__).parents[3] / "processes").glob("*.bpmn")))
         assert session.scalar(select(func.count()).select_from(ProcessVersion)) == shipped_files
 
 

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from engine.system import System
-from tests.api.test_rest_access import ALL_ROLES
+from tests.api.rest.test_access import ALL_ROLES
 from tests.support.api import make_app, token_of
 from tests.support.cases import CaseDriver
 from tests.support.people import create_user
