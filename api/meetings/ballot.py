@@ -7,8 +7,7 @@ polite page saying which, and nothing is counted.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Collection, Mapping
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
@@ -24,7 +23,7 @@ from engine.common.errors import (
     NotFound,
     VotingClosed,
 )
-from engine.meetings.ballots import ballot_paper, cast_online_ballot
+from engine.meetings.ballots import BallotPaper, ballot_paper, cast_online_ballot
 
 __all__ = ["OWNER_VOTES", "blueprint"]
 
@@ -55,7 +54,8 @@ def paper(token: str) -> ResponseReturnValue:
         return _refused(refused)
     if request.method == "GET":
         return _ballot(shown, token)
-    chosen = {m["id"]: request.form.get(f"vote-{m['id']}", "") for m in shown["matters"]}
+    chosen: dict[int | str, str] = {m.id: request.form.get(f"vote-{m.id}", "")
+                                    for m in shown.matters}
     missing = {m_id for m_id, vote in chosen.items() if vote not in OWNER_VOTES}
     if missing:
         return _ballot(shown, token, chosen=chosen, missing=missing), 422
@@ -69,11 +69,12 @@ def paper(token: str) -> ResponseReturnValue:
     return render_template("ballot/thanks.html", paper=shown)
 
 
-def _ballot(shown: dict[str, Any], token: str, *, chosen: dict[int, str] | None = None,
-            missing: set[int] | None = None) -> str:
+def _ballot(shown: BallotPaper, token: str, *, chosen: Mapping[int | str, str] | None = None,
+            missing: Collection[int | str] | None = None) -> str:
+    # The area in fixed point, as the notice prints it: never an exponent.
     return render_template("ballot/paper.html", paper=shown, token=token, votes=OWNER_VOTES,
-                           meeting_at=datetime.fromisoformat(shown["meeting_at"]),
-                           chosen=chosen or {}, missing=missing or set())
+                           area=format(shown.area, "f"), chosen=chosen or {},
+                           missing=missing or set())
 
 
 def _refused(refused: Conflict) -> ResponseReturnValue:

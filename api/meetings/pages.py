@@ -8,29 +8,29 @@ script or style: the CSP forbids both); htmx polls its fragment while the vote i
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
-from api.meetings.committee import MEETING_DESK, viewer
-from api.web.auth import roles_required
+from api.web.auth import FRONT_DESK, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound, VoteInputError
 from engine.meetings.ballots import VOTES, issue_ballot_tokens, record_paper_ballot
 from engine.meetings.electorate import electorate
-from engine.meetings.general_meeting import NOTICE_PERIOD, meeting_view, participation
-from engine.meetings.lists import estates_of, meetings_of, petition_view
+from engine.meetings.general_meeting import NOTICE_PERIOD, Participation, participation
+from engine.meetings.lists import PetitionView, estates_of, meetings_of, petition_view
 from engine.meetings.petitions import PETITION_SHARE, record_petition, start_extraordinary_meeting
+from engine.meetings.views import MeetingView, meeting_view
+from engine.meetings.votes.figures import figure
 from engine.meetings.votes.tally import AGREEMENT, PARTICIPATION, Matter
 from engine.workflow.viewer import SUPERVISOR
 
-__all__ = ["blueprint", "participation_bars"]
+__all__ = ["ParticipationBar", "blueprint", "participation_bars"]
 
 blueprint = Blueprint("meetings", __name__)
 
@@ -38,71 +38,81 @@ POLL_SECONDS = 5
 VOTE_ERROR = N_("Choose a vote on this matter.")
 
 
+@dataclass(frozen=True)
+class ParticipationBar:
+    measure: str  # area, headcount
+    value: str | int  # as the tally writes figures: areas in fixed point
+    base: str | int
+    ok: bool
+    fraction: str  # the line, e.g. 2/3
+    percent: float  # taken part, of the whole
+    line: float  # where the line is drawn, in percent
+    needed: str | int  # headcount rounded up to whole owners, area to 0.01 m²
+
+
 @blueprint.get("/meetings")
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def index() -> ResponseReturnValue:
-    session, seen = db(), viewer()
+    session, seen = db(), signed_in_viewer()
     return render_template("meetings/index.html", meetings=meetings_of(session, viewer=seen),
                            estates=estates_of(session, viewer=seen))
 
 
 @blueprint.get("/meetings/<int:meeting_id>")
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def show(meeting_id: int) -> ResponseReturnValue:
     view = _meeting(meeting_id)
-    meeting_at, sent_at = (datetime.fromisoformat(view[k]) for k in ("meeting_at",
-                                                                     "notice_sent_at"))
+    ahead = view.meeting_at - view.notice_sent_at
     thresholds = {cls.value: AGREEMENT[cls] for cls in Matter}
-    return render_template("meetings/show.html", view=view, meeting_at=meeting_at,
-                           sent_at=sent_at, notice_days=(meeting_at - sent_at).days,
-                           notice_ok=meeting_at - sent_at >= NOTICE_PERIOD,
+    return render_template("meetings/show.html", view=view, notice_days=ahead.days,
+                           notice_ok=ahead >= NOTICE_PERIOD,
                            notice_period=NOTICE_PERIOD.days, thresholds=thresholds,
                            participation_threshold=PARTICIPATION,
-                           bars=participation_bars(view["participation"]),
-                           poll=POLL_SECONDS if view["state"] == "voting" else None)
+                           bars=participation_bars(view.participation),
+                           poll=POLL_SECONDS if view.state == "voting" else None)
 
 
 @blueprint.get("/meetings/<int:meeting_id>/participation")
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def live(meeting_id: int) -> ResponseReturnValue:
     view = _meeting(meeting_id)
     return render_template("meetings/_participation.html", view=view,
                            bars=participation_bars(participation(db(), meeting_id=meeting_id)),
-                           poll=POLL_SECONDS if view["state"] == "voting" else None)
+                           poll=POLL_SECONDS if view.state == "voting" else None)
 
 
 @blueprint.route("/meetings/<int:meeting_id>/paper-ballot", methods=["GET", "POST"])
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def paper_ballot(meeting_id: int) -> ResponseReturnValue:
     view = _meeting(meeting_id)
     if request.method == "GET":
         return _paper_page(view)
     form = request.form
-    votes = {m["id"]: form[f"vote-{m['id']}"] for m in view["agenda"]
-             if form.get(f"vote-{m['id']}")}
+    votes: dict[int | str, str] = {m.id: form[f"vote-{m.id}"] for m in view.agenda
+                                   if form.get(f"vote-{m.id}")}
     try:
         unit_id = int(form.get("unit_id", ""))
     except ValueError:
         return _paper_page(view, form=form, errors={"unit_id": gettext("Choose the unit.")}), 422
     try:
         record_paper_ballot(db(), system().rt, meeting_id=meeting_id, unit_id=unit_id,
-                            votes=votes, actor=viewer().username)
+                            votes=votes, actor=signed_in_viewer().username)
     except FormInvalid as refused:
         return _paper_page(view, form=form, errors=_field_messages(refused.errors)), 422
     except VoteInputError as refused:
         return _paper_page(view, form=form, errors={"unit_id": refused.message}), 422
     except Conflict as refused:
         return _paper_page(view, form=form, refusal=refused.message), 409
-    label = electorate(db(), view["estate_id"]).labels[unit_id]
+    label = electorate(db(), view.estate_id).labels[unit_id]
     flash(gettext("The paper ballot of %(unit)s is recorded.", unit=label), "success")
     return redirect(url_for("meetings.paper_ballot", meeting_id=meeting_id), 303)
 
 
 @blueprint.route("/meetings/<int:meeting_id>/ballot-links", methods=["GET", "POST"])
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def links(meeting_id: int) -> ResponseReturnValue:
     view = _meeting(meeting_id)
-    labels = electorate(db(), view["estate_id"]).labels
+    labels = electorate(db(), view.estate_id).labels
     issued: list[tuple[str, str]] = []
     refusal = None
     if request.method == "POST":
@@ -119,9 +129,9 @@ def links(meeting_id: int) -> ResponseReturnValue:
 
 
 @blueprint.route("/estates/<int:estate_id>/petition", methods=["GET", "POST"])
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def petition(estate_id: int) -> ResponseReturnValue:
-    if not viewer().sees_estate(estate_id):
+    if not signed_in_viewer().sees_estate(estate_id):
         raise NotFound(f"no estate {estate_id}")
     labels = electorate(db(), estate_id).labels
     if request.method == "GET":
@@ -130,7 +140,7 @@ def petition(estate_id: int) -> ResponseReturnValue:
     try:
         recorded = record_petition(db(), system().rt, estate_id=estate_id,
                                    purpose=request.form.get("purpose", ""),
-                                   signed_unit_ids=signed, actor=viewer().username)
+                                   signed_unit_ids=signed, actor=signed_in_viewer().username)
     except FormInvalid as refused:
         return _petition_form(estate_id, labels, form=request.form,
                               errors=_field_messages(refused.errors)), 422
@@ -139,7 +149,7 @@ def petition(estate_id: int) -> ResponseReturnValue:
 
 
 @blueprint.get("/petitions/<int:petition_id>")
-@roles_required(*MEETING_DESK)
+@roles_required(*FRONT_DESK)
 def petition_show(petition_id: int) -> ResponseReturnValue:
     return _petition_page(_petition(petition_id))
 
@@ -150,7 +160,7 @@ def start_meeting(petition_id: int) -> ResponseReturnValue:
     found = _petition(petition_id)
     try:
         start_extraordinary_meeting(db(), system().rt, petition_id=petition_id,
-                                    actor=viewer().username)
+                                    actor=signed_in_viewer().username)
     except FormInvalid as refused:
         return _petition_page(found, refusal="; ".join(e.message for e in refused.errors)), 422
     except Conflict:  # pressed twice, or by two supervisors at once
@@ -161,32 +171,31 @@ def start_meeting(petition_id: int) -> ResponseReturnValue:
     return redirect(url_for("inbox.index"), 303)
 
 
-def participation_bars(live: dict[str, Any]) -> list[dict[str, Any]]:
+def participation_bars(live: Participation) -> list[ParticipationBar]:
     """Each measure's share taken part, in percent of the whole, and where the 2/3 line is."""
     bars = []
-    for measure in ("area", "headcount"):
-        check = live[measure]
-        value, base = Fraction(str(check["value"])), Fraction(str(check["base"]))
-        needed = Fraction(check["needed"])
-        bars.append({"measure": measure, "value": check["value"], "base": check["base"],
-                     "ok": check["ok"], "fraction": check["fraction"],
-                     "percent": round(float(value / base * 100), 1) if base else 0.0,
-                     "line": round(float(Fraction(check["fraction"]) * 100), 2),
-                     "needed": (math.ceil(needed) if measure == "headcount"
-                                else f"{math.ceil(needed * 100) / 100:.2f}")})
+    for measure, check in (("area", live.area), ("headcount", live.headcount)):
+        value, base = Fraction(check.value), Fraction(check.base)
+        needed, line = check.threshold.needed(check.base), check.threshold.fraction
+        bars.append(ParticipationBar(
+            measure=measure, value=figure(check.value), base=figure(check.base), ok=check.ok,
+            fraction=str(line), percent=round(float(value / base * 100), 1) if base else 0.0,
+            line=round(float(line * 100), 2),
+            needed=(math.ceil(needed) if measure == "headcount"
+                    else f"{math.ceil(needed * 100) / 100:.2f}")))
     return bars
 
 
-def _meeting(meeting_id: int) -> dict[str, Any]:
+def _meeting(meeting_id: int) -> MeetingView:
     view = meeting_view(db(), meeting_id=meeting_id)
-    if not viewer().sees_estate(view["estate_id"]):
+    if not signed_in_viewer().sees_estate(view.estate_id):
         raise NotFound(f"no meeting {meeting_id}")
     return view
 
 
-def _petition(petition_id: int) -> dict[str, Any]:
+def _petition(petition_id: int) -> PetitionView:
     found = petition_view(db(), petition_id=petition_id)
-    if found is None or not viewer().sees_estate(found["estate_id"]):
+    if found is None or not signed_in_viewer().sees_estate(found.estate_id):
         raise NotFound(f"no petition {petition_id}")
     return found
 
@@ -200,9 +209,9 @@ def _field_messages(errors: list[FieldError]) -> dict[str, str]:
     return messages
 
 
-def _paper_page(view: dict[str, Any], *, form: MultiDict[str, str] | None = None,
+def _paper_page(view: MeetingView, *, form: MultiDict[str, str] | None = None,
                 errors: dict[str, str] | None = None, refusal: str | None = None) -> str:
-    labels = electorate(db(), view["estate_id"]).labels
+    labels = electorate(db(), view.estate_id).labels
     return render_template("meetings/paper_ballot.html", view=view, form=form or MultiDict(),
                            errors=errors or {}, refusal=refusal, votes=VOTES,
                            units=sorted(labels.items(), key=lambda u: u[1]))
@@ -218,9 +227,9 @@ def _petition_form(estate_id: int, labels: dict[int, str], *,
                            units=sorted(labels.items(), key=lambda u: u[1]))
 
 
-def _petition_page(found: dict[str, Any], *, refusal: str | None = None) -> str:
-    labels = electorate(db(), found["estate_id"]).labels
+def _petition_page(found: PetitionView, *, refusal: str | None = None) -> str:
+    labels = electorate(db(), found.estate_id).labels
     return render_template("meetings/petition.html", petition=found, refusal=refusal,
-                           signed_units=sorted(labels[u] for u in found["unit_ids"]),
+                           signed_units=sorted(labels[u] for u in found.unit_ids),
                            share=int(PETITION_SHARE * 100),
-                           may_start=SUPERVISOR in viewer().roles)
+                           may_start=SUPERVISOR in signed_in_viewer().roles)

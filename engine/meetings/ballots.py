@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,9 +32,31 @@ from engine.meetings.models import BallotToken, Meeting, MeetingBallot
 from engine.meetings.votes.tally import Vote
 from engine.workflow.runtime import Runtime
 
-__all__ = ["ballot_paper", "cast_online_ballot", "issue_ballot_tokens", "record_paper_ballot"]
+__all__ = ["BallotMatter", "BallotPaper", "ballot_paper", "cast_online_ballot",
+           "issue_ballot_tokens", "record_paper_ballot"]
 
 VOTES = tuple(v.value for v in Vote)
+
+
+@dataclass(frozen=True)
+class BallotMatter:
+    id: int
+    title: str
+    matter_class: str
+
+
+@dataclass(frozen=True)
+class BallotPaper:
+    meeting_id: int
+    kind: str
+    round: int
+    meeting_at: datetime
+    notice_text: str
+    unit: str  # the unit the link was issued to
+    units: list[str]  # every unit the owner's one ballot counts for
+    area: Decimal  # of those units, m²
+    matters: list[BallotMatter]
+    votes: list[str]
 
 
 def issue_ballot_tokens(session: Session, rt: Runtime, *, meeting_id: int,
@@ -59,7 +82,7 @@ def issue_ballot_tokens(session: Session, rt: Runtime, *, meeting_id: int,
     return tokens
 
 
-def ballot_paper(session: Session, rt: Runtime, *, token: str) -> dict[str, Any]:
+def ballot_paper(session: Session, rt: Runtime, *, token: str) -> BallotPaper:
     """What the owner's ballot page shows for a link: the meeting, the unit and the matters."""
     row = _token(session, token)
     meeting = _online(session, rt, get_meeting(session, row.meeting_id))
@@ -67,13 +90,13 @@ def ballot_paper(session: Session, rt: Runtime, *, token: str) -> dict[str, Any]
     # One ballot covers every unit the owner votes for, so the page names them all.
     voter = voters.voter_of[row.unit_id]
     units = [u for u in voters.units if voters.voter_of[int(u.id)] == voter]
-    return {"meeting_id": meeting.id, "kind": meeting.kind, "round": meeting.round,
-            "meeting_at": meeting.meeting_at.isoformat(), "notice_text": meeting.notice_text,
-            "unit": voters.labels[row.unit_id],
-            "units": [voters.labels[int(u.id)] for u in units],
-            "area": format(sum((u.area for u in units), Decimal(0)), "f"),
-            "matters": [{"id": m.id, "title": m.title, "matter_class": m.matter_class}
-                        for m in meeting.matters], "votes": list(VOTES)}
+    return BallotPaper(meeting_id=meeting.id, kind=meeting.kind, round=meeting.round,
+                       meeting_at=meeting.meeting_at, notice_text=meeting.notice_text,
+                       unit=voters.labels[row.unit_id],
+                       units=[voters.labels[int(u.id)] for u in units],
+                       area=sum((u.area for u in units), Decimal(0)),
+                       matters=[BallotMatter(id=m.id, title=m.title, matter_class=m.matter_class)
+                                for m in meeting.matters], votes=list(VOTES))
 
 
 def cast_online_ballot(session: Session, rt: Runtime, *, token: str,

@@ -8,7 +8,6 @@ beside that field and nothing of the submission is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,12 +16,13 @@ from sqlalchemy.orm import Session
 from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.directory.models import Building, Owner, Unit, ownerships
+from engine.meetings.archive import archive
 from engine.meetings.models import Candidate, Committee, Meeting, PreparatoryMember
 from engine.workflow.runtime import Runtime
 from engine.workflow.timers.iso8601 import after
 
-__all__ = ["FILING_WITHIN", "MAX_MEMBERS", "MIN_MEMBERS", "archive_committee", "committee_status",
-           "elect_committee", "open_committee", "record_candidates", "record_filing",
+__all__ = ["FILING_WITHIN", "MAX_MEMBERS", "MIN_MEMBERS", "archive_committee", "elect_committee",
+           "get_committee", "open_committee", "record_candidates", "record_filing",
            "record_filing_alert", "record_preparatory_group"]
 
 MIN_MEMBERS, MAX_MEMBERS = 5, 11
@@ -164,7 +164,7 @@ def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting
 def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int,
                         kind: str) -> dict[str, Any]:
     """Record a filing reminder, or that the filing is overdue, with the days left."""
-    committee = _get(session, committee_id)
+    committee = get_committee(session, committee_id)
     if committee.filing_due_at is None:
         raise Conflict("the committee has not been elected, so no filing is due")
     left = committee.filing_due_at - rt.clock.now()
@@ -176,7 +176,7 @@ def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int,
 def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference: str,
                   authority: str, actor: str | None) -> Committee:
     """Record the filing with the district housing authority and its reference."""
-    committee = _get(session, committee_id)
+    committee = get_committee(session, committee_id)
     if committee.state != "elected":
         raise Conflict(f"a committee is filed once, after its election; it is {committee.state}")
     if not reference.strip():
@@ -194,39 +194,12 @@ def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference
 
 def archive_committee(session: Session, rt: Runtime, *, committee_id: int,
                       actor: str | None) -> Committee:
-    committee = _get(session, committee_id)
-    if committee.state != "filed":
-        raise Conflict("a committee is archived once it is filed")
-    committee.state, committee.archived_at = "archived", rt.clock.now()
-    session.flush()
+    """Archive a committee once its filing is recorded."""
+    committee = get_committee(session, committee_id)
+    archive(session, rt, committee, after=("filed",),
+            refusal="a committee is archived once it is filed")
     _note(session, rt, committee, "committee_archived", actor, {})
     return committee
-
-
-def committee_status(session: Session, *, committee_id: int) -> dict[str, Any]:
-    """The committee as its status page shows it: group, candidates, members, term, filing."""
-    committee = _get(session, committee_id)
-    meetings = session.scalars(select(Meeting).where(Meeting.committee_id == committee.id)
-                               .order_by(Meeting.round))
-    votes = {m.candidate_id: m.passed for meeting in meetings for m in meeting.matters
-             if m.candidate_id is not None}
-    return {
-        "id": committee.id, "estate_id": committee.estate_id, "state": committee.state,
-        "preparatory_group": [{"name": m.name, "owner_id": m.owner_id, "is_owner": bool(m.owner_id),
-                               "represents": m.represents}
-                              for m in committee.preparatory_members],
-        "candidates": [{"id": c.id, "number": c.position, "owner_id": c.owner_id, "name": c.name,
-                        "statement": c.statement, "elected_by_meeting": votes.get(c.id),
-                        "office": c.office} for c in committee.candidates],
-        "members": [{"id": c.id, "number": c.position, "name": c.name, "office": c.office}
-                    for c in committee.candidates if c.office],
-        "elected_at": _iso(committee.elected_at), "term_years": committee.term_years,
-        "term_ends_at": _iso(committee.term_ends_at),
-        "filing_due_at": _iso(committee.filing_due_at), "filed_at": _iso(committee.filed_at),
-        "filing_reference": committee.filing_reference,
-        "filing_authority": committee.filing_authority,
-        "archived_at": _iso(committee.archived_at),
-    }
 
 
 def candidate_matters(committee: Committee) -> list[tuple[str, int]]:
@@ -245,7 +218,7 @@ def _estate_owners(session: Session, estate_id: int) -> dict[int, str]:
     return {owner_id: name for owner_id, name in rows}
 
 
-def _get(session: Session, committee_id: int) -> Committee:
+def get_committee(session: Session, committee_id: int) -> Committee:
     committee = session.get(Committee, committee_id)
     if committee is None:
         raise NotFound(f"no committee {committee_id}")
@@ -253,7 +226,7 @@ def _get(session: Session, committee_id: int) -> Committee:
 
 
 def _forming(session: Session, committee_id: int) -> Committee:
-    committee = _get(session, committee_id)
+    committee = get_committee(session, committee_id)
     if committee.state != "forming":
         raise Conflict(f"the committee is {committee.state}, no longer being formed")
     return committee
@@ -263,7 +236,3 @@ def _note(session: Session, rt: Runtime, committee: Committee, kind: str, actor:
           data: dict[str, Any]) -> None:
     audit.record(session, rt, kind=kind, actor=actor, instance_id=committee.instance_id,
                  process_id="committee_formation", data={"committee_id": committee.id, **data})
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

@@ -8,7 +8,9 @@ the failed round stays on record as it was.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -16,18 +18,28 @@ from sqlalchemy.orm import Session
 
 from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
+from engine.meetings.archive import archive
 from engine.meetings.electorate import electorate
 from engine.meetings.models import AgendaMatter, Meeting, MeetingBallot
-from engine.meetings.votes.report import check_record, tally_record
-from engine.meetings.votes.tally import PARTICIPATION, Ballot, Matter, Vote, tally
+from engine.meetings.votes.report import tally_record
+from engine.meetings.votes.tally import PARTICIPATION, Ballot, Check, Matter, Vote, tally
 from engine.meetings.votes.text import explain
 from engine.workflow.runtime import Runtime
 
-__all__ = ["KINDS", "NOTICE_PERIOD", "archive_meeting", "meeting_view", "participation",
-           "publish_minutes", "schedule_meeting", "tally_meeting"]
+__all__ = ["KINDS", "NOTICE_PERIOD", "Participation", "archive_meeting", "get_meeting",
+           "participation", "publish_minutes", "schedule_meeting", "tally_meeting"]
 
 NOTICE_PERIOD = timedelta(days=15)  # the notice reaches all owners at least this long before
 KINDS = ("first", "annual", "extraordinary")
+
+
+@dataclass(frozen=True)
+class Participation:
+    meeting_id: int
+    fraction: Fraction  # of the area and of the headcount that must take part
+    area: Check
+    headcount: Check
+    ok: bool
 
 
 def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str,
@@ -108,7 +120,7 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
                                    if r["candidate_id"] is not None and r["passed"]]}
 
 
-def participation(session: Session, *, meeting_id: int) -> dict[str, Any]:
+def participation(session: Session, *, meeting_id: int) -> Participation:
     """Who has voted so far, by area and headcount, against the 2/3 lines (for the meeting page)."""
     meeting = get_meeting(session, meeting_id)
     units = electorate(session, meeting.estate_id).units
@@ -116,10 +128,10 @@ def participation(session: Session, *, meeting_id: int) -> dict[str, Any]:
                                         .where(MeetingBallot.meeting_id == meeting.id))))
     # The vote does not matter for participation; the tally's own checks draw the lines.
     counted = tally(Matter.ORDINARY, units, [Ballot(str(v), Vote.ABSTAIN) for v in voters])
-    checks = {c.measure: check_record(c) for c in counted.checks if c.stage == "participation"}
-    return {"meeting_id": meeting.id, "fraction": str(PARTICIPATION.fraction),
-            "area": checks["area"], "headcount": checks["headcount"],
-            "ok": counted.participation_ok}
+    checks = {c.measure: c for c in counted.checks if c.stage == "participation"}
+    return Participation(meeting_id=meeting.id, fraction=PARTICIPATION.fraction,
+                         area=checks["area"], headcount=checks["headcount"],
+                         ok=counted.participation_ok)
 
 
 def publish_minutes(session: Session, rt: Runtime, *, meeting_id: int, minutes: str,
@@ -139,33 +151,12 @@ def publish_minutes(session: Session, rt: Runtime, *, meeting_id: int, minutes: 
 
 def archive_meeting(session: Session, rt: Runtime, *, meeting_id: int,
                     actor: str | None) -> Meeting:
+    """Archive a meeting once it is tallied (and, if it was, minuted)."""
     meeting = get_meeting(session, meeting_id)
-    if meeting.state not in ("minuted", "tallied"):
-        raise Conflict(f"a meeting is archived after its tally; it is {meeting.state}")
-    meeting.state, meeting.archived_at = "archived", rt.clock.now()
-    session.flush()
+    archive(session, rt, meeting, after=("minuted", "tallied"),
+            refusal=f"a meeting is archived after its tally; it is {meeting.state}")
     _note(session, rt, meeting, "meeting_archived", actor, {})
     return meeting
-
-
-def meeting_view(session: Session, *, meeting_id: int) -> dict[str, Any]:
-    """The meeting as its page shows it: notice, agenda, participation, results explained."""
-    meeting = get_meeting(session, meeting_id)
-    return {
-        "id": meeting.id, "estate_id": meeting.estate_id, "kind": meeting.kind,
-        "round": meeting.round, "previous_id": meeting.previous_id, "state": meeting.state,
-        "meeting_at": meeting.meeting_at.isoformat(),
-        "notice_sent_at": meeting.notice_sent_at.isoformat(), "notice_text": meeting.notice_text,
-        "residents_committee_notified": meeting.residents_committee_notified,
-        "petition_id": meeting.petition_id, "committee_id": meeting.committee_id,
-        "agenda": [{"id": m.id, "position": m.position, "title": m.title,
-                    "matter_class": m.matter_class, "passed": m.passed, "result": m.result}
-                   for m in meeting.matters],
-        "participation": participation(session, meeting_id=meeting.id),
-        "minutes": meeting.minutes,
-        "minutes_published_at": meeting.minutes_published_at.isoformat()
-        if meeting.minutes_published_at else None,
-    }
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:

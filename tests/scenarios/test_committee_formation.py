@@ -11,8 +11,8 @@ from engine.common.audit import AuditEvent
 from engine.common.errors import Conflict, FormInvalid
 from engine.directory.models import Estate
 from engine.meetings.ballots import cast_online_ballot, issue_ballot_tokens
-from engine.meetings.committee import committee_status
 from engine.meetings.general_meeting import participation
+from engine.meetings.views import committee_status
 from engine.system import System
 from tests.support.meetings import (
     CANDIDATES,
@@ -57,7 +57,7 @@ def test_the_preparatory_group_is_odd_and_at_least_half_owners(shipped: System,
     formation.do("form_preparatory_group", GROUP)
     with shipped.sessions() as session:
         status = committee_status(session, committee_id=formation.data()["committee_id"])
-    assert [(m["name"], m["is_owner"]) for m in status["preparatory_group"]] == [
+    assert [(m.name, m.is_owner) for m in status.preparatory_group] == [
         ("Owner of A-101", True), ("陳大文", True), ("李主任", False)]
     assert set(formation.open()) == {"announce_candidates"}
 
@@ -75,9 +75,9 @@ def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: Syst
 
     notice_first_meeting(formation, days=15)
     meeting = formation.meeting()
-    assert (meeting["kind"], meeting["round"], meeting["state"]) == ("first", 1, "voting")
-    assert meeting["residents_committee_notified"] is True
-    assert [m["title"].split(":")[0] for m in meeting["agenda"]] == [
+    assert (meeting.kind, meeting.round, meeting.state) == ("first", 1, "voting")
+    assert meeting.residents_committee_notified is True
+    assert [m.title.split(":")[0] for m in meeting.agenda] == [
         "No. 1 Owner of A-101", "No. 2 Owner of A-102", "No. 3 Owner of A-103",
         "No. 4 Owner of A-104", "No. 5 Owner of A-105", "No. 6 Owner of A-106"]
     assert formation.open() == {}  # the vote is open until the meeting
@@ -96,7 +96,7 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
         tokens = issue_ballot_tokens(session, shipped.rt, meeting_id=first_round)
         session.commit()
     assert len(tokens) == 10 and len(set(tokens.values())) == 10
-    matters = [m["id"] for m in formation.meeting()["agenda"]]
+    matters = [m.id for m in formation.meeting().agenda]
     with shipped.sessions() as session:
         cast_online_ballot(session, shipped.rt, token=tokens[units[0]],
                            votes={m: "agree" for m in matters})
@@ -107,7 +107,7 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
     vote_on_paper(shipped, first_round, units[1:6], "agree")  # 6 of 10 owners: below 2/3
     with shipped.sessions() as session:
         live = participation(session, meeting_id=first_round)
-    assert (live["headcount"]["value"], live["headcount"]["base"], live["ok"]) == (6, 10, False)
+    assert (live.headcount.value, live.headcount.base, live.ok) == (6, 10, False)
 
     assert formation.wait(timedelta(days=14, hours=23)) == 0
     assert formation.wait(timedelta(hours=1, seconds=1)) == 1
@@ -119,9 +119,8 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
 
     hold_the_vote(formation, estate, voters=7)
     second = formation.meeting()
-    assert (second["round"], second["previous_id"], second["state"]) == (2, first_round,
-                                                                         "tallied")
-    assert all(m["passed"] for m in second["agenda"])
+    assert (second.round, second.previous_id, second.state) == (2, first_round, "tallied")
+    assert all(m.passed for m in second.agenda)
     assert set(formation.open()) == {"constitute_committee"}
 
     for members, field in (([1, 2, 3, 4], "committee_members"), ([1, 2, 3, 4, 5], "vice_chair")):
@@ -133,9 +132,9 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
                                           "vice_chair": 2, "term_years": 5})
     with shipped.sessions() as session:
         status = committee_status(session, committee_id=formation.data()["committee_id"])
-    assert [(m["number"], m["office"]) for m in status["members"]] == [
+    assert [(m.number, m.office) for m in status.members] == [
         (1, "chair"), (2, "vice_chair"), (3, "member"), (4, "member"), (5, "member")]
-    assert status["state"] == "elected" and status["filing_due_at"] is not None
+    assert status.state == "elected" and status.filing_due_at is not None
     assert set(formation.open()) == {"file_with_housing_authority"}
 
 
@@ -181,5 +180,6 @@ def test_filed_in_time_is_archived_and_no_reminder_fires(shipped: System,
     assert alerts(shipped, formation) == []
     with shipped.sessions() as session:
         status = committee_status(session, committee_id=formation.data()["committee_id"])
-    assert (status["state"], status["filing_reference"]) == ("archived", "BA-2026-018")
-    assert status["filed_at"] < status["filing_due_at"]
+    assert (status.state, status.filing_reference) == ("archived", "BA-2026-018")
+    assert status.filed_at is not None and status.filing_due_at is not None
+    assert status.filed_at < status.filing_due_at

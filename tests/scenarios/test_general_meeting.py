@@ -82,16 +82,17 @@ def test_an_ordinary_and_a_special_matter_decided_by_the_same_ballots(
     meeting.wait(timedelta(days=15, seconds=1))
     meeting.do("close_the_vote", {})
 
-    results = {m["title"]: m for m in meeting.meeting()["agenda"]}
-    assert (results[REPORT]["matter_class"], results[REPORT]["passed"]) == ("ordinary", True)
-    assert (results[FUND]["matter_class"], results[FUND]["passed"]) == ("special", False)
-    assert any("3/4" in line for line in results[FUND]["result"]["explanation"])
+    results = {m.title: m for m in meeting.meeting().agenda}
+    assert (results[REPORT].matter_class, results[REPORT].passed) == ("ordinary", True)
+    assert (results[FUND].matter_class, results[FUND].passed) == ("special", False)
+    fund = results[FUND].result
+    assert fund is not None and any("3/4" in line for line in fund["explanation"])
     assert set(meeting.open()) == {"record_minutes"}
 
     meeting.do("record_minutes", {"minutes": "The report was approved; the lift fund was not."})
     assert meeting.status() == "completed"
     closed = meeting.meeting()
-    assert closed["state"] == "archived" and closed["minutes_published_at"] is not None
+    assert closed.state == "archived" and closed.minutes_published_at is not None
 
 
 def test_too_few_owners_take_part_so_the_meeting_is_noticed_again(shipped: System,
@@ -106,7 +107,7 @@ def test_too_few_owners_take_part_so_the_meeting_is_noticed_again(shipped: Syste
     meeting.do("close_the_vote", {})
     assert set(meeting.open()) == {"send_meeting_notice"}
     notice(meeting)
-    assert (meeting.meeting()["round"], len(meeting.meeting()["agenda"])) == (2, 2)
+    assert (meeting.meeting().round, len(meeting.meeting().agenda)) == (2, 2)
 
 
 def petition(system: System, estate: Estate, signers: int) -> int:
@@ -150,5 +151,5 @@ def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
     meeting.do("prepare_agenda", agenda(estate, meeting_kind="extraordinary",
                                         petition_id=enough, special_matters=""))
     notice(meeting)
-    assert (meeting.meeting()["kind"], meeting.meeting()["petition_id"]) == ("extraordinary",
-                                                                             enough)
+    assert (meeting.meeting().kind, meeting.meeting().petition_id) == ("extraordinary",
+                                                                         enough)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from engine.directory.models import Building, Estate, Unit
 from engine.meetings.ballots import record_paper_ballot
-from engine.meetings.general_meeting import meeting_view
 from engine.meetings.models import AgendaMatter
+from engine.meetings.views import MeetingView, meeting_view
 from engine.system import System
 from engine.workflow.instances import start_instance
 from tests.support.cases import CaseDriver
@@ -53,7 +53,7 @@ class ProcessDriver(CaseDriver):
     def meeting_id(self) -> int:
         return int(self.data()["meeting"]["meeting_id"])
 
-    def meeting(self) -> dict[str, Any]:
+    def meeting(self) -> MeetingView:
         with self.system.sessions() as session:
             return meeting_view(session, meeting_id=self.meeting_id())
 

@@ -46,7 +46,7 @@ def links(shipped: System, meeting: ProcessDriver) -> dict[int, str]:
 
 
 def matters(meeting: ProcessDriver) -> list[int]:
-    return [m["id"] for m in meeting.meeting()["agenda"]]
+    return [m.id for m in meeting.meeting().agenda]
 
 
 def cast(client: FlaskClient, path: str, votes: dict[int, str]) -> TestResponse:

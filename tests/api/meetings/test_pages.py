@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -14,9 +15,9 @@ from werkzeug.test import TestResponse
 
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate
-from engine.meetings.committee import committee_status
 from engine.meetings.general_meeting import participation
 from engine.meetings.models import MeetingBallot, Petition
+from engine.meetings.views import committee_status
 from engine.system import System
 from engine.workflow.models import ProcessInstance
 from tests.api.conftest import add_user, csrf_token, sign_in, text
@@ -72,10 +73,10 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
 
     members = page.split('class="plain-list members"', 1)[1].split("</ol>", 1)[0]
     assert [" ".join(m.split()) for m in re.findall(r"<span>(.*?)</span>", members)] == [
-        f"No. {m['number']} {m['name']}" for m in status["members"]]
+        f"No. {m.number} {m.name}" for m in status.members]
     assert ">Chair<" in members and ">Vice-chair<" in members and members.count(">Member<") == 3
     assert figures(page, "term") == "5 years, to 2031-03-17 17:00"
-    assert status["term_ends_at"].startswith("2031-03-17")
+    assert status.term_ends_at is not None and status.term_ends_at.date() == date(2031, 3, 17)
     assert figures(page, "filing-due") == "2026-04-16 17:00"
     assert "Not yet filed" in page and "Overdue" not in page
     assert "李主任" in page and "residents&#39; committee" in page  # the preparatory group
@@ -110,12 +111,11 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
     assert str(escape(REPORT)) in page and FUND in page
     assert "Ordinary matter · agreement of more than 1/2" in " ".join(page.split())
     assert "Special matter · agreement of at least 3/4" in " ".join(page.split())
-    area, headcount = live["area"], live["headcount"]
-    assert (area["value"], area["base"], headcount["value"], headcount["base"]) == (
-        "354.00", "885.00", 4, 10)
-    assert (f"{area['value']} of {area['base']} m² took part (40.0 %); 590.00 m² needed"
-            in page)
-    assert f"{headcount['value']} of {headcount['base']} owners took part (40.0 %); 7 needed" \
+    area, headcount = live.area, live.headcount
+    assert (area.value, area.base, headcount.value, headcount.base) == (
+        Decimal("354.00"), Decimal("885.00"), 4, 10)
+    assert f"{area.value:f} of {area.base:f} m² took part (40.0 %); 590.00 m² needed" in page
+    assert f"{headcount.value} of {headcount.base} owners took part (40.0 %); 7 needed" \
         in page
     assert page.count('class="bar-line" x1="66.67"') == 2  # the 2/3 line, on both bars
     assert 'hx-trigger="every 5s"' in page
@@ -135,12 +135,14 @@ def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate
     vote_on_paper(shipped, meeting.meeting_id(), units[5:8], "disagree")
     meeting.wait(timedelta(days=15, seconds=1))
     meeting.do("close_the_vote", {})
-    results = {m["title"]: m for m in meeting.meeting()["agenda"]}
+    results = {m.title: m for m in meeting.meeting().agenda}
 
     page = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
 
     for title in (REPORT, FUND):
-        for line in results[title]["result"]["explanation"]:
+        result = results[title].result
+        assert result is not None
+        for line in result["explanation"]:
             assert str(escape(line)) in page
     assert page.count(">Passed<") == 1 and page.count(">Not passed<") == 1
     assert "hx-trigger" not in page  # the vote is closed: nothing left to poll
@@ -148,7 +150,8 @@ def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate
     chinese = text(desk.get(f"/meetings/{meeting.meeting_id()}",
                             headers={"Accept-Language": "zh-TW"}))
     assert "面積參與" in chinese and 'lang="en"' in chinese
-    assert str(escape(results[FUND]["result"]["explanation"][-1])) in chinese
+    fund = results[FUND].result
+    assert fund is not None and str(escape(fund["explanation"][-1])) in chinese
 
 
 def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> TestResponse:
@@ -159,7 +162,7 @@ def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> Test
 def test_a_paper_ballot_is_stored_once_per_owner(shipped: System, estate: Estate,
                                                  desk: FlaskClient) -> None:
     meeting = noticed_meeting(shipped, estate)
-    matters = [m["id"] for m in meeting.meeting()["agenda"]]
+    matters = [m.id for m in meeting.meeting().agenda]
     unit = unit_ids(shipped, estate)[0]
 
     missing = paper(desk, meeting.meeting_id(), {"unit_id": unit,

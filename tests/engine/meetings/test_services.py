@@ -94,8 +94,7 @@ def test_a_ballot_link_is_refused_unknown_used_late_or_closed(session: Session, 
     with pytest.raises(NotFound):
         ballot_paper(session, system.rt, token="not-a-token")
     paper = ballot_paper(session, system.rt, token=tokens[units[0]])
-    assert paper["unit"] == "A-101" and [m["title"] for m in paper["matters"]] == ["Report",
-                                                                                  "Fund"]
+    assert paper.unit == "A-101" and [m.title for m in paper.matters] == ["Report", "Fund"]
     with pytest.raises(FormInvalid) as partial:
         cast_online_ballot(session, system.rt, token=tokens[units[0]],
                            votes={held.matters[0].id: "agree"})
