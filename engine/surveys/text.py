@@ -20,28 +20,45 @@ COMPLAINT_WORDS = (
     "投訴", "投诉", "不滿", "不满", "太差", "很差", "極差", "態度差", "態度惡劣", "沒人管",
     "没人管", "無人處理", "一直沒", "從來沒", "壞了", "損壞", "漏水", "太吵", "噪音", "臭",
     "髒", "脏", "亂收費", "被盜", "失竊", "不安全",
-    "complain", "unacceptable", "terrible", "awful", "rude", "never fixed", "not fixed",
-    "broken", "leak", "dirty", "filthy", "noisy", "too loud", "stolen", "unsafe",
-    "overcharg", "dissatisfied", "disappointed", "poor service",
+    "complain*", "unacceptable", "terrible", "awful", "rude", "never fixed", "not fixed",
+    "broken", "leak*", "dirty", "filthy", "noisy", "too loud", "stolen", "unsafe",
+    "overcharg*", "dissatisf*", "disappoint*", "poor service",
 )
 SUGGESTION_WORDS = (
     "建議", "建议", "希望", "應該", "应该", "可否", "可以考慮", "能否", "最好", "增加", "增設",
-    "suggest", "recommend", "should", "could you", "would be nice", "would be better",
-    "please add", "please consider", "hope", "propose", "it would help",
+    "suggest*", "recommend*", "should", "could you", "would be nice", "would be better",
+    "please add", "please consider", "hope*", "propose*", "it would help",
 )
 # Case categories of an owner case (engine.cases.models.CATEGORIES), first match wins.
 CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("noise", ("噪音", "太吵", "吵鬧", "noise", "noisy", "loud")),
     ("hygiene", ("垃圾", "衛生", "清潔", "髒", "脏", "臭", "rubbish", "garbage", "trash",
-                 "dirty", "filthy", "clean", "smell")),
+                 "dirty", "filthy", "clean*", "smell*")),
     ("security", ("保安", "門禁", "治安", "被盜", "失竊", "小偷", "安全", "security", "guard",
-                  "theft", "stolen", "burglar", "unsafe")),
+                  "theft", "stolen", "burglar*", "unsafe")),
     ("parking", ("停車", "车位", "車位", "parking", "car park", "garage")),
-    ("fees", ("收費", "管理費", "費用", "fee", "charge", "bill", "overcharg")),
-    ("neighbours", ("鄰居", "邻居", "樓上", "neighbour", "neighbor", "upstairs")),
+    ("fees", ("收費", "管理費", "費用", "fee", "fees", "charge", "charges", "bill", "bills",
+              "overcharg*")),
+    ("neighbours", ("鄰居", "邻居", "樓上", "neighbour*", "neighbor*", "upstairs")),
     ("facilities", ("電梯", "電燈", "路燈", "漏水", "維修", "設施", "水管", "lift", "elevator",
-                    "light", "leak", "repair", "pipe", "facilit", "broken")),
+                    "light", "lights", "leak*", "repair*", "pipe*", "facilit*", "broken")),
 )
+
+# Chinese words are found anywhere in the text; an English word only as a whole word, or,
+# ending in "*", as the start of one ("leak*" finds "leaking"), so "feel" is not a "fee".
+def _pattern(word: str) -> re.Pattern[str]:
+    if not word.isascii():
+        return re.compile(re.escape(word))
+    stem = word.removesuffix("*")
+    return re.compile(rf"\b{re.escape(stem)}" + ("" if word.endswith("*") else r"\b"))
+
+
+def _found(words: tuple[str, ...], text: str) -> tuple[str, ...]:
+    return tuple(w.removesuffix("*") for w in words if _PATTERNS[w].search(text))
+
+
+_PATTERNS = {w: _pattern(w) for w in (*COMPLAINT_WORDS, *SUGGESTION_WORDS,
+                                      *(w for _, ws in CATEGORY_WORDS for w in ws))}
 
 # Several points in one answer are usually written one per line or sentence.
 _POINT_BREAK = re.compile(r"[\n\r;；。！？!?]+")
@@ -66,8 +83,8 @@ def suggest(text: str, *, asked_for: str = "opinion") -> Suggestion:
     answer to "your opinion" is an opinion unless it suggests or complains.
     """
     lowered = text.lower()
-    complaint = tuple(w for w in COMPLAINT_WORDS if w in lowered)
-    suggestion = tuple(w for w in SUGGESTION_WORDS if w in lowered)
+    complaint = _found(COMPLAINT_WORDS, lowered)
+    suggestion = _found(SUGGESTION_WORDS, lowered)
     if complaint:
         kind, matched = "complaint", complaint
     elif suggestion or asked_for == "suggestion":
@@ -75,5 +92,5 @@ def suggest(text: str, *, asked_for: str = "opinion") -> Suggestion:
     else:
         kind, matched = "opinion", ()
     category = next((code for code, words in CATEGORY_WORDS
-                     if any(w in lowered for w in words)), "other")
+                     if _found(words, lowered)), "other")
     return Suggestion(kind, category, matched)
