@@ -339,6 +339,21 @@ def test_form_that_is_not_a_json_schema_is_refused() -> None:
     assert "the form is not a valid JSON Schema (at 'type')" in problem.message
 
 
+def test_form_pattern_with_a_backreference_is_refused_with_its_pointer() -> None:
+    schema = (b'{"type": "object", "properties": {"amount": {"type": "string",'
+              b' "pattern": "^(\\\\d)\\\\1$"}}}')
+    [problem] = validate(VALID, forms={**FORMS, SCHEMA_KEY: schema})
+    assert (problem.file, problem.element_id) == (SCHEMA_KEY, "Task_review")
+    assert "cannot be checked in linear time" in problem.message
+    assert problem.message.endswith("(at /properties/amount/pattern)")
+
+
+def test_form_pattern_that_backtracks_in_python_is_accepted_for_re2() -> None:
+    schema = (b'{"type": "object", "properties": {"amount": {"type": "string",'
+              b' "pattern": "^(a+)+$"}}}')
+    assert validate(VALID, forms={**FORMS, SCHEMA_KEY: schema}) == []
+
+
 def test_ui_schema_must_be_json() -> None:
     key = "demo_request/review.uischema.json"
     [problem] = validate(VALID, forms={**FORMS, key: b"ui:widget: radio"})
