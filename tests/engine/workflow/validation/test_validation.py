@@ -252,6 +252,15 @@ def test_condition_using_dunder_import_is_refused() -> None:
     assert reported == expected
 
 
+def test_a_private_attribute_pieced_together_for_getattr_is_refused() -> None:
+    xml = variant(SCRIPT, 'kind = getattr(reviewer, "_" + f"_class{\'__\'}")')
+    [problem] = [p for p in validate(xml) if p.element_id == "Task_record"]
+    assert problem.line == line_of(xml, "getattr")
+    assert problem.message == "the attribute '__class__' is private (it starts with '_')"
+    assert [p for p in validate(variant(SCRIPT, "kind = getattr(reviewer, name)"))
+            if p.element_id == "Task_record"] == []
+
+
 def test_pre_script_goes_through_the_sandbox() -> None:
     source = "import subprocess"
     xml = variant("<spiffworkflow:properties>",
