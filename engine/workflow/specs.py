@@ -19,9 +19,9 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.common.errors import DefinitionError, Problem
+from engine.workflow.decisions import DecisionParser
 from engine.workflow.forms import FormValidator
 from engine.workflow.models import ProcessVersion
 from engine.workflow.xmlsafe import parse_xml
@@ -48,11 +48,14 @@ class CompiledSpec:
         return validator
 
 
-def build_parser(versions: Sequence[ProcessVersion]) -> SpiffBpmnParser:
-    parser = SpiffBpmnParser()
+def build_parser(versions: Sequence[ProcessVersion]) -> DecisionParser:
+    parser = DecisionParser()
     for version in versions:
         tree = parse_xml(version.bpmn_xml.encode(), file=version.bpmn_file)
         parser.add_bpmn_xml(tree, filename=version.bpmn_file)
+    # Decisions share one namespace and the last one added wins: the started
+    # process's own tables go last, so a called process's copies never replace them.
+    for version in reversed(versions):
         for name, text in version.dmn.items():
             parser.add_dmn_xml(parse_xml(text.encode(), file=name).getroot(), filename=name)
     return parser
