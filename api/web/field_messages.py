@@ -20,6 +20,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"is too long$|is expected to be empty$"), N_("This answer is too long.")),
     (re.compile(r"is not one of \[.*\]$|was expected$"), N_("Choose one of the options")),
     (re.compile(r"is not of type .*$"), N_("This answer is not in the expected form.")),
+    # A form's pattern (matched by RE2, engine.workflow.forms): the pattern means nothing to staff.
+    (re.compile(r"does not match '.*'$"), N_("This answer is not in the expected form.")),
     (re.compile(r"is (less|greater) than (or equal to )?the (minimum|maximum) of .*$"),
      N_("This number is out of the allowed range.")),
 ]

@@ -14,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.common.errors import DefinitionError, Problem
+from engine.workflow.decisions import DecisionParser
+from engine.workflow.forms import FormValidator
 from engine.workflow.models import ProcessVersion
 from engine.workflow.xmlsafe import parse_xml
 
@@ -36,22 +37,25 @@ class CompiledSpec:
     forms: dict[str, dict[str, Any]]  # "process_id/file name" -> JSON Schema or UI schema
     start_events: tuple[str, ...] = ()    # ids of the top-level start events
     timer_starts: frozenset[str] = frozenset()  # those of them that schedules fire
-    _validators: dict[str, Draft202012Validator] = field(default_factory=dict)
+    _validators: dict[str, Validator] = field(default_factory=dict)
 
-    def form_validator(self, key: str) -> Draft202012Validator | None:
-        """Return a (cached) validator for the form ``process_id/file``."""
+    def form_validator(self, key: str) -> Validator | None:
+        """Return a (cached) validator for the form ``process_id/file``, patterns run by RE2."""
         validator = self._validators.get(key)
         if validator is None and key in self.forms:
-            validator = Draft202012Validator(self.forms[key])
+            validator = FormValidator(self.forms[key])
             self._validators[key] = validator
         return validator
 
 
-def build_parser(versions: Sequence[ProcessVersion]) -> SpiffBpmnParser:
-    parser = SpiffBpmnParser()
+def build_parser(versions: Sequence[ProcessVersion]) -> DecisionParser:
+    parser = DecisionParser()
     for version in versions:
         tree = parse_xml(version.bpmn_xml.encode(), file=version.bpmn_file)
         parser.add_bpmn_xml(tree, filename=version.bpmn_file)
+    # Decisions share one namespace and the last one added wins: the started
+    # process's own tables go last, so a called process's copies never replace them.
+    for version in reversed(versions):
         for name, text in version.dmn.items():
             parser.add_dmn_xml(parse_xml(text.encode(), file=name).getroot(), filename=name)
     return parser

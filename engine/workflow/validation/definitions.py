@@ -19,8 +19,15 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 
 from engine.common.errors import DefinitionError, Problem
+from engine.workflow.forms import pattern_problems
+from engine.workflow.validation.decisions import check_decisions
 from engine.workflow.validation.scripts import BPMN_NS, NS, check_python
-from engine.workflow.validation.spiff import CALLED_MISSING, check_schema, check_with_spiff
+from engine.workflow.validation.spiff import (
+    CALLED_MISSING,
+    MALFORMED_OUTPUT,
+    check_schema,
+    check_with_spiff,
+)
 from engine.workflow.xmlsafe import parse_xml
 
 __all__ = ["validate_definitions"]
@@ -50,7 +57,11 @@ def validate_definitions(bpmn: Mapping[str, bytes], *, dmn: Mapping[str, bytes] 
         problems += _check_gateways(tree, name)
         problems += _check_end_events(tree, name)
         problems += check_schema(tree, name)
-    problems += check_with_spiff(trees, dmn_trees)
+    in_tables = [p for name, tree in dmn_trees.items() for p in check_decisions(tree, name)]
+    # SpiffWorkflow refuses a malformed output too, less precisely: say it once, ours.
+    vetted = {p.file for p in in_tables}
+    problems += in_tables + [p for p in check_with_spiff(trees, dmn_trees)
+                             if not (p.message == MALFORMED_OUTPUT and p.file in vetted)]
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file or "", p.line or 0))
 
@@ -150,7 +161,7 @@ def _check_user_tasks(tree: etree._ElementTree, file: str, forms: Mapping[str, b
 
 
 def _check_form(key: str, data: bytes, task_id: str | None, *, is_schema: bool) -> list[Problem]:
-    """Require a form to be a JSON object and, for the data form, a valid JSON Schema."""
+    """Require a JSON object and, for the data form, a JSON Schema whose patterns RE2 runs."""
     def problem(message: str, line: int | None = None) -> list[Problem]:
         return [Problem(message, file=key, element_id=task_id, line=line)]
 
@@ -175,7 +186,8 @@ def _check_form(key: str, data: bytes, task_id: str | None, *, is_schema: bool) 
         return problem(f"the form is not a valid JSON Schema{at}: {error.message}")
     except RecursionError:
         return problem("the form is nested too deeply to read")
-    return []
+    return [Problem(f"{reason} (at {pointer})", file=key,
+                    element_id=task_id) for pointer, reason in pattern_problems(document)]
 
 
 def _check_lanes(tree: etree._ElementTree, file: str,

@@ -125,16 +125,53 @@ def _check_timer(element: etree._Element, file: str) -> list[Problem]:
 def _check_source(element: etree._Element, source: str | None, mode: Mode,
                   file: str) -> list[Problem]:
     """Run one piece of Python through the sandbox's static check."""
-    if source is None or not source.strip():
-        return []
-    if _is_juel(source, mode) or (mode == "eval" and source.strip().startswith("=")):
-        return [_problem(element, file, _juel_message(source))]
     found = []
-    for script_line, message in check_script(source, mode=mode):
+    for script_line, message in python_problems(source, mode):
         # The text starts on the element's own line, so script line n is XML line sourceline+n-1.
         line = element.sourceline + script_line - 1 if element.sourceline and script_line else None
         found.append(_problem(element, file, message, line))
     return found
+
+
+def python_problems(source: str | None, mode: Mode) -> list[tuple[int | None, str]]:
+    """Return (script line, reason) for all the sandbox would refuse in one piece of Python."""
+    if source is None or not source.strip():
+        return []
+    if _is_juel(source, mode) or (mode == "eval" and source.strip().startswith("=")):
+        return [(None, _juel_message(source))]
+    return check_script(source, mode=mode) or _private_names_spelled_out(source, mode)
+
+
+def _private_names_spelled_out(source: str, mode: Mode) -> list[tuple[int | None, str]]:
+    """Find getattr() names pieced together from literals, e.g. "_" + "_class__".
+
+    The sandbox refuses them when the script runs; said at deploy, the owner
+    learns it before an instance stops on it.
+    """
+    found: list[tuple[int | None, str]] = []
+    for node in ast.walk(ast.parse(source, mode=mode)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "getattr" and len(node.args) > 1:
+            name = _literal_text(node.args[1])
+            if name is not None and name.startswith("_"):
+                found.append((node.lineno, f"the attribute {name!r} is private "
+                                           "(it starts with '_')"))
+    return found
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """Return the text an expression of string literals, + and f-strings always makes."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [_literal_text(value) for value in node.values]
+        return "".join(p for p in parts if p is not None) if None not in parts else None
+    if isinstance(node, ast.FormattedValue) and node.format_spec is None:
+        return _literal_text(node.value)
+    return None
 
 
 def _is_juel(source: str, mode: Mode = "eval") -> bool:

@@ -24,6 +24,7 @@ from engine.workflow.validation.scripts import BPMN_NS, NS, SPIFF_NS, owner_of
 CALLED_MISSING = "this call activity does not say which process it calls (calledElement)"
 DECISION_MISSING = ("this business rule task does not say which decision it calls; set its "
                     "decision id (spiffworkflow:calledDecisionId)")
+MALFORMED_OUTPUT = "an output of this decision table is not a valid expression"
 # Its parser names an unknown data store only by name, and stops reading the file there.
 _NO_STORE = r"Data Store with name (?P<store>.*?) has no implementation"
 _MAX_SCHEMA_ERRORS = 20  # per file: past that, more of the same helps nobody
@@ -78,7 +79,7 @@ _SPIFF_WORDING = [
      "a decision file may hold only one decision table"),
     (r"Unknown type in decision table",
      "this decision table contains an element Liaison cannot read"),
-    (r"Malformed Output Expression", "an output of this decision table is not a valid expression"),
+    (r"Malformed Output Expression", MALFORMED_OUTPUT),
     (r"RecursionError|maximum recursion depth",
      "this process is too long a chain of steps for the engine to read; "
      "move part of it into a called process"),

@@ -116,6 +116,8 @@ STATIC = [
      "invalid variable name because it starts with \"_\""),
     (service("hostile", "case_no.__class__"), "order", 6,
      "invalid attribute name because it starts with \"_\""),
+    (routed("hostile", "getattr(unit, '_' + '_class__')"), "hurry", 6,
+     "the attribute '__class__' is private"),
 ]
 
 
@@ -155,7 +157,7 @@ DYNAMIC = [
     pytest.param(routed("hostile", "len(str([10**4000] * 10**6)) > 0"),
                  "route", "script_budget_exceeded", "longer than the limit of 1,000,000", [],
                  id="condition-text"),
-    pytest.param(routed("hostile", "getattr(unit, '_' + '_class__')"),
+    pytest.param(routed("hostile", "getattr(unit, '_' * 2 + 'class__')"),
                  "route", "script_refused", "is private", [], id="condition-dunder"),
     pytest.param(with_deadline("hostile", "'P%dY' % 10**8"),
                  "reply_timer", "script_error", "longer than 100 years", ["reply"],
@@ -169,7 +171,7 @@ DYNAMIC = [
     pytest.param(prepared("hostile", "rows = [0] * 10**6\nrows[:0] = rows"),
                  "answer", "script_budget_exceeded", "line 2: the result would hold", [],
                  id="pre-script-slice"),
-    pytest.param(service("hostile", "getattr(unit, '_' + '_class__')"),
+    pytest.param(service("hostile", "getattr(unit, '_' * 2 + 'class__')"),
                  "order", "script_refused", "is private", [], id="service-parameter"),
 ]
 

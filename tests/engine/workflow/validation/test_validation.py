@@ -252,6 +252,15 @@ def test_condition_using_dunder_import_is_refused() -> None:
     assert reported == expected
 
 
+def test_a_private_attribute_pieced_together_for_getattr_is_refused() -> None:
+    xml = variant(SCRIPT, 'kind = getattr(reviewer, "_" + f"_class{\'__\'}")')
+    [problem] = [p for p in validate(xml) if p.element_id == "Task_record"]
+    assert problem.line == line_of(xml, "getattr")
+    assert problem.message == "the attribute '__class__' is private (it starts with '_')"
+    assert [p for p in validate(variant(SCRIPT, "kind = getattr(reviewer, name)"))
+            if p.element_id == "Task_record"] == []
+
+
 def test_pre_script_goes_through_the_sandbox() -> None:
     source = "import subprocess"
     xml = variant("<spiffworkflow:properties>",
@@ -337,6 +346,21 @@ def test_form_that_is_not_a_json_schema_is_refused() -> None:
     [problem] = validate(VALID, forms=forms)
     assert (problem.file, problem.element_id) == (SCHEMA_KEY, "Task_review")
     assert "the form is not a valid JSON Schema (at 'type')" in problem.message
+
+
+def test_form_pattern_with_a_backreference_is_refused_with_its_pointer() -> None:
+    schema = (b'{"type": "object", "properties": {"amount": {"type": "string",'
+              b' "pattern": "^(\\\\d)\\\\1$"}}}')
+    [problem] = validate(VALID, forms={**FORMS, SCHEMA_KEY: schema})
+    assert (problem.file, problem.element_id) == (SCHEMA_KEY, "Task_review")
+    assert "cannot be checked in linear time" in problem.message
+    assert problem.message.endswith("(at /properties/amount/pattern)")
+
+
+def test_form_pattern_that_backtracks_in_python_is_accepted_for_re2() -> None:
+    schema = (b'{"type": "object", "properties": {"amount": {"type": "string",'
+              b' "pattern": "^(a+)+$"}}}')
+    assert validate(VALID, forms={**FORMS, SCHEMA_KEY: schema}) == []
 
 
 def test_ui_schema_must_be_json() -> None:

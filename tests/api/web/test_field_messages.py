@@ -1,0 +1,34 @@
+"""Form errors reach staff in their own words, not in jsonschema's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from flask import Flask
+from flask_babel import Babel
+
+from api.web.field_messages import for_people
+from engine.common.errors import FieldError
+from engine.workflow.forms import FormValidator
+
+EXPECTED_FORM = "This answer is not in the expected form."
+
+
+def test_an_answer_failing_its_pattern_is_worded_for_staff_in_their_language(
+        tmp_path: Path) -> None:
+    catalog = Catalog(locale="zh_Hant")
+    catalog.add(EXPECTED_FORM, "格式不符合要求。")
+    (tmp_path / "zh_Hant" / "LC_MESSAGES").mkdir(parents=True)
+    with (tmp_path / "zh_Hant" / "LC_MESSAGES" / "messages.mo").open("wb") as mo:
+        write_mo(mo, catalog)
+    schema = {"type": "object", "properties": {"phone": {"type": "string",
+                                                         "pattern": r"^1[3-9]\d{9}$"}}}
+    [error] = FormValidator(schema).iter_errors({"phone": "12345"})
+    app = Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path)
+    Babel(app, locale_selector=lambda: "zh_Hant")
+    with app.test_request_context():
+        worded = for_people([FieldError(("phone",), error.message)])
+    assert worded == [FieldError(("phone",), "格式不符合要求。")]
