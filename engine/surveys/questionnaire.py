@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from engine.common.errors import FieldError
+from engine.workflow.forms import FormValidator, pattern_problems
 
 __all__ = ["SCALE", "QuestionnaireFile", "answer_errors", "load_questionnaires",
            "questionnaire_problems",
@@ -71,9 +71,11 @@ def questionnaire_problems(data: Mapping[str, Any]) -> list[str]:
     if problems:
         return problems
     try:
-        Draft202012Validator.check_schema(data["schema"])
+        FormValidator.check_schema(data["schema"])
     except SchemaError as error:
         problems.append(f"the schema is not JSON Schema: {error.message}")
+    # Owners type the answers: every pattern must run in linear time, as in task forms.
+    problems += [f"{pointer}: {reason}" for pointer, reason in pattern_problems(data["schema"])]
     questions = list(data["schema"].get("properties", {}))
     order, labels = data["ui"].get("order", []), data["ui"].get("labels", {})
     if sorted(order) != sorted(questions):
@@ -103,7 +105,7 @@ def answer_errors(schema: Mapping[str, Any], answers: object) -> list[FieldError
     if not isinstance(answers, dict):
         return [FieldError((), "the answers must be an object of question → answer")]
     errors = [FieldError(tuple(e.absolute_path), e.message)
-              for e in sorted(Draft202012Validator(schema).iter_errors(answers),
+              for e in sorted(FormValidator(schema).iter_errors(answers),
                               key=lambda e: list(e.absolute_path))]
     if not errors and not any(_given(value) for value in answers.values()):
         errors.append(FieldError((), "the form is empty: answer at least one question"))

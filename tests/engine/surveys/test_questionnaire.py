@@ -148,3 +148,16 @@ def test_a_form_with_nothing_answered_is_refused_as_empty() -> None:
             ((), "the form is empty: answer at least one question")]
     assert answer_errors(STANDARD["schema"], {"greenery": 1}) == []
     assert answer_errors(STANDARD["schema"], {"suggestions": "More benches"}) == []
+
+
+def test_a_pattern_that_cannot_run_in_linear_time_is_refused_and_others_run_under_re2() -> None:
+    data = questionnaire()
+    data["schema"]["properties"]["opinions"]["pattern"] = r"^(\w)\1$"  # a backreference
+    [problem] = questionnaire_problems(data)
+    assert problem.startswith("/properties/opinions/pattern: ")
+    exponential = questionnaire()
+    exponential["schema"]["properties"]["opinions"]["pattern"] = "^(a+)+$"
+    assert questionnaire_problems(exponential) == []
+    # Under Python's re this answer would take minutes; RE2 refuses it at once.
+    errors = answer_errors(exponential["schema"], {"overall": 5, "opinions": "a" * 64 + "!"})
+    assert [e.path for e in errors] == [("opinions",)]
