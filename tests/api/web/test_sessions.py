@@ -3,6 +3,11 @@ deactivation or "sign out everywhere" opens nothing afterwards, on any browser."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -19,6 +24,7 @@ from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 
 COOKIE = "session"
+LIAISON = str(Path(sys.executable).with_name("liaison"))
 
 
 def _saved_cookie(client: FlaskClient) -> str:
@@ -209,3 +215,17 @@ def test_the_command_deactivates_a_user_and_ends_their_sessions(
     assert result.exit_code == 0 and "clerk is deactivated" in result.stdout
     assert browser.get("/inbox").status_code == 302
     assert sign_in(app.test_client()).status_code == 200  # refused: the form again
+
+
+def test_the_installed_command_signs_a_user_out_from_its_own_process(
+        system: System, app: Flask, clock: FrozenClock) -> None:
+    add_user(system, clock)
+    browser = _signed_in(app)
+    env = {**os.environ, "LIAISON_INSTANCE_PATH": str(system.settings.instance_path),
+           "LIAISON_DATABASE_URL": system.settings.database_url}
+
+    done = subprocess.run([LIAISON, "users", "sign-out", "clerk", "--as", "admin"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert browser.get("/inbox").status_code == 302
