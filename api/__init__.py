@@ -13,6 +13,7 @@ from api.cases import approvals as case_approvals
 from api.cases import pages as case_pages
 from api.cases import public as case_tracking
 from api.cases import rest as case_rest
+from api.directory import rest as directory_rest
 from api.meetings import ballot as meeting_ballot
 from api.meetings import committee as committee_pages
 from api.meetings import labels as meeting_labels
@@ -51,6 +52,8 @@ BLUEPRINTS: list[Blueprint] = [
     auth.blueprint,
     rest_reference.blueprint,
     rest_auth.blueprint,
+    # staff accounts
+    directory_rest.blueprint,
     # the workflow: inbox, task pages, processes and instances
     inbox.blueprint,
     tasks.blueprint,

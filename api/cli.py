@@ -1,4 +1,4 @@
-"""The ``liaison`` command: serve, worker, db upgrade, demo, processes, users token."""
+"""The ``liaison`` command: serve, worker, db upgrade, demo, processes, users, votes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 import click
 
+from api.directory.cli import users
 from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
 from engine.system import System, build_system, deploy_shipped
@@ -30,6 +31,9 @@ def main() -> None:
     """Liaison: the owner-communication procedures of a property-management office."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+main.add_command(users)
 
 
 @main.group()
@@ -191,35 +195,6 @@ def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None
         click.echo(f"it failed again: incident #{row.id}: {row.message}", err=True)
     if again:
         sys.exit(1)
-
-
-@main.group()
-def users() -> None:
-    """Staff accounts."""
-
-
-@users.command("token")
-@click.argument("username")
-@click.option("--name", "label", default="cli", show_default=True,
-              help="What the token is for, shown when tokens are listed.")
-def users_token(username: str, label: str) -> None:
-    """Issue a REST API bearer token for USERNAME and print it (it is shown only once)."""
-    from engine.common.errors import NotFound
-    from engine.directory.tokens import active_user, issue_token
-
-    system = _system()
-    try:
-        with system.sessions() as session:
-            try:
-                user = active_user(session, username)
-            except NotFound:
-                click.echo(f"error: there is no active user {username}", err=True)
-                sys.exit(1)
-            issued = issue_token(session, system.rt, user=user, name=label, actor="cli")
-            session.commit()
-    finally:
-        system.db.dispose()  # close the pool now, not whenever the collector gets to it
-    click.echo(issued.token)
 
 
 @main.command()

@@ -45,8 +45,8 @@ class Tokens(MethodView):
         try:
             issued = token_for_password(
                 db(), system().rt, username=body["username"], password=body["password"],
-                name=body["name"], expires_in=timedelta(days=days) if days else None,
-                address=client_address())
+                name=body["name"], address=client_address(),
+                expires_in=timedelta(days=days) if days else system().settings.token_lifetime)
         except NotAuthenticated:
             db().commit()  # the failed-attempt count must outlive the 401
             raise

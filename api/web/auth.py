@@ -1,8 +1,11 @@
 """Who is signed in: sign-in and sign-out, ``current_user``, ``login_required``, ``roles_required``.
 
-The signed session cookie holds only the user's id. The user, with their roles,
-is read from the database once per request, so a role granted or taken away
-counts from the next request on, and a deactivated user is signed out at once.
+The signed session cookie holds only the user's id and their session
+generation. The user, with their roles, is read from the database once per
+request, so a role granted or taken away counts from the next request on; a
+cookie whose generation is no longer the user's (they signed out, changed
+password, were deactivated or signed out everywhere) opens nothing, even if a
+copy of it was kept.
 A network address with too many failed sign-ins is answered 429 for a while
 (``engine/directory/staff.py``), here and at ``POST /api/v1/auth/tokens`` alike.
 """
@@ -31,9 +34,11 @@ from flask_babel import format_datetime, gettext
 
 from api.web.database import db, system
 from api.web.urls import here, safe_next
-from engine.common.errors import AccountLocked, LoginRefused
+from engine.common.errors import LoginRefused
+from engine.directory import accounts
 from engine.directory.models import User
 from engine.directory.staff import (
+    LOCKOUT,
     MAX_FAILED_LOGINS,
     address_blocked_until,
     authenticate,
@@ -64,7 +69,10 @@ def current_user() -> User | None:
     """The signed-in user of this request, or None; loaded once per request."""
     if "user" not in g:
         user_id = cookie_session.get("user_id")
-        g.user = load_user(db(), user_id) if user_id is not None else None
+        g.user = (load_user(db(), user_id, cookie_session.get("generation"))
+                  if user_id is not None else None)
+        if user_id is not None and g.user is None:
+            cookie_session.clear()  # an ended session: the browser may as well forget it
     user: User | None = g.user
     return user
 
@@ -122,13 +130,10 @@ def login() -> ResponseReturnValue:
         user = authenticate(db(), system().rt, username=username,
                             password=request.form.get("password", ""),
                             address=client_address())
-    except AccountLocked as locked:
-        error = gettext("This account is locked after %(count)d failed sign-ins in a row. "
-                        "Try again after %(time)s, or ask the administrator.",
-                        count=MAX_FAILED_LOGINS,
-                        time=format_datetime(locked.until, "yyyy-MM-dd HH:mm"))
-    except LoginRefused:
-        error = gettext("Unknown user name or wrong password.")
+    except LoginRefused:  # a locked account too: its own words would say the user exists
+        error = gettext("Unknown user name or wrong password. After %(count)d failed "
+                        "sign-ins in a row an account is locked for %(minutes)d minutes.",
+                        count=MAX_FAILED_LOGINS, minutes=LOCKOUT // timedelta(minutes=1))
     else:
         _start_session(user)
         return redirect(next_path or url_for(LANDING_ENDPOINT))
@@ -144,6 +149,24 @@ def logout() -> ResponseReturnValue:
     cookie_session.clear()
     g.pop("user", None)
     flash(gettext("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.get("/account")
+@login_required
+def account() -> ResponseReturnValue:
+    return render_template("auth/account.html", user=current_user())
+
+
+@blueprint.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    user = current_user()
+    assert user is not None  # login_required
+    accounts.sign_out_everywhere(db(), system().rt, user=user, actor=user.username)
+    cookie_session.clear()
+    g.pop("user", None)
+    flash(gettext("You have signed out on every browser and device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -175,5 +198,6 @@ def _start_session(user: User) -> None:
     # A fresh session: nothing set before sign-in (a planted id, an old CSRF token) survives.
     cookie_session.clear()
     cookie_session["user_id"] = user.id
+    cookie_session["generation"] = user.session_generation
     cookie_session.permanent = True
     g.user = user

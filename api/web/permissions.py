@@ -49,6 +49,7 @@ __all__ = ["API", "PAGES", "PUBLIC", "SIGNED_IN", "STAFF", "Permission", "Undecl
 
 CUSTOMER_SERVICE = "customer_service"
 PROCESS_OWNER = "process_owner"
+ADMINISTRATOR = "administrator"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ PAGES: dict[str, Rule] = {
     "public.track": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,  # an expired session may still press "Sign out"
+    "auth.account": SIGNED_IN,
+    "auth.sign_out_everywhere": SIGNED_IN,
     "inbox.index": SIGNED_IN,
     "tasks.show": SIGNED_IN,
     "tasks.submit": SIGNED_IN,
@@ -144,6 +147,10 @@ PAGES: dict[str, Rule] = {
 API: dict[str, Rule] = {
     "api_auth.Tokens": {"GET": SIGNED_IN, "POST": PUBLIC},
     "api_auth.Token": SIGNED_IN,
+    # An administrator acting on another user's account.
+    "api_users.SignOut": role(ADMINISTRATOR),
+    "api_users.Tokens": role(ADMINISTRATOR),
+    "api_users.Token": role(ADMINISTRATOR),
     "api_processes.Processes": {"GET": STAFF, "POST": role(PROCESS_OWNER)},
     "api_processes.Validation": role(PROCESS_OWNER),
     "api_instances.Instances": STAFF,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from engine.common.clock import DEFAULT_OFFICE_ZONE
@@ -25,6 +26,8 @@ class Settings:
     secure_cookies: bool = False
     # The office's time zone: the one staff read times in.
     timezone: str = DEFAULT_OFFICE_ZONE
+    # How long a new REST API token works; 0: until revoked.
+    token_days: int = 90
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,9 +45,25 @@ class Settings:
             secure_cookies=env.get("LIAISON_SECURE_COOKIES", "0").strip().lower()
             in {"1", "true", "yes", "on"},
             timezone=env.get("LIAISON_TIMEZONE") or DEFAULT_OFFICE_ZONE,
+            token_days=_whole_days(env.get("LIAISON_TOKEN_DAYS", "90"), "LIAISON_TOKEN_DAYS"),
         )
+
+    @property
+    def token_lifetime(self) -> timedelta | None:
+        """How long a new API token works, or None when tokens never expire."""
+        return timedelta(days=self.token_days) if self.token_days else None
 
     def ensure_instance_path(self) -> Path:
         self.instance_path.mkdir(parents=True, exist_ok=True)
         (self.instance_path / "uploads").mkdir(exist_ok=True)
         return self.instance_path
+
+
+def _whole_days(value: str, name: str) -> int:
+    try:
+        days = int(value.strip() or "0")
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ValueError(f"{name} must be a whole number of days, 0 or more; it is {value!r}")
+    return days

@@ -117,6 +117,9 @@ class User(Base):
     created_at: Mapped[datetime]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Every signed-in session carries the generation it began in; bumping it (sign-out,
+    # a new password, deactivation) ends every session begun before, on every browser.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
     department: Mapped[Department | None] = relationship()

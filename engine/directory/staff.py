@@ -56,6 +56,7 @@ def authenticate(session: Session, rt: HasClock, *, username: str, password: str
         _refuse(session, rt, actor=None, reason="unknown_user",
                 data={"username": name[:150], **seen})
     if user.locked_until is not None and user.locked_until > now:
+        verify_password(user.password_hash, password)  # as long as any other refusal
         audit.record(session, rt, kind="login_refused", actor=user.username,
                      data={"reason": "locked", "locked_until": user.locked_until.isoformat(),
                            **seen})
@@ -95,12 +96,18 @@ def record_blocked_sign_in(session: Session, rt: HasClock, *, address: str, user
     session.flush()
 
 
-def load_user(session: Session, user_id: object) -> User | None:
-    """Return the active user a signed-in session names, or None; roles are read afresh."""
-    if not isinstance(user_id, int):
+def load_user(session: Session, user_id: object, generation: object) -> User | None:
+    """Return the active user a signed-in session names, or None; roles are read afresh.
+
+    The session must carry the user's current ``session_generation``: one begun
+    before a sign-out, a new password or a deactivation opens nothing.
+    """
+    if not isinstance(user_id, int) or not isinstance(generation, int):
         return None
     user = session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return user
 
 
 def _count_failure(session: Session, rt: HasClock, user: User, seen: dict[str, str]
@@ -133,6 +140,11 @@ def _decoy_hash() -> str:
 
 
 def record_sign_out(session: Session, rt: HasClock, *, user: User) -> None:
-    """Note in the audit log that the user signed out."""
+    """End the user's sessions and note in the audit log that they signed out.
+
+    The cookie a browser kept stays signed, so only a new generation makes it
+    worthless; being per user, it ends the user's other browsers' sessions too.
+    """
+    user.session_generation += 1
     audit.record(session, rt, kind="logout", actor=user.username)
     session.flush()

@@ -10,26 +10,29 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.common import audit
 from engine.common.audit import HasClock
-from engine.common.errors import AccountLocked, LoginRefused, NotAuthenticated, NotFound
+from engine.common.errors import LoginRefused, NotAuthenticated, NotFound
 from engine.directory.models import ApiToken, User
 from engine.directory.staff import authenticate
 
-__all__ = ["IssuedToken", "check_password", "issue_token", "list_tokens", "revoke_token",
-           "token_for_password", "verify_token"]
+__all__ = ["IssuedToken", "check_password", "issue_token", "list_tokens", "revoke_any_token",
+           "revoke_token", "token_for_password", "verify_token"]
 
 # A recognisable prefix lets secret scanners spot a token pasted where it should not be.
 PREFIX = "lia_"
 # Writing last_used_at on every request would make every GET a write; a minute is precise
 # enough to tell which integrations still use their token.
 LAST_USED_PRECISION = timedelta(minutes=1)
-REFUSED = "unknown user name or wrong password"  # never say which of the two it was
+# Never say which it was: a locked account answers the same, or a locked answer would
+# tell a guesser that the user name exists.
+REFUSED = ("unknown user name or wrong password (five failures in a row lock an account "
+           "for fifteen minutes)")
 
 
 @dataclass(frozen=True)
@@ -43,24 +46,27 @@ def check_password(session: Session, rt: HasClock, *, username: str, password: s
     """Return the active user whose password this is, or raise ``NotAuthenticated``.
 
     The same check as signing in to the pages (``engine.directory.staff.authenticate``):
-    the same lockout, the same audit events. The failure count is flushed
-    before the refusal, so the caller must commit even when this raises.
+    the same lockout, the same audit events, one answer for every refusal. The
+    failure count is flushed before the refusal, so the caller must commit even
+    when this raises.
     """
     try:
         return authenticate(session, rt, username=username, password=password, address=address)
-    except AccountLocked as locked:
-        raise NotAuthenticated(f"the account is locked until {locked.until:%Y-%m-%d %H:%M} UTC "
-                               "after repeated wrong passwords") from locked
-    except LoginRefused as refused:
+    except LoginRefused as refused:  # AccountLocked too
         raise NotAuthenticated(REFUSED) from refused
 
 
 def issue_token(session: Session, rt: HasClock, *, user: User, name: str,
-                expires_at: datetime | None = None, actor: str | None) -> IssuedToken:
-    """Create a token for ``user``; the returned secret is the only copy there will be."""
+                lifetime: timedelta | None = None, actor: str | None) -> IssuedToken:
+    """Create a token for ``user`` that works for ``lifetime`` (None: until revoked).
+
+    The returned secret is the only copy there will be.
+    """
     token = PREFIX + secrets.token_urlsafe(32)
+    now = rt.clock.now()
+    expires_at = now + lifetime if lifetime is not None else None
     record = ApiToken(user_id=user.id, token_hash=_digest(token), name=name.strip()[:100],
-                      created_at=rt.clock.now(), expires_at=expires_at)
+                      created_at=now, expires_at=expires_at)
     session.add(record)
     session.flush()
     audit.record(session, rt, kind="token_issued", actor=actor,
@@ -83,8 +89,7 @@ def token_for_password(session: Session, rt: HasClock, *, username: str, passwor
                        address: str | None = None) -> IssuedToken:
     """Trade a user name and password for a new token; ``address`` is the caller's."""
     user = check_password(session, rt, username=username, password=password, address=address)
-    expires_at = rt.clock.now() + expires_in if expires_in is not None else None
-    return issue_token(session, rt, user=user, name=name, expires_at=expires_at,
+    return issue_token(session, rt, user=user, name=name, lifetime=expires_in,
                        actor=user.username)
 
 
@@ -124,6 +129,22 @@ def revoke_token(session: Session, rt: HasClock, *, token_id: int, user: User) -
         record.revoked_at = rt.clock.now()
         audit.record(session, rt, kind="token_revoked", actor=user.username,
                      data={"token_id": record.id, "name": record.name})
+        session.flush()
+    return record
+
+
+def revoke_any_token(session: Session, rt: HasClock, *, token_id: int, owner: User | None,
+                     actor: str) -> ApiToken:
+    """Revoke a token on an administrator's word; with ``owner``, only one of theirs."""
+    record = session.get(ApiToken, token_id)
+    if record is None or (owner is not None and record.user_id != owner.id):
+        whose = f" of {owner.username}" if owner is not None else ""
+        raise NotFound(f"there is no token {token_id}{whose}")
+    if record.revoked_at is None:
+        record.revoked_at = rt.clock.now()
+        audit.record(session, rt, kind="token_revoked", actor=actor,
+                     data={"token_id": record.id, "name": record.name,
+                           "user": record.user.username})
         session.flush()
     return record
 

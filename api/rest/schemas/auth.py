@@ -13,8 +13,10 @@ class TokenCreate(Schema):
                              load_only=True)
     name = Text(load_default="api", validate=validate.Length(1, 100),
                 metadata={"description": "what the token is for, e.g. the integration's name"})
-    expires_in_days = fields.Integer(load_default=None, allow_none=True,
-                                     validate=validate.Range(1, 3650))
+    expires_in_days = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, 3650),
+        metadata={"description": "how long the token works; by default the deployment's "
+                                 "lifetime (LIAISON_TOKEN_DAYS, 90 days unless set)"})
 
 
 class TokenRead(Schema):
@@ -22,7 +24,8 @@ class TokenRead(Schema):
     name = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
     last_used_at = fields.AwareDateTime(allow_none=True)
-    expires_at = fields.AwareDateTime(allow_none=True)
+    expires_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when the token stops working; null: it works until revoked"})
     revoked_at = fields.AwareDateTime(allow_none=True)
 
 

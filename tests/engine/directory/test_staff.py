@@ -12,7 +12,13 @@ from engine.common.audit import AuditEvent
 from engine.common.clock import FrozenClock
 from engine.common.errors import AccountLocked, LoginRefused
 from engine.directory.models import User
-from engine.directory.staff import LOCKOUT, MAX_FAILED_LOGINS, authenticate, load_user
+from engine.directory.staff import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    authenticate,
+    load_user,
+    record_sign_out,
+)
 from engine.system import System
 from tests.support.staff import create_user
 
@@ -128,11 +134,16 @@ def test_the_failure_count_survives_the_refusal(system: System, clock: FrozenClo
         assert user.failed_logins == 2
 
 
-def test_load_user_returns_active_users_only(session: Session, clock: FrozenClock) -> None:
+def test_load_user_returns_active_users_of_the_current_session_generation(
+        system: System, session: Session, clock: FrozenClock) -> None:
     active = create_user(session, clock)
     inactive = create_user(session, clock, "gone", active=False)
 
-    assert load_user(session, active.id) is active
-    assert load_user(session, inactive.id) is None
-    assert load_user(session, 999_999) is None
-    assert load_user(session, "1") is None
+    assert load_user(session, active.id, 0) is active
+    assert load_user(session, inactive.id, 0) is None
+    assert load_user(session, 999_999, 0) is None
+    assert load_user(session, "1", 0) is None
+    assert load_user(session, active.id, None) is None  # a session from before generations
+    record_sign_out(session, system.rt, user=active)
+    assert load_user(session, active.id, 0) is None
+    assert load_user(session, active.id, 1) is active

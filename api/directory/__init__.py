@@ -1,0 +1,1 @@
+"""Staff accounts: what an administrator does to a user's sessions and API tokens."""
