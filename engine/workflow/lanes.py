@@ -20,9 +20,10 @@ def load_lane_roles(processes_path: Path) -> dict[str, str]:
     raw = _read(processes_path)
     lanes = {lane: role for lane, role in raw.items()
              if not lane.startswith("_") and lane != STARTERS}
-    if not all(isinstance(role, str) for role in lanes.values()):
+    roles = {lane: role for lane, role in lanes.items() if isinstance(role, str)}
+    if len(roles) != len(lanes):
         raise DefinitionError([Problem("must map lane names to role codes", file=LANES_FILE)])
-    return lanes
+    return roles
 
 
 def load_starters(processes_path: Path) -> dict[str, frozenset[str]]:
