@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases.history import CaseSummary
 from engine.cases.models import Case, WorkOrder
-from engine.common.privacy import mask_phone, masked_data, sees_personal_data
+from engine.common.privacy import mask_phone, mask_phones_in, masked_data, sees_personal_data
 from engine.workflow.history import HistoryEntry
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.viewer import Viewer
@@ -55,10 +55,14 @@ def a_case_not_for(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def summary_for(summary: CaseSummary, viewer: Viewer) -> CaseSummary:
-    """The case as the viewer may read it: the phone number masked unless they answer owners."""
+    """The case as the viewer may read it: phone numbers masked unless they answer owners.
+
+    A caller often says their number again in what they report, so it is masked there too.
+    """
     if sees_personal_data(viewer.roles):
         return summary
-    return replace(summary, complainant_phone=mask_phone(summary.complainant_phone))
+    return replace(summary, complainant_phone=mask_phone(summary.complainant_phone),
+                   description=mask_phones_in(summary.description))
 
 
 def timeline_for(entries: list[HistoryEntry], viewer: Viewer) -> list[HistoryEntry]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from engine.cases.access import may_read_case
+from engine.cases.access import may_read_case, summary_for
+from engine.cases.history import CaseSummary
 from engine.cases.models import Case
 from engine.system import System
 from engine.workflow.instance_view import list_instances
@@ -49,3 +52,21 @@ def test_once_dispatched_the_department_it_went_to_reads_it_and_no_other(
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
 
     assert readers(staff, case) == {"customer_service", "supervisor", "superior", "cleaning"}
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    ("customer_service", ("13912345678", "Call 13912345678 after six")),
+    ("superior", ("13912345678", "Call 13912345678 after six")),
+    ("cleaning", ("139****5678", "Call 139****5678 after six")),
+])
+def test_a_department_reads_the_complainants_phone_masked_even_in_what_they_said(
+        staff: System, role: str, shown: tuple[str, str]) -> None:
+    case = CaseDriver.register(staff, phone="13912345678")
+    with staff.sessions() as session:
+        summary = replace(CaseSummary.of(session.get_one(Case, case.case_id)),
+                          description="Call 13912345678 after six")
+
+    read = summary_for(summary, viewer_of(staff, role))
+
+    assert (read.complainant_phone, read.description) == shown
+    assert read.complainant_name == "陳大文"
