@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
+from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
 from engine.cases.services import CASE_SERVICES, record_task_step
 from engine.cases.subject import another_estates_case, case_columns, case_number, case_subject
@@ -26,7 +27,7 @@ from engine.surveys.campaigns import install_questionnaires
 from engine.surveys.services import SURVEY_CHECKS, SURVEY_SERVICES
 from engine.workflow.deployments import Bundle, Deployed, deploy
 from engine.workflow.extensions import Extensions
-from engine.workflow.lanes import load_lane_roles
+from engine.workflow.lanes import load_lane_roles, load_starters
 from engine.workflow.runtime import Runtime
 from engine.workflow.sandbox.script_engine import make_script_engine
 from engine.workflow.worker import Worker
@@ -50,7 +51,7 @@ FEATURES = Extensions(
     task_columns=(case_columns,),
     subjects=(case_subject,),
     subject_numbers=(case_number,),
-    instance_hidden=(another_estates_case,),
+    instance_hidden=(another_estates_case, a_case_not_for),
 )
 
 
@@ -61,11 +62,12 @@ def script_engine() -> Any:
 
 def assemble_runtime(*, clock: Clock | None = None,
                      lane_roles: Mapping[str, str] | None = None,
+                     starters: Mapping[str, frozenset[str]] | None = None,
                      timezone: str = DEFAULT_OFFICE_ZONE) -> Runtime:
     """The runtime with every feature plugged in."""
     return Runtime(script_engine=script_engine(), clock=clock or SystemClock(),
-                   lane_roles=dict(lane_roles or {}), office_zone=office_zone(timezone),
-                   extensions=FEATURES)
+                   lane_roles=dict(lane_roles or {}), starters=dict(starters or {}),
+                   office_zone=office_zone(timezone), extensions=FEATURES)
 
 
 def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
@@ -73,6 +75,7 @@ def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
         settings.ensure_instance_path()
     db = make_engine(settings.database_url)
     rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(settings.processes_path),
+                          starters=load_starters(settings.processes_path),
                           timezone=settings.timezone)
     return System(settings, db, make_session_factory(db), rt)
 

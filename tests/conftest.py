@@ -18,7 +18,7 @@ from engine.common.migrate import upgrade
 from engine.common.settings import PROJECT_ROOT, Settings
 from engine.system import System, assemble_runtime
 from engine.workflow.deployments import Bundle, deploy
-from engine.workflow.lanes import load_lane_roles
+from engine.workflow.lanes import load_lane_roles, load_starters
 
 # Two checkouts testing side by side each need a schema of their own.
 PG_SCHEMA = os.environ.get("LIAISON_TEST_PG_SCHEMA", "liaison_test")
@@ -77,7 +77,8 @@ def clock() -> FrozenClock:
 def system(db_engine: Engine, clock: FrozenClock, tmp_path: Path) -> Iterator[System]:
     settings = Settings.from_env({"LIAISON_INSTANCE_PATH": str(tmp_path / "instance"),
                                   "LIAISON_DATABASE_URL": db_engine.url.render_as_string(False)})
-    rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(PROJECT_ROOT / "processes"))
+    rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(PROJECT_ROOT / "processes"),
+                          starters=load_starters(PROJECT_ROOT / "processes"))
     yield System(settings, db_engine, make_session_factory(db_engine), rt)
     _empty_tables(db_engine)
 

@@ -20,6 +20,7 @@ from engine.cases.letters import letter_of, render_letter
 from engine.cases.registration import register_case
 from engine.cases.views import UnitView, case_view, find_cases, search_units
 from engine.common.errors import FormInvalid
+from engine.common.privacy import sees_personal_data
 from engine.workflow.viewer import Viewer
 
 __all__ = ["blueprint"]
@@ -50,8 +51,9 @@ def show(number: str) -> ResponseReturnValue:
 @blueprint.get("/cases/<number>/letters/<int:letter_id>")
 @login_required
 def letter(number: str, letter_id: int) -> ResponseReturnValue:
-    case, reply = letter_of(db(), number=number, letter_id=letter_id, viewer=signed_in_viewer())
-    page = render_letter(case, reply)
+    viewer = signed_in_viewer()
+    case, reply = letter_of(db(), number=number, letter_id=letter_id, viewer=viewer)
+    page = render_letter(case, reply, whole=sees_personal_data(viewer.roles))
     return page, {"Content-Security-Policy": _letter_policy(page)}
 
 
@@ -84,7 +86,7 @@ def new() -> ResponseReturnValue:
     assert user is not None
     try:
         case = register_case(db(), rt, **arguments, estate_id=user.estate_id,
-                             actor=user.username)
+                             actor=user.username, roles=user.role_codes)
     except FormInvalid as refused:
         form.refused(refused.errors)
         return _registration_page(form), 422

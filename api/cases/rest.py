@@ -38,7 +38,7 @@ class Cases(MethodView):
             category=body["category"], description=body["description"],
             complainant=Complainant(**body["complainant"]), unit_id=body["unit"],
             received_at=body["received_at"], urgency=body["urgency"],
-            estate_id=viewer.estate_id, actor=viewer.username)
+            estate_id=viewer.estate_id, actor=viewer.username, roles=viewer.roles)
 
 
 @blueprint.route("/<code:number>")

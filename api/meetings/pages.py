@@ -28,6 +28,7 @@ from engine.meetings.petitions import PETITION_SHARE, record_petition, start_ext
 from engine.meetings.views import MeetingView, meeting_view
 from engine.meetings.votes.figures import figure
 from engine.meetings.votes.tally import AGREEMENT, PARTICIPATION, Matter
+from engine.workflow.starters import check_starter
 from engine.workflow.viewer import SUPERVISOR
 
 __all__ = ["ParticipationBar", "blueprint", "participation_bars"]
@@ -157,10 +158,11 @@ def petition_show(petition_id: int) -> ResponseReturnValue:
 @blueprint.post("/petitions/<int:petition_id>/meeting")
 @roles_required(SUPERVISOR)
 def start_meeting(petition_id: int) -> ResponseReturnValue:
-    found = _petition(petition_id)
+    found, viewer = _petition(petition_id), signed_in_viewer()
+    check_starter(db(), system().rt, process_id="general_meeting", roles=viewer.roles)
     try:
         start_extraordinary_meeting(db(), system().rt, petition_id=petition_id,
-                                    actor=signed_in_viewer().username)
+                                    actor=viewer.username)
     except FormInvalid as refused:
         return _petition_page(found, refusal="; ".join(e.message for e in refused.errors)), 422
     except Conflict:  # pressed twice, or by two supervisors at once

@@ -11,9 +11,10 @@ from flask_babel import gettext
 from api.surveys import charts, export
 from api.surveys.blueprint import blueprint
 from api.surveys.questions import words
-from api.surveys.staff_pages import campaign_of
-from api.web.auth import login_required
+from api.surveys.staff_pages import campaign_of, private_report
+from api.web.auth import login_required, signed_in_viewer
 from api.web.database import db
+from engine.common.privacy import sees_personal_data
 from engine.surveys.report import campaign_report, year_on_year
 
 
@@ -56,7 +57,8 @@ def results_csv(number: str) -> ResponseReturnValue:
 @blueprint.get("/surveys/<number>/results.xlsx")
 @login_required
 def results_xlsx(number: str) -> ResponseReturnValue:
-    report = campaign_report(db(), campaign_of(number).id)
+    whole = sees_personal_data(signed_in_viewer().roles)
+    report = private_report(campaign_report(db(), campaign_of(number).id), whole=whole)
     book = export.as_xlsx([(gettext("Scores"), export.score_table(report, _labels(report))),
                            (gettext("Return rate"), export.rate_table(report)),
                            (gettext("Opinions"), export.feedback_table(report))])

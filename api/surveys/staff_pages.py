@@ -7,6 +7,7 @@ owners' free text — is the survey desk's (customer service and supervisors).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from api.web.database import db, system
 from api.web.i18n import N_
 from engine.cases.models import CATEGORIES
 from engine.common.errors import Conflict, FormInvalid, NotFound, SurveyCodeUsed
+from engine.common.privacy import mask_phone, mask_phones_in, sees_personal_data
 from engine.surveys.campaigns import (
     accepts_staff_entries,
     campaign_by_number,
@@ -30,7 +32,7 @@ from engine.surveys.models import FEEDBACK_KINDS, SurveyCampaign
 from engine.surveys.report import campaign_report, list_campaigns
 from engine.surveys.responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
 
-__all__ = ["campaign_of", "on_survey_desk"]
+__all__ = ["campaign_of", "on_survey_desk", "private_report"]
 
 STATES = {
     "planned": N_("Planned"), "sampled": N_("Sampled"), "collecting": N_("Collecting answers"),
@@ -140,13 +142,44 @@ def printable_forms(number: str) -> ResponseReturnValue:
                            scale=scale_of(row.questionnaire))
 
 
+@dataclass(frozen=True)
+class WaitingUnit:
+    """A sampled unit without an answer, its owner's phone as the viewer may read it."""
+
+    label: str
+    owner: str
+    phone: str
+    reminders_sent: int
+
+
+def waiting_units(row: SurveyCampaign, *, whole: bool) -> list[WaitingUnit]:
+    """The units still to answer; phone numbers masked unless the viewer answers owners."""
+    waiting = []
+    for sampled in non_respondents(db(), row.id):
+        owner = sampled.unit.owners[0] if sampled.unit.owners else None
+        phone = owner.phone if owner else ""
+        waiting.append(WaitingUnit(sampled.unit.label, owner.name if owner else "",
+                                   phone if whole else mask_phone(phone), sampled.reminders_sent))
+    return waiting
+
+
+def private_report(report: dict[str, Any], *, whole: bool) -> dict[str, Any]:
+    """The report with phone numbers typed into owners' free text masked unless ``whole``."""
+    if whole:
+        return report
+    feedback = report["feedback"]
+    items = [{**item, "text": mask_phones_in(item["text"])} for item in feedback["items"]]
+    return {**report, "feedback": {**feedback, "items": items}}
+
+
 def _campaign_page(row: SurveyCampaign, *, entry: Any = None,
                    errors: dict[str, str] | None = None) -> str:
-    session = db()
-    report = campaign_report(session, row.id)
+    whole = sees_personal_data(signed_in_viewer().roles)
+    report = private_report(campaign_report(db(), row.id), whole=whole)
     return render_template(
         "surveys/show.html", campaign=row, report=report, desk=on_survey_desk(),
-        waiting=non_respondents(session, row.id), open_for_entry=accepts_staff_entries(row),
+        waiting=waiting_units(row, whole=whole), whole=whole,
+        open_for_entry=accepts_staff_entries(row),
         questions=questions_of(row.questionnaire), scale=scale_of(row.questionnaire),
         entry=entry or {}, errors=errors or {}, channels=STAFF_CHANNELS,
         kinds=FEEDBACK_KINDS, categories=CATEGORIES)

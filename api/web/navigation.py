@@ -1,8 +1,8 @@
 """The staff navigation bar, in one list: a new page adds its link here.
 
-A link shows once its endpoint is registered and the user holds one of its
-roles (no roles: every signed-in user). Endpoints not yet built are left out,
-so the bar never offers a page that answers 404. ``init_app`` also hands
+A link shows once its endpoint is registered and the permission table
+(``api/web/permissions.py``) lets the user in, so the bar never offers a page
+that answers 403, and endpoints not yet built (404) are left out. ``init_app`` also hands
 ``base.html`` what every page needs: the user, the locale, the switcher's links.
 """
 
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale, gettext
 
-from api.web.auth import FRONT_DESK, current_user
+from api.web.auth import current_user
 from api.web.i18n import LOCALES, N_, html_lang
+from api.web.permissions import declared
 from api.web.urls import here
 from engine.directory.models import User
 
@@ -25,7 +26,6 @@ __all__ = ["NAV", "NavLink", "init_app", "links_for"]
 class NavLink:
     endpoint: str
     label: str  # an N_()-marked message id, translated when shown
-    roles: frozenset[str] = frozenset()
 
     @property
     def section(self) -> str:
@@ -36,12 +36,10 @@ class NavLink:
 NAV: list[NavLink] = [
     NavLink("inbox.index", N_("Inbox")),
     NavLink("cases.new", N_("Register a case")),
-    NavLink("approvals.index", N_("Approvals"), roles=frozenset({"supervisor"})),
+    NavLink("approvals.index", N_("Approvals")),
     NavLink("surveys.index", N_("Surveys")),
-    NavLink("meetings.index", N_("General meetings"),
-            roles=frozenset(FRONT_DESK)),
-    NavLink("committees.index", N_("Owners' committees"),
-            roles=frozenset(FRONT_DESK)),
+    NavLink("meetings.index", N_("General meetings")),
+    NavLink("committees.index", N_("Owners' committees")),
 ]
 
 
@@ -58,9 +56,15 @@ def links_for(user: User | None) -> list[ShownLink]:
         return []
     return [ShownLink(url_for(link.endpoint), gettext(link.label),
                       request.blueprint == link.section)
-            for link in NAV
-            if link.endpoint in current_app.view_functions
-            and (not link.roles or link.roles & user.role_codes)]
+            for link in NAV if _admits(link.endpoint, user)]
+
+
+def _admits(endpoint: str, user: User) -> bool:
+    """Tell whether the page exists and its entry in the permission table lets the user in."""
+    if endpoint not in current_app.view_functions:
+        return False
+    entry = declared(current_app, endpoint)
+    return entry is not None and entry.for_method(endpoint, "GET").admits(user.role_codes)
 
 
 def init_app(app: Flask) -> None:

@@ -7,8 +7,10 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.cases.access import may_read_case
 from engine.cases.models import Case, ReplyLetter
 from engine.common.errors import NotFound
+from engine.common.privacy import mask_address
 from engine.workflow.viewer import Viewer
 
 PAGE = """<!doctype html>
@@ -35,16 +37,20 @@ def letter_of(session: Session, *, number: str, letter_id: int,
     case = session.scalars(select(Case).where(Case.number == number)).first()
     letter = session.get(ReplyLetter, letter_id)
     if case is None or not viewer.sees_estate(case.estate_id) or letter is None \
-            or letter.case_id != case.id:
+            or letter.case_id != case.id or not may_read_case(session, case, viewer):
         raise NotFound(f"no letter {letter_id} of case {number}")
     return case, letter
 
 
-def render_letter(case: Case, letter: ReplyLetter) -> str:
-    """Return the letter as a self-contained, printable HTML page; every value is escaped."""
+def render_letter(case: Case, letter: ReplyLetter, *, whole: bool = True) -> str:
+    """Return the letter as a self-contained, printable HTML page; every value is escaped.
+
+    Not ``whole``, the address is cut to its building: the reader does not answer owners.
+    """
+    address = letter.address if whole else mask_address(letter.address)
     contacts = "".join(
         f"<tr><td>{escape(c.get('name_zh', ''))} {escape(c.get('name', ''))}</td>"
         f"<td>{escape(c.get('phone', ''))}</td></tr>" for c in letter.contacts)
     return PAGE.format(number=escape(case.number), addressee=escape(letter.addressee),
-                       address=escape(letter.address), date=letter.written_at.date().isoformat(),
+                       address=escape(address), date=letter.written_at.date().isoformat(),
                        body=escape(letter.body), contacts=contacts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from engine.common.numbering import next_number, tracking_code
 from engine.directory.models import Department, Unit
 from engine.workflow.instances import start_instance
 from engine.workflow.runtime import Runtime
+from engine.workflow.starters import check_starter
 
 OWNER_CASE = "owner_case"
 
@@ -30,12 +32,17 @@ class Complainant:
 def register_case(session: Session, rt: Runtime, *, channel: str, type: str, category: str,
                   description: str, complainant: Complainant, unit_id: int | None = None,
                   received_at: datetime | None = None, urgency: str = "normal",
-                  estate_id: int | None = None, actor: str | None) -> Case:
+                  estate_id: int | None = None, actor: str | None,
+                  roles: Set[str] | None = None) -> Case:
     """Record what an owner raised and start its handling; any channel, any hour.
 
     The case belongs to its unit's estate; ``estate_id`` places a case raised
-    without a unit (a common area, an anonymous call).
+    without a unit (a common area, an anonymous call). ``roles`` are those of
+    the person registering it, who must be one of the owner case's starters;
+    None: the office itself raises it (a complaint in a survey).
     """
+    if roles is not None:
+        check_starter(session, rt, process_id=OWNER_CASE, roles=roles)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     _check(channel=channel, type=type, category=category, urgency=urgency,
            description=description, complainant=complainant, unit_id=unit_id,

@@ -1,21 +1,25 @@
 """The case page, and the look-ups the registration page makes.
 
 A case of another estate is reported as not found: staff of one estate do
-not learn that another estate's case exists.
+not learn that another estate's case exists. Nor do department staff learn of
+a case not dispatched to them, and they read its complainant masked
+(``engine/cases/access.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
+from engine.cases.access import may_read_case, summary_for, timeline_for
 from engine.cases.history import CaseSummary, case_events, case_records
 from engine.cases.models import ArchiveEntry, Case, ReplyLetter, WorkOrder
 from engine.common.errors import NotFound
+from engine.common.privacy import mask_address, sees_personal_data
 from engine.directory.models import Building, Unit
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -93,7 +97,8 @@ class UnitView:
 def case_view(session: Session, rt: Runtime, *, number: str, viewer: Viewer) -> CaseView:
     """Gather everything about one case the viewer's estate may see."""
     case = session.scalars(select(Case).where(Case.number == number)).first()
-    if case is None or not viewer.sees_estate(case.estate_id):
+    if case is None or not viewer.sees_estate(case.estate_id) \
+            or not may_read_case(session, case, viewer):
         raise NotFound(f"no case {number}")
     instance = session.get(ProcessInstance, case.instance_id) if case.instance_id else None
     process, called = (instance_progress(session, rt, instance) if instance is not None
@@ -101,13 +106,17 @@ def case_view(session: Session, rt: Runtime, *, number: str, viewer: Viewer) -> 
     now = rt.clock.now()
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
                                  .order_by(HumanTask.created_at))) if instance else []
+    letters = _letters(session, case.id)
+    if not sees_personal_data(viewer.roles):
+        letters = [replace(x, address=mask_address(x.address)) for x in letters]
     return CaseView(
-        case=CaseSummary.of(case), records=case_records(session, case.id),
-        archive=_archive(session, case.id), letters=_letters(session, case.id),
+        case=summary_for(CaseSummary.of(case), viewer),
+        records=timeline_for(case_records(session, case.id), viewer),
+        archive=_archive(session, case.id), letters=letters,
         work_orders=_work_orders(session, case.id),
         open_tasks=summaries_of(session, tasks, now), process=process, called=called,
-        timeline=audit_timeline(session, instance_id=case.instance_id,
-                                also=case_events(case.id)))
+        timeline=timeline_for(audit_timeline(session, instance_id=case.instance_id,
+                                             also=case_events(case.id)), viewer))
 
 
 def find_cases(session: Session, *, viewer: Viewer, complainant_phone: str | None = None,

@@ -5,7 +5,7 @@ Like the case page, an instance of another estate's case is reported as not foun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session, defer
 
 from engine.common.errors import NotFound
 from engine.common.paging import Page
+from engine.common.privacy import masked_data, sees_personal_data
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.instances import start_instance
 from engine.workflow.models import HumanTask, Incident, ProcessInstance, ProcessVersion
 from engine.workflow.runtime import Runtime
+from engine.workflow.starters import check_starter
 from engine.workflow.tasks.inbox import MAX_PER_PAGE, TaskSummary, summaries_of
 from engine.workflow.viewer import Viewer
 
@@ -96,7 +98,7 @@ def instance_view(session: Session, rt: Runtime, *, instance_id: int, viewer: Vi
         instance=_summary(*row), open_tasks=open_tasks_of(session, instance_id, now),
         incidents=[IncidentSummary(i.id, i.element_id, i.kind, i.message, i.created_at)
                    for i in incidents],
-        events=audit_timeline(session, instance_id=instance_id))
+        events=_events_for(audit_timeline(session, instance_id=instance_id), viewer))
 
 
 def open_tasks_of(session: Session, instance_id: int, now: datetime) -> list[TaskSummary]:
@@ -104,6 +106,13 @@ def open_tasks_of(session: Session, instance_id: int, now: datetime) -> list[Tas
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)
                            .order_by(HumanTask.created_at, HumanTask.id))
     return summaries_of(session, rows, now)
+
+
+def _events_for(events: list[HistoryEntry], viewer: Viewer) -> list[HistoryEntry]:
+    """The audit events, phone numbers and addresses masked unless the viewer answers owners."""
+    if sees_personal_data(viewer.roles):
+        return events
+    return [replace(event, data=masked_data(event.data)) for event in events]
 
 
 def _summary(instance: ProcessInstance, version: int) -> InstanceSummary:
@@ -122,7 +131,11 @@ def _visible(rt: Runtime, viewer: Viewer) -> ColumnElement[bool]:
 
 def start_and_view(session: Session, rt: Runtime, *, process_id: str, data: dict[str, Any],
                    business_key: str | None, viewer: Viewer) -> InstanceView:
-    """Start the latest version of a process as the viewer and show where it waits."""
+    """Start the latest version of a process as the viewer and show where it waits.
+
+    Only the process's starters may (``engine/workflow/starters.py``).
+    """
+    check_starter(session, rt, process_id=process_id, roles=viewer.roles)
     instance = start_instance(session, rt, process_id=process_id, data=data,
                               actor=viewer.username, business_key=business_key)
     return instance_view(session, rt, instance_id=instance.id, viewer=viewer, now=rt.clock.now())

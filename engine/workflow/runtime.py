@@ -28,6 +28,8 @@ class Runtime:
     specs: SpecCache = field(default_factory=SpecCache)
     serializer: StateSerializer = field(default_factory=StateSerializer)
     lane_roles: Mapping[str, str] = field(default_factory=dict)
+    # Who starts a process by hand, where not the roles of its start event's lane (lanes.json).
+    starters: Mapping[str, frozenset[str]] = field(default_factory=dict)
     office_zone: tzinfo = field(default_factory=office_zone)  # LIAISON_TIMEZONE
     step_budget: int = DEFAULT_STEP_BUDGET
     # What the features plug in; empty, the core runs any diagram on its own.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
@@ -26,11 +26,13 @@ import api
 from api import create_app
 from api.rest import Resource
 from api.web import permissions
+from api.web.navigation import NAV
 from api.web.permissions import API, PAGES, STAFF, Permission, UndeclaredEndpoint, declared
 from api.web.security import HEADERS
 from engine.cases.models import ReplyLetter
 from engine.common.audit import AuditEvent
 from engine.common.clock import FrozenClock
+from engine.directory import demo
 from engine.directory.models import ApiToken, User
 from engine.meetings.ballots import issue_ballot_tokens
 from engine.meetings.petitions import record_petition
@@ -73,6 +75,12 @@ class Caller:
 
 def lane_roles(system: System) -> list[str]:
     return sorted(set(system.rt.lane_roles.values()))
+
+
+DEMO_ROLES = [code for code, _, _ in demo.ROLES]
+# Each demo role alone, and each demo user's roles where they hold more than one.
+ROLE_SETS = [(code, (code,)) for code in DEMO_ROLES] + [
+    (f"demo {seed.username}", seed.roles) for seed in demo.STAFF if len(seed.roles) > 1]
 
 
 def open_task_for_everyone(system: System, actor: str) -> tuple[int, str]:
@@ -138,9 +146,9 @@ def owners_meeting(system: System) -> dict[str, object]:
 
 
 def callers(system: System, app: Flask, clock: FrozenClock) -> Iterator[Caller]:
-    """The visitor, a user without a role, and one user per lane role, each with a task."""
+    """The visitor, a user without a role, and one user per demo role set, each with a task."""
     yield Caller("anonymous", None, app.test_client())
-    for name, roles in [("no role", ()), *((code, (code,)) for code in lane_roles(system))]:
+    for name, roles in [("no role", ()), *ROLE_SETS]:
         username = "as-" + (name.replace(" ", "-"))
         add_user(system, clock, username, roles=roles)
         client = app.test_client()
@@ -190,6 +198,12 @@ def outcome(response: TestResponse, *, api: bool) -> str:
     if status in (302, 303) and response.headers["Location"].startswith("/login?next=/"):
         return "sign-in"
     return "served"
+
+
+def test_the_callers_hold_every_demo_role_and_every_role_a_lane_offers_work_to(
+        shipped: System) -> None:
+    assert set(lane_roles(shipped)) <= set(DEMO_ROLES)
+    assert {"supervisor", "customer_service"} in [set(roles) for _, roles in ROLE_SETS]
 
 
 def test_every_endpoint_and_method_is_in_the_table(app: Flask) -> None:
@@ -248,7 +262,27 @@ def test_every_route_answers_every_caller_as_the_table_says(
                 mismatches.append(f"{caller.name:22} {method:6} {path}: {got} "
                                   f"({response.status_code}), the table says {want}")
     assert not mismatches, "\n".join(mismatches)
-    assert calls >= 12 * 38
+    assert calls >= 13 * 38
+
+
+@pytest.mark.parametrize(("name", "roles"), ROLE_SETS)
+def test_the_navigation_offers_a_role_exactly_the_pages_the_table_lets_it_open(
+        app: Flask, system: System, clock: FrozenClock, name: str,
+        roles: tuple[str, ...]) -> None:
+    add_user(system, clock, "staff", roles=roles)
+    client = app.test_client()
+    sign_in(client, "staff")
+
+    page = client.get("/inbox").get_data(as_text=True)
+    nav = page.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    shown = {href.split('"', 1)[0] for href in nav.split('href="')[1:]}
+
+    with app.test_request_context():
+        allowed = {url_for(link.endpoint) for link in NAV
+                   if declared(app, link.endpoint) is not None
+                   and permissions.permission_of(link.endpoint, "GET").admits(set(roles))}
+    assert shown == allowed
+    assert all(client.get(href).status_code == 200 for href in shown)
 
 
 def _check_headers(response: TestResponse, what: str) -> None:

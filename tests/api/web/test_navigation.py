@@ -71,3 +71,30 @@ def test_visitors_get_no_staff_navigation(system: System) -> None:
 
     assert 'class="mainnav"' not in page
     assert "Staff sign-in" in page
+
+
+@pytest.mark.parametrize("roles", [("equipment_operations",), ("security",), ("cleaning",),
+                                   ("customer_service",), ("supervisor",), ("superior",),
+                                   ("process_owner",), ("administrator",)])
+def test_every_link_a_role_is_shown_opens_for_it_and_no_link_answers_403(
+        system: System, clock: FrozenClock, roles: tuple[str, ...]) -> None:
+    client = create_app({"TESTING": True}, system=system).test_client()
+    add_user(system, clock, "staff", roles=roles)
+    sign_in(client, "staff")
+
+    nav = _nav(text(client.get("/inbox")))
+    shown = [href.split('"', 1)[0] for href in nav.split('href="')[1:]]
+
+    assert shown and all(client.get(href).status_code == 200 for href in shown), shown
+    assert ("/cases/new" in shown) == bool({"customer_service", "supervisor"} & set(roles))
+
+
+def test_an_engineer_is_not_offered_case_registration(system: System, clock: FrozenClock) -> None:
+    client = create_app({"TESTING": True}, system=system).test_client()
+    add_user(system, clock, "engineer", roles=("equipment_operations",))
+    sign_in(client, "engineer")
+
+    nav = _nav(text(client.get("/inbox", headers={"Accept-Language": "zh-TW"})))
+
+    assert "登記個案" not in nav and "審批" not in nav and ">待辦事項<" in nav
+    assert client.get("/cases/new").status_code == 403
