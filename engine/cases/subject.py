@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, select
 from sqlalchemy.orm import Session
 
+from engine.cases.access import summary_for, timeline_for
 from engine.cases.history import CaseSummary, case_history
 from engine.cases.models import Case
 from engine.workflow.extensions import Subject
@@ -26,15 +27,19 @@ def case_columns(session: Session, data: Mapping[str, Any]) -> dict[str, object]
             "building": case.unit.building.code if case.unit is not None else None}
 
 
-def case_subject(session: Session, task: HumanTask, data: Mapping[str, Any]) -> Subject | None:
-    """The case beside the task's form, and its records merged with the instance's events."""
+def case_subject(session: Session, task: HumanTask, data: Mapping[str, Any],
+                 viewer: Viewer) -> Subject | None:
+    """The case beside the task's form, and its records merged with the instance's events.
+
+    A department member holding the task reads the complainant's phone and address masked.
+    """
     case_id = task.case_id if task.case_id is not None else data.get("case_id")
     case = session.get(Case, case_id) if isinstance(case_id, int) else None
     if case is None:
         return None
-    return Subject(summary=CaseSummary.of(case),
-                   history=case_history(session, case_id=case.id,
-                                        instance_id=task.instance_id))
+    history = case_history(session, case_id=case.id, instance_id=task.instance_id)
+    return Subject(summary=summary_for(CaseSummary.of(case), viewer),
+                   history=timeline_for(history, viewer))
 
 
 def case_number(session: Session, instance_id: int) -> str | None:

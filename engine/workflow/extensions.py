@@ -53,8 +53,9 @@ class Subject:
     history: list[HistoryEntry]    # the feature's records merged with the instance's events
 
 
-# (session, the open task, its data) -> the subject, or None when the task works on none of ours.
-SubjectOf = Callable[[Session, HumanTask, Mapping[str, Any]], "Subject | None"]
+# (session, the open task, its data, who looks) -> the subject as that viewer may read it,
+# or None when the task works on none of ours.
+SubjectOf = Callable[[Session, HumanTask, Mapping[str, Any], Viewer], "Subject | None"]
 
 # (session, instance id) -> the number of what the instance works on (a case number), or None.
 SubjectNumber = Callable[[Session, int], "str | None"]
@@ -91,10 +92,10 @@ class Extensions:
         estate_id = data.get("estate_id")
         return {"estate_id": estate_id if isinstance(estate_id, int) else None}
 
-    def subject_of(self, session: Session, task: HumanTask, data: Mapping[str, Any]
-                   ) -> Subject | None:
+    def subject_of(self, session: Session, task: HumanTask, data: Mapping[str, Any],
+                   viewer: Viewer) -> Subject | None:
         for subject_of in self.subjects:
-            found = subject_of(session, task, data)
+            found = subject_of(session, task, data, viewer)
             if found is not None:
                 return found
         return None

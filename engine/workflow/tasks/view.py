@@ -11,6 +11,7 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.common.errors import PermissionDenied, TaskNotReady
+from engine.common.privacy import masked_data, sees_personal_data
 from engine.workflow.derived import properties_of
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.incidents import stopping_incident
@@ -60,18 +61,33 @@ def open_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) ->
         raise _gone(row.process_id, row.element_id)
     stopped = stopping_incident(session, instance.id) if instance.status == "error" else None
     data = copy.deepcopy(dict(task.data))
-    subject = rt.extensions.subject_of(session, row, data)
+    subject = rt.extensions.subject_of(session, row, data, viewer)
+    schema = copy.deepcopy(compiled.forms.get(row.form)) if row.form else None
     return TaskView(
         task=TaskSummary.of(row, rt.clock.now(), blocked=instance.status == "error"),
-        form=row.form,
-        schema=copy.deepcopy(compiled.forms.get(row.form)) if row.form else None,
+        form=row.form, schema=schema,
         ui_schema=_ui_schema(compiled.forms, row.form, properties_of(task)),
-        data=data, draft=load_draft(session, task_id=task_id, viewer=viewer),
+        data=_readable(data, schema, viewer),
+        draft=load_draft(session, task_id=task_id, viewer=viewer),
         subject=subject.summary if subject is not None else None,
         history=(subject.history if subject is not None
                  else audit_timeline(session, instance_id=row.instance_id)),
         may_complete=viewer.may_work_on(row),
         incident_id=stopped.id if stopped is not None else None)
+
+
+def _readable(data: dict[str, Any], schema: dict[str, Any] | None,
+              viewer: Viewer) -> dict[str, Any]:
+    """Mask phones and addresses in the task's data for whoever does not answer owners.
+
+    The form's own fields stay whole: the task asks for them, and a masked value sent
+    back would overwrite the real one.
+    """
+    if sees_personal_data(viewer.roles):
+        return data
+    own = set((schema or {}).get("properties", {}))
+    masked = masked_data({k: v for k, v in data.items() if k not in own})
+    return {key: data[key] if key in own else masked[key] for key in data}
 
 
 def _gone(process_id: str, element_id: str) -> TaskNotReady:

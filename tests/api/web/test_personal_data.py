@@ -146,3 +146,26 @@ def test_each_role_reads_personal_data_as_the_matrix_says_on_every_surface(
             got[surface.name] = f"{status}, neither form shown"
 
     assert got == EXPECTED[role]
+
+
+@pytest.mark.parametrize(("role", "shown"), [("cleaning", "139****5678"),
+                                             ("customer_service", CASE_PHONE)])
+def test_the_task_page_and_the_rest_task_mask_the_complainants_phone_for_a_department(
+        shipped: System, clock: FrozenClock, role: str, shown: str) -> None:
+    office = open_office(shipped, clock)
+    case = office.case(address=CASE_ADDRESS, phone=CASE_PHONE)
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    task_id = case.task_id("handle_work_order")  # offered to cleaning, seen by supervisors
+    add_staff(shipped, clock, "reader", (role, "supervisor") if role != "cleaning" else (role,),
+              None)
+    app: Flask = make_app(shipped)
+    client, token = app.test_client(), token_of(shipped, "reader")
+    assert sign_in(client, "reader").status_code == 302
+
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    rest = client.get(f"/api/v1/tasks/{task_id}",
+                      headers={"Authorization": f"Bearer {token}"}).get_json()
+
+    assert shown in page and (CASE_PHONE in page) == (shown == CASE_PHONE)
+    assert rest["case"]["complainant_phone"] == shown
+    assert (CASE_PHONE in json.dumps(rest)) == (shown == CASE_PHONE)
