@@ -69,6 +69,9 @@ def configure(app: Flask, env: Mapping[str, str]) -> None:
     # A moving window: no double burst across the edge of two fixed windows.
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    # Redis down: count in this process meanwhile rather than answer every lookup with a 500.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
 
 
 def init_app(app: Flask, env: Mapping[str, str] | None = None) -> None:

@@ -164,3 +164,13 @@ def test_web_processes_sharing_redis_share_one_count(system: System) -> None:
 
     assert_retry_after(track(client_at(second, guesser)))
     assert track(client_at(second, neighbour)).status_code != 429
+
+
+def test_with_its_redis_unreachable_the_limit_counts_in_memory_and_pages_still_answer(
+        system: System) -> None:
+    app = low_limits(system, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")  # nothing listens
+    office = client_at(app, OFFICE)
+
+    answers = [PAGES["tracking page"](office).status_code for _ in range(5)]
+
+    assert 500 not in answers and answers[-1] == 429
