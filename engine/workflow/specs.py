@@ -25,6 +25,9 @@ from engine.common.errors import DefinitionError, Problem
 from engine.workflow.models import ProcessVersion
 from engine.workflow.xmlsafe import parse_xml
 
+# The data a process starts on, declared beside its task forms; optional.
+START_FORM = "start.schema.json"
+
 
 @dataclass
 class CompiledSpec:
@@ -45,6 +48,10 @@ class CompiledSpec:
             validator = Draft202012Validator(self.forms[key])
             self._validators[key] = validator
         return validator
+
+    def start_validator(self) -> Draft202012Validator | None:
+        """Return the validator of this process's start data, if it declares one."""
+        return self.form_validator(f"{self.process_id}/{START_FORM}")
 
 
 def build_parser(versions: Sequence[ProcessVersion]) -> SpiffBpmnParser:
