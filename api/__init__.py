@@ -30,6 +30,7 @@ from api.web import (
     navigation,
     permissions,
     security,
+    throttle,
     times,
 )
 from api.web.database import init_database
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     init_database(app)
     i18n.init_app(app)
     security.init_app(app)  # before the REST resources: they are exempted from CSRF
+    throttle.init_app(app)
     assets.init_app(app)
     labels.init_app(app)
     meeting_labels.init_app(app)

@@ -6,8 +6,13 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import message
 
 from engine.common.settings import Settings
+
+# Request lines up to 16 KiB reach the app, so a long pasted link (a 10,000-character
+# /track?code=) gets our own page in the reader's language, not gunicorn's bare 414.
+MAX_REQUEST_LINE = 16 * 1024
 
 
 class _Gunicorn(BaseApplication):
@@ -36,7 +41,11 @@ def run_server(settings: Settings, *, host: str, port: int, workers: int,
                embedded_worker: bool) -> None:
     # SQLite has one writer at a time: a single timer worker is the only safe choice there.
     sqlite = settings.database_url.startswith("sqlite")
+    # gunicorn caps limit_request_line at this module-level ceiling (8190 bytes) unless raised;
+    # the workers it forks inherit the raised one.
+    message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, MAX_REQUEST_LINE)
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": 8,
                "worker_class": "gthread", "timeout": 60, "graceful_timeout": 10,
-               "accesslog": "-", "preload_app": False}
+               "accesslog": "-", "preload_app": False,
+               "limit_request_line": MAX_REQUEST_LINE}
     _Gunicorn(options, settings, embedded_worker and (not sqlite or workers == 1)).run()

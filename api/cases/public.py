@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
+from api.web import throttle
 from api.web.database import db
 from engine.cases.registration import contact_directory
 from engine.cases.tracking import track_case
@@ -20,6 +21,7 @@ def home() -> ResponseReturnValue:
 
 
 @blueprint.get("/track")
+@throttle.lookup
 def track() -> ResponseReturnValue:
     code = request.args.get("code", "").strip()[:40]
     try:

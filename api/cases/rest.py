@@ -11,6 +11,7 @@ from api.cases.schemas import CaseCreate, CaseRead, CaseRegisteredRead, PublicCa
 from api.rest import Resource
 from api.rest.access import current_viewer, public, requires
 from api.rest.schemas.common import ErrorRead
+from api.web import throttle
 from api.web.database import db, system
 from engine.cases.models import Case
 from engine.cases.registration import Complainant, register_case
@@ -56,9 +57,12 @@ public_blueprint = Resource("public", __name__, path="/public",
 
 @public_blueprint.route("/cases/<code:tracking_code>")
 class TrackedCase(MethodView):
+    @throttle.lookup
     @public
     @public_blueprint.doc(security=[])
     @public_blueprint.response(200, PublicCaseRead)
+    @public_blueprint.alt_response(429, schema=ErrorRead,
+                                   description="too many lookups from the caller's address")
     def get(self, tracking_code: str) -> PublicCaseStatus:
         """The status of a case by its tracking code: no personal data"""
         return track_case(db(), code=tracking_code)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text
+from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text, WholeNumber
 from api.workflow.schemas.tasks import CaseBriefRead, TaskSummaryRead
 from engine.cases.models import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES
 from engine.cases.tracking import PUBLIC_STATUSES
@@ -31,8 +31,8 @@ class CaseCreate(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    unit = fields.Integer(required=True, allow_none=True, validate=validate.Range(1, MAX_SMALL_ID),
-                          metadata={"description": "unit id, or null for a common area"})
+    unit = WholeNumber(required=True, allow_none=True, validate=validate.Range(1, MAX_SMALL_ID),
+                       metadata={"description": "unit id, or null for a common area"})
     description = Text(required=True, validate=validate.Length(1, 10_000))
     complainant = fields.Nested(ComplainantCreate, required=True)
     received_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=_plausible,

@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from api.web import throttle
 from api.web.database import db, system
 from api.web.i18n import N_
 from engine.common.errors import (
@@ -44,6 +45,7 @@ GONE = N_("This ballot link can no longer be used.")
 
 
 @blueprint.route("/ballot/<token>", methods=["GET", "POST"])
+@throttle.lookup
 def paper(token: str) -> ResponseReturnValue:
     session, rt = db(), system().rt
     try:

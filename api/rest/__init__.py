@@ -9,13 +9,14 @@ document is served at ``/api/v1/openapi.json``, the reference page at
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, current_app, request
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, abort
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -52,11 +53,25 @@ CONVERTERS: dict[str, tuple[type[BaseConverter], Callable[[Any], dict[str, Any]]
 
 
 class Parser(FlaskParser):
-    """webargs' parser, plus ``multipart``: the files and the fields of one upload together."""
+    """webargs' parser, plus ``multipart``: the files and the fields of one upload together.
+
+    A body Python's JSON decoder cannot hold (nested past the interpreter's
+    recursion limit, an integer of more than 4,300 digits) is a 400 like any
+    other invalid JSON, never a 500.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.location_loader("multipart")(self._load_multipart)
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise  # webargs words these itself
+        except (RecursionError, ValueError) as error:
+            abort(400, exc=error, messages={"json": [
+                "Invalid JSON body: nested too deeply or a number too long."]})
 
     @staticmethod
     def _load_multipart(req: Request, schema: Schema) -> MultiDictProxy:

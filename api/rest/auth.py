@@ -13,6 +13,7 @@ from api.rest import Resource
 from api.rest.access import any_user, current_user, public
 from api.rest.schemas.auth import TokenCreate, TokenIssuedRead, TokenRead
 from api.rest.schemas.common import ErrorRead
+from api.web import throttle
 from api.web.auth import client_address, retry_after, sign_in_blocked_until
 from api.web.database import db, system
 from engine.common.errors import NotAuthenticated
@@ -25,6 +26,7 @@ blueprint = Resource("auth", __name__, path="/auth",
 
 @blueprint.route("/tokens")
 class Tokens(MethodView):
+    @throttle.sign_in
     @public
     @blueprint.doc(security=[])
     @blueprint.arguments(TokenCreate)

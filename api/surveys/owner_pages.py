@@ -21,6 +21,7 @@ from api.surveys.questions import (
     scale_of,
     words,
 )
+from api.web import throttle
 from api.web.database import db, system
 from engine.common.errors import FormInvalid, NotFound, SurveyCodeExpired, SurveyCodeUsed
 from engine.surveys.responses import SurveyForm, open_form, submit_by_code
@@ -50,6 +51,7 @@ def thanks() -> ResponseReturnValue:
 
 
 @blueprint.get("/survey/<code>")
+@throttle.lookup
 def answer_form(code: str) -> ResponseReturnValue:
     try:
         survey = open_form(db(), system().rt, code[:MAX_CODE])
@@ -59,6 +61,7 @@ def answer_form(code: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/survey/<code>")
+@throttle.lookup
 def submit(code: str) -> ResponseReturnValue:
     session, rt = db(), system().rt
     try:

@@ -32,6 +32,7 @@ from flask import session as cookie_session
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, gettext
 
+from api.web import throttle
 from api.web.database import db, system
 from api.web.urls import here, safe_next
 from engine.common.errors import LoginRefused
@@ -112,6 +113,7 @@ def roles_required(*codes: str) -> Callable[[Callable[P, R]], Callable[P, R | Re
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@throttle.sign_in
 def login() -> ResponseReturnValue:
     next_path = safe_next(request.values.get("next"))
     if request.method == "GET":

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from api.web.i18n import N_
+from api.web.throttle import retry_after_seconds
 from engine.common.errors import (
     Conflict,
     DefinitionError,
@@ -47,6 +48,8 @@ PAGES: dict[int, tuple[str, str]] = {
                                             "Reload the page to see the latest state.")),
     422: (N_("Cannot be done"), N_("What was sent cannot be accepted. "
                                    "Go back, check the form and try again.")),
+    429: (N_("Too many requests"), N_("Too many requests came from your network address. "
+                                      "Wait a few minutes, then try again.")),
     500: (N_("Something went wrong"), N_("The error has been logged. Try again in a moment; "
                                          "if it keeps happening, tell the administrator.")),
 }
@@ -77,16 +80,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_page(status: int, page: tuple[str, str] | None = None) -> ResponseReturnValue:
+def error_page(status: int, page: tuple[str, str] | None = None,
+               headers: Mapping[str, str] | None = None) -> ResponseReturnValue:
     """Render the error page for ``status``; if even that fails, a bare page, still no trace."""
     title, text = page or PAGES.get(status) or PAGES[500 if status >= 500 else 400]
     try:
         return render_template("errors/error.html", status=status, title=gettext(title),
-                               text=gettext(text)), status
+                               text=gettext(text)), status, dict(headers or {})
     except Exception:  # the layout needs the database, which may be what failed
         current_app.logger.exception("the error page itself failed")
         return (f"<!doctype html><title>{status}</title><h1>{status}</h1>", status,
-                {"Content-Type": "text/html; charset=utf-8"})
+                {**(headers or {}), "Content-Type": "text/html; charset=utf-8"})
 
 
 def field_errors(messages: Any, path: tuple[str, ...] = ()) -> list[dict[str, object]]:
@@ -114,10 +118,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
+        # A request refused by api/web/throttle.py says when the address may try again.
+        wait = retry_after_seconds() if status == 429 else None
+        headers = {"Retry-After": str(wait)} if wait is not None else {}
         if wants_json():
             # webargs (behind flask-smorest) puts request validation errors in ``data``.
             messages = (getattr(error, "data", None) or {}).get("messages")
             return ({"code": (error.name or "error").lower().replace(" ", "_"),
                      "message": error.description or "",
-                     "errors": field_errors(messages) if messages else []}, status)
-        return error_page(status, CSRF_PAGE if isinstance(error, CSRFError) else None)
+                     "errors": field_errors(messages) if messages else []}, status, headers)
+        return error_page(status, CSRF_PAGE if isinstance(error, CSRFError) else None, headers)

@@ -8,12 +8,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jsonschema import Draft202012Validator, SchemaError
 from sqlalchemy.orm import Session
 
 from engine.common import audit
 from engine.common.errors import DefinitionError, LiaisonError, Problem
 from engine.workflow.models import ProcessVersion
 from engine.workflow.runtime import Runtime
+from engine.workflow.specs import START_FORM
 from engine.workflow.timers.iso8601 import is_literal, recurrence
 from engine.workflow.timers.schedules import sync_schedules
 from engine.workflow.validation.definitions import validate_definitions
@@ -76,6 +78,25 @@ def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
             _timer_starts(rt, data, file_name)
         except DefinitionError as error:
             problems += error.problems
+    return problems + _start_form_problems(bundle.forms)
+
+
+def _start_form_problems(forms: Mapping[str, bytes]) -> list[Problem]:
+    """Require each process's start data declaration to be a JSON Schema start_instance can use."""
+    problems = []
+    for key, data in sorted(forms.items()):
+        if key.split("/", 1)[-1] != START_FORM:
+            continue
+        try:
+            schema = json.loads(bytes(data).decode("utf-8"))
+            Draft202012Validator.check_schema(schema)
+        except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON
+            problems.append(Problem(f"the start data form is not valid JSON: {error}", file=key))
+        except SchemaError as error:
+            where = "/".join(str(p) for p in error.path)
+            problems.append(Problem("the start data form is not a valid JSON Schema"
+                                    f"{f' (at {where!r})' if where else ''}: {error.message}",
+                                    file=key))
     return problems
 
 

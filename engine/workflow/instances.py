@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import delete, select, update
@@ -12,7 +14,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.common import audit
-from engine.common.errors import Conflict, NotFound, ScriptBudgetExceeded, ScriptError
+from engine.common.errors import (
+    Conflict,
+    FieldError,
+    FormInvalid,
+    NotFound,
+    ScriptBudgetExceeded,
+    ScriptError,
+)
 from engine.workflow import derived
 from engine.workflow.models import Incident, ProcessInstance, ProcessVersion, Timer
 from engine.workflow.runtime import Runtime
@@ -36,6 +45,7 @@ def start_instance(session: Session, rt: Runtime, *, process_id: str,
     """
     versions = pinned_versions(session, process_id)
     compiled = rt.specs.get(versions)
+    _check_start_data(compiled, data or {})
     workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs,
                             script_engine=rt.script_engine)
     _enter_by(workflow, compiled, start_event)
@@ -54,6 +64,34 @@ def start_instance(session: Session, rt: Runtime, *, process_id: str,
                                               "data": data or {}})
     advance(session, rt, instance, workflow, actor=actor)
     return instance
+
+
+def _check_start_data(compiled: CompiledSpec, data: object) -> None:
+    """Refuse start data the process declares it cannot run on, before an instance exists.
+
+    A process declares its start data in ``forms/<process_id>/start.schema.json``;
+    a process without one takes any object.
+    """
+    process_id = compiled.process_id
+    if not isinstance(data, dict):
+        raise FormInvalid([FieldError((), "the start data must be an object")],
+                          process_id=process_id)
+    validator = compiled.start_validator()
+    if validator is None:
+        return
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise FormInvalid([f for e in errors for f in _field_errors(e)], process_id=process_id)
+
+
+def _field_errors(error: ValidationError) -> list[FieldError]:
+    # Each missing key by its own name; for a failed anyOf/oneOf, the branch that came closest.
+    path = tuple(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [FieldError((*path, name), f"'{name}' is a required property")
+                for name in error.validator_value if name not in error.instance]
+    error = best_match([error]) if error.context else error
+    return [FieldError(tuple(error.absolute_path), error.message)]
 
 
 def _enter_by(workflow: BpmnWorkflow, compiled: CompiledSpec, start_event: str | None) -> None:

@@ -26,6 +26,9 @@ from engine.workflow.forms import FormValidator
 from engine.workflow.models import ProcessVersion
 from engine.workflow.xmlsafe import parse_xml
 
+# The data a process starts on, declared beside its task forms; optional.
+START_FORM = "start.schema.json"
+
 
 @dataclass
 class CompiledSpec:
@@ -46,6 +49,10 @@ class CompiledSpec:
             validator = FormValidator(self.forms[key])
             self._validators[key] = validator
         return validator
+
+    def start_validator(self) -> Draft202012Validator | None:
+        """Return the validator of this process's start data, if it declares one."""
+        return self.form_validator(f"{self.process_id}/{START_FORM}")
 
 
 def build_parser(versions: Sequence[ProcessVersion]) -> DecisionParser:

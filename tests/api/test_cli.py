@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,17 @@ def test_serve_answers_healthz_with_database_and_embedded_worker(served: str) ->
     assert body["database"]["ok"] is True
     assert body["worker"]["embedded"] is True and body["worker"]["ok"] is True
     assert body["worker"]["workers_alive"] == 1
+
+
+
+def test_serve_answers_a_ten_thousand_character_tracking_link_with_our_own_page(
+        served: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{served}/track?code={'A' * 10_000}", timeout=10)
+
+    assert refused.value.code == 400  # not gunicorn's bare 414 for a long request line
+    page = refused.value.read().decode()
+    assert "That is not a tracking code" in page and "<!doctype html>" in page.lower()
 
 
 BROKEN = {

@@ -31,6 +31,13 @@ class Text(fields.String):
         super().__init__(validate=[_no_nul, *validators], **kwargs)
 
 
+class WholeNumber(fields.Integer):
+    """An integer in a JSON body: ``1.5`` (or ``1.0``) is refused, never cut to ``1``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+
 def _storable(value: Any, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         raise ValidationError(f"nested deeper than {MAX_DEPTH} levels")

@@ -19,8 +19,10 @@ from werkzeug.datastructures import MultiDict
 import api
 from api.web.webforms import FieldError, parse_submission, render_form
 from engine.common.settings import PROJECT_ROOT
+from engine.workflow.specs import START_FORM
 
-FORMS = sorted((PROJECT_ROOT / "forms").glob("*/*.schema.json"))
+# The task forms staff fill in; a process's start data declaration is never shown as a page.
+FORMS = sorted(p for p in (PROJECT_ROOT / "forms").glob("*/*.schema.json") if p.name != START_FORM)
 TEMPLATES = str(Path(api.__file__).parent / "templates")
 
 
