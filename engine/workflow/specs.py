@@ -50,7 +50,7 @@ class CompiledSpec:
             self._validators[key] = validator
         return validator
 
-    def start_validator(self) -> Draft202012Validator | None:
+    def start_validator(self) -> Validator | None:
         """Return the validator of this process's start data, if it declares one."""
         return self.form_validator(f"{self.process_id}/{START_FORM}")
 
