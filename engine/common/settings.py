@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from engine.common.clock import DEFAULT_OFFICE_ZONE
 
@@ -25,6 +26,10 @@ class Settings:
     secure_cookies: bool = False
     # The office's time zone: the one staff read times in.
     timezone: str = DEFAULT_OFFICE_ZONE
+    # What one evaluation of BPMN Python may use, enforced by the OS, and the data cap.
+    script_seconds: float = 2.0
+    script_memory_mb: int = 256
+    instance_data_limit_kb: int = 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,9 +47,33 @@ class Settings:
             secure_cookies=env.get("LIAISON_SECURE_COOKIES", "0").strip().lower()
             in {"1", "true", "yes", "on"},
             timezone=env.get("LIAISON_TIMEZONE") or DEFAULT_OFFICE_ZONE,
+            script_seconds=_positive(env, "LIAISON_SCRIPT_SECONDS", 2.0, float),
+            script_memory_mb=_positive(env, "LIAISON_SCRIPT_MEMORY_MB", 256, int),
+            instance_data_limit_kb=_positive(env, "LIAISON_INSTANCE_DATA_LIMIT_KB", 1024, int),
         )
+
+    def __post_init__(self) -> None:
+        if self.script_memory_mb < 32:  # the evaluator's own imports need some headroom
+            raise ValueError("LIAISON_SCRIPT_MEMORY_MB must be at least 32")
 
     def ensure_instance_path(self) -> Path:
         self.instance_path.mkdir(parents=True, exist_ok=True)
         (self.instance_path / "uploads").mkdir(exist_ok=True)
         return self.instance_path
+
+
+_Number = TypeVar("_Number", int, float)
+
+
+def _positive(env: Mapping[str, str], name: str, default: _Number,
+              kind: type[_Number]) -> _Number:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {text!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name} must be more than 0, not {text!r}")
+    return value

@@ -31,6 +31,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 
 from engine.common.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
 from engine.workflow.sandbox.budget import Budget, LongRange, current_budget
+from engine.workflow.sandbox.limits import ScriptLimits, data_cap_exceeded
 from engine.workflow.sandbox.policy import (
     FORBIDDEN_CALLS,
     GUARDS,
@@ -39,6 +40,7 @@ from engine.workflow.sandbox.policy import (
     check_script,
     compile_script,
 )
+from engine.workflow.sandbox.pool import EvaluatorPool, Request, evaluator_pool
 from engine.workflow.sandbox.sizes import MAX_ITEMS, text_weight
 from engine.workflow.timers.iso8601 import is_literal
 from engine.workflow.timers.values import TimerKind, timer_value_problem
@@ -92,7 +94,8 @@ def _describe(err: Exception) -> str:
     return str(err) or type(err).__name__
 
 
-def _as_script_error(err: Exception) -> LiaisonError:
+def _as_script_error(err: Exception,
+                     out_of_memory: str = "the script ran out of memory") -> LiaisonError:
     """Turn whatever a script raised into a ScriptError with the line it came from."""
     if isinstance(err, LiaisonError) and (not isinstance(err, ScriptError) or err.line):
         return err  # a helper's own error, or one already located
@@ -102,7 +105,7 @@ def _as_script_error(err: Exception) -> LiaisonError:
     elif isinstance(err, RecursionError):
         cls, reason = ScriptBudgetExceeded, "the script called itself too deeply"
     elif isinstance(err, MemoryError):
-        cls, reason = ScriptBudgetExceeded, "the script ran out of memory"
+        cls, reason = ScriptBudgetExceeded, out_of_memory
     else:
         cls, reason = ScriptError, _describe(err)
     return cls(f"line {line}: {reason}" if line else reason, line=line)
@@ -153,9 +156,9 @@ def _unstorable(key: str, value: Any) -> ScriptError | None:
     return None
 
 
-def _write_back(scope: dict[str, Any], context: dict[str, Any],
-                external: Mapping[str, Any]) -> None:
-    """Apply the script's variables to the task data, all or nothing."""
+def _changes(scope: dict[str, Any], context: dict[str, Any],
+             external: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """Return the data keys a script removed and the values it set, refusing what cannot be kept."""
     removed = [key for key in context if key not in scope and _visible(key)]
     updates: dict[str, Any] = {}
     for key, value in scope.items():  # every key here is a str: _scope() filtered them
@@ -173,43 +176,78 @@ def _write_back(scope: dict[str, Any], context: dict[str, Any],
             if problem is not None:
                 raise problem
             updates[key] = value
+    return removed, updates
+
+
+def apply_changes(context: dict[str, Any], removed: list[str], updates: Mapping[str, Any],
+                  data_limit: int | None) -> None:
+    """Write a script's changes to the task data, unless they would pass the data cap."""
+    if data_limit is not None:
+        kept = {k: v for k, v in context.items() if k not in removed and k not in updates}
+        problem = data_cap_exceeded([kept, updates], data_limit)
+        if problem is not None:
+            raise problem
     for key in removed:
-        del context[key]
+        context.pop(key, None)
     context.update(updates)
 
 
 class ScriptEnvironment(BasePythonScriptEngineEnvironment):
-    """Run BPMN scripts and expressions in the sandbox, on a copy of the task data."""
+    """Run BPMN scripts and expressions in the sandbox, on a copy of the task data.
+
+    With ``evaluators`` (an ``EvaluatorPool``), the code runs in an evaluator
+    process that the operating system bounds in CPU time and memory, under a
+    wall-clock deadline; without, in this process, bounded by the step budget alone.
+    """
 
     def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None, *,
                  services: Mapping[str, Callable[..., Any]] | None = None,
-                 step_budget: int = 100_000, time_budget: float = 2.0) -> None:
+                 step_budget: int = 100_000, time_budget: float = 2.0,
+                 data_limit: int | None = None, evaluators: EvaluatorPool | None = None,
+                 out_of_memory: str = "the script ran out of memory") -> None:
         helpers = dict(helpers or {})
         for name in helpers:
             if (not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_")
                     or name in FORBIDDEN_CALLS):
                 raise ValueError(f"{name!r} cannot be the name of a script helper")
         super().__init__(helpers)
+        self.helpers = helpers
         # Guards last: no helper may replace one.
         self.builtins: dict[str, Any] = {**SAFE_BUILTINS, **helpers, **GUARDS}
         self.services: dict[str, Callable[..., Any]] = dict(services or {})
         self.step_budget = step_budget
-        self.time_budget = time_budget
+        self.time_budget = evaluators.limits.seconds if evaluators else time_budget
+        self.data_limit = data_limit  # bytes of text the task data may grow to; None: no cap
+        self.evaluators = evaluators
+        self.out_of_memory = out_of_memory
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: Mapping[str, Any] | None = None) -> Any:
         """Return the value of an expression over the task data; names it binds are not kept."""
         code = _compiled(expression, "eval")
+        if self.evaluators is not None:
+            return self._elsewhere("eval", expression, context, external_context)
         return self._run(code, self._scope(context, external_context))
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script, then store the variables it set in the task data."""
         code = _compiled(script, "exec")
-        scope = self._scope(context, external_context)
-        self._run(code, scope)
-        _write_back(scope, context, external_context or {})
+        if self.evaluators is not None:
+            removed, updates = self._elsewhere("exec", script, context, external_context)
+        else:
+            scope = self._scope(context, external_context)
+            self._run(code, scope)
+            removed, updates = _changes(scope, context, external_context or {})
+        apply_changes(context, removed, updates, self.data_limit)
         return True
+
+    def _elsewhere(self, mode: Literal["exec", "eval"], source: str, context: dict[str, Any],
+                   external: Mapping[str, Any] | None) -> Any:
+        assert self.evaluators is not None
+        request = Request(mode, source, context, dict(external or {}), self.step_budget,
+                          self.data_limit, tuple(self.helpers))
+        return self.evaluators.run(request, self.helpers)
 
     def call_service(self, context: dict[str, Any], operation_name: str | None = None,
                      operation_params: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
@@ -228,10 +266,15 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
             raise ScriptError(f"service {operation_name!r} failed: {_describe(err)}") from err
         try:
             # SpiffWorkflow's ServiceTask json.loads() what we return: JSON keeps task data plain.
-            return json.dumps(result)
+            text = json.dumps(result)
         except (TypeError, ValueError) as err:
             raise ScriptError(f"service {operation_name!r} returned a value that cannot be "
                               f"stored: {err}") from err
+        if self.data_limit is not None:
+            problem = data_cap_exceeded([context, text], self.data_limit)
+            if problem is not None:
+                raise problem
+        return text
 
     def _scope(self, context: Mapping[str, Any],
                external: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -248,14 +291,14 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
         try:
             result = eval(code, scope)  # compiled under SandboxPolicy; scope holds only data
         except Exception as err:
-            error = _as_script_error(budget.failure or err)
+            error = _as_script_error(budget.failure or err, self.out_of_memory)
             if error is err:
                 raise
             raise error from err
         finally:
             current_budget.reset(token)
         if budget.failure is not None:  # the script caught a refusal or overrun and went on
-            raise _as_script_error(budget.failure)
+            raise _as_script_error(budget.failure, self.out_of_memory)
         return result
 
 
@@ -329,8 +372,16 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
 def make_script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None, *,
                        services: Mapping[str, Callable[..., Any]] | None = None,
-                       step_budget: int = 100_000,
-                       time_budget: float = 2.0) -> SandboxedScriptEngine:
-    """Build the script engine every workflow of ours runs with."""
+                       step_budget: int = 100_000, time_budget: float = 2.0,
+                       limits: ScriptLimits | None = None) -> SandboxedScriptEngine:
+    """Build the script engine every workflow of ours runs with.
+
+    With ``limits``, every evaluation runs in an OS-bounded evaluator process
+    and the task data is capped; without, in this process on the step budget alone.
+    """
+    if limits is None:
+        return SandboxedScriptEngine(ScriptEnvironment(
+            helpers, services=services, step_budget=step_budget, time_budget=time_budget))
     return SandboxedScriptEngine(ScriptEnvironment(
-        helpers, services=services, step_budget=step_budget, time_budget=time_budget))
+        helpers, services=services, step_budget=step_budget, data_limit=limits.data_limit,
+        evaluators=evaluator_pool(limits)))
