@@ -74,6 +74,8 @@ class Evaluator:
         self.seconds = seconds
         self.out_of_memory = f"the script used more than {memory_mb} MB of memory"
         self.environments: dict[tuple[Any, ...], ScriptEnvironment] = {}
+        self.retire_above = _address_space() + memory_mb * _MB // 4
+        self.retiring = False
 
     def environment(self, request: Request) -> ScriptEnvironment:
         key = (request.step_budget, request.data_limit, request.helpers)
@@ -105,7 +107,8 @@ class Evaluator:
 
     def reply(self, request: Request) -> bytes:
         try:
-            return pickle.dumps(("ok", self.answer(request)))
+            value = self.answer(request)
+            return pickle.dumps(("ok", value, self.retire(self.worn_out())))
         except ScriptError as err:
             return self.error(err)
         except MemoryError:
@@ -115,8 +118,19 @@ class Evaluator:
 
     def error(self, err: ScriptError) -> bytes:
         # After a MemoryError the process may be in any state: retire it.
-        retire = err.message == self.out_of_memory
+        retire = self.retire(err.message.endswith(self.out_of_memory) or self.worn_out())
         return pickle.dumps(("error", err.code, err.message, err.line, retire))
+
+    def retire(self, retiring: bool) -> bool:
+        self.retiring = retiring
+        return retiring
+
+    def worn_out(self) -> bool:
+        """Tell whether a script grew this process so much that later ones would have less.
+
+        The allocator keeps much of what a large script freed, and RLIMIT_AS counts it.
+        """
+        return _address_space() > self.retire_above
 
     def run(self) -> None:
         self.connection.send_bytes(pickle.dumps(("ready",)))
@@ -126,7 +140,10 @@ class Evaluator:
             except EOFError:
                 return
             _limit_cpu(self.seconds)
+            self.retiring = False
             self.connection.send_bytes(self.reply(request))
+            if self.retiring:
+                return
 
 
 def main(argv: list[str]) -> None:

@@ -131,11 +131,11 @@ class _Evaluator:
             if message[0] == "call":
                 helper_error = self._call_back(helpers, *message[1:]) or helper_error
                 continue
+            if message[-1]:  # the evaluator retires after this reply
+                self.stop()
             if message[0] == "ok":
                 return message[1]
-            _kind, code, text, line, retire = message
-            if retire:
-                self.stop()
+            _kind, code, text, line, _retire = message
             if helper_error is not None and not isinstance(helper_error, ScriptError):
                 raise helper_error  # a helper's own error, as if it had run in this process
             raise _ERRORS.get(code, ScriptError)(text, line=line)
@@ -186,12 +186,10 @@ class EvaluatorPool:
         try:
             evaluator.wait_ready()
             return evaluator.serve(request, helpers)
-        except BaseException:
-            if not evaluator.alive:  # killed or dead: start its replacement now, not on demand
+        finally:
+            if not evaluator.alive:  # killed, dead or retired: start its replacement now
                 evaluator.stop()
                 evaluator = _Evaluator(self.limits)
-            raise
-        finally:
             self._give_back(evaluator)
 
     def close(self) -> None:
