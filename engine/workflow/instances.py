@@ -16,6 +16,7 @@ from engine.common.errors import Conflict, NotFound, ScriptBudgetExceeded, Scrip
 from engine.workflow import derived
 from engine.workflow.models import Incident, ProcessInstance, ProcessVersion, Timer
 from engine.workflow.runtime import Runtime
+from engine.workflow.sandbox.limits import data_cap_exceeded
 from engine.workflow.serializer import SERIALIZER_VERSION
 from engine.workflow.specs import CompiledSpec
 from engine.workflow.timeshift import running_on
@@ -127,6 +128,9 @@ def advance(session: Session, rt: Runtime, instance: ProcessInstance,
 def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
     """Do SpiffWorkflow's engine steps, stopping a runaway process at the step budget."""
     steps = 0
+    # Scripts and services are refused data past the cap where they write it; this catches
+    # data that came in another way (start data, a form) before any step carries it on.
+    data_limit: int | None = getattr(rt.script_engine.environment, "data_limit", None)
 
     def count(task: Task) -> None:
         nonlocal steps
@@ -135,6 +139,11 @@ def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
             raise ScriptBudgetExceeded(
                 f"the process ran more than {rt.step_budget} steps without waiting for "
                 f"anyone; it is probably looping", element_id=task.task_spec.bpmn_id)
+        element_id = task.task_spec.bpmn_id  # None for SpiffWorkflow's own Start and End
+        problem = data_cap_exceeded(task.data, data_limit) if data_limit and element_id else None
+        if problem is not None:
+            problem.element_id = element_id
+            raise problem
 
     workflow.refresh_timers()
     workflow.do_engine_steps(will_complete_task=count)

@@ -3,18 +3,19 @@
 SpiffWorkflow would hand these to plain eval/exec. ``ScriptEnvironment``
 compiles them with RestrictedPython under ``engine.workflow.sandbox.policy``, runs them
 on a copy of the task data within a step and time budget, and writes back only
-plain data. ``SandboxedScriptEngine`` lets the resulting ``ScriptError`` family
-reach the engine unwrapped, located at the BPMN element.
+plain data, within the instance's data cap. The runtime's environment runs the
+code in an evaluator process the operating system bounds (``sandbox.pool``);
+service tasks and helpers stay in this process. ``SandboxedScriptEngine`` lets
+the resulting ``ScriptError`` family reach the engine unwrapped, located at
+the BPMN element.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
-import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
-from types import CodeType, ModuleType
+from types import CodeType
 from typing import Any, Literal
 
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
@@ -30,7 +31,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 
 from engine.common.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
-from engine.workflow.sandbox.budget import Budget, LongRange, current_budget
+from engine.workflow.sandbox.budget import Budget, current_budget
 from engine.workflow.sandbox.limits import ScriptLimits, data_cap_exceeded
 from engine.workflow.sandbox.policy import (
     FORBIDDEN_CALLS,
@@ -41,25 +42,14 @@ from engine.workflow.sandbox.policy import (
     compile_script,
 )
 from engine.workflow.sandbox.pool import EvaluatorPool, Request, evaluator_pool
-from engine.workflow.sandbox.sizes import MAX_ITEMS, text_weight
+from engine.workflow.sandbox.sizes import text_weight
+from engine.workflow.sandbox.write_back import apply_changes, changes, visible
 from engine.workflow.timers.iso8601 import is_literal
 from engine.workflow.timers.values import TimerKind, timer_value_problem
 
 __all__ = ["SandboxedScriptEngine", "ScriptEnvironment", "check_script", "make_script_engine"]
 
-_MISSING = object()
 MAX_MESSAGE = 2_000  # longest error text from a script that an incident repeats
-# The serializer writes integers as decimal text, which Python caps at this many digits.
-_LARGEST_INT = 10 ** (sys.get_int_max_str_digits() or 4_300)
-# What the state serializer can store: JSON values plus the types SpiffWorkflow's registry knows.
-_STORABLE = (str, int, float, bool, type(None), datetime, timedelta)
-_KEY_TYPES = (str, int, float, bool, type(None))
-_PLAIN = frozenset(_KEY_TYPES)
-
-
-def _visible(key: object) -> bool:
-    """Tell whether scripts see a data key; underscore names belong to the sandbox."""
-    return type(key) is str and not key.startswith("_")
 
 
 def _compiled(source: str, mode: Literal["exec", "eval"]) -> CodeType:
@@ -111,87 +101,6 @@ def _as_script_error(err: Exception,
     return cls(f"line {line}: {reason}" if line else reason, line=line)
 
 
-def _too_large(number: int) -> bool:
-    return not -_LARGEST_INT < number < _LARGEST_INT
-
-
-def _is_transient(value: Any) -> bool:
-    """Tell script machinery (functions, iterators, ranges) from data."""
-    return (callable(value) or isinstance(value, (ModuleType, range, LongRange))
-            or hasattr(type(value), "__next__"))
-
-
-def _unstorable(key: str, value: Any) -> ScriptError | None:
-    """Return why a value cannot go into the process data, or None when it can."""
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    open_ids: set[int] = set()
-    items = 0
-    while stack:
-        item, leaving = stack.pop()
-        if leaving:
-            open_ids.discard(id(item))
-        elif isinstance(item, (list, tuple, dict)):
-            if id(item) in open_ids:  # json cannot write a structure that contains itself
-                return ScriptError(f"variable {key!r} contains itself, so it cannot be stored")
-            items += len(item)
-            if items > MAX_ITEMS:
-                return ScriptBudgetExceeded(f"variable {key!r} is too large to store")
-            if isinstance(item, dict):
-                bad_key = next((k for k in item if not isinstance(k, _KEY_TYPES)), _MISSING)
-                if bad_key is not _MISSING:
-                    return ScriptError(f"variable {key!r} has a dictionary key of type "
-                                       f"{type(bad_key).__name__}; use text keys")
-            open_ids.add(id(item))
-            stack.append((item, True))
-            stack.extend((v, False) for v in (item.values() if isinstance(item, dict) else item))
-        elif isinstance(item, int) and _too_large(item):
-            return ScriptError(f"variable {key!r} holds a number too large to store")
-        elif not isinstance(item, _STORABLE):
-            kind = type(item).__name__
-            hint = ("store d.isoformat() or a datetime instead" if isinstance(item, date)
-                    else "store sorted(...) instead" if isinstance(item, (set, frozenset))
-                    else "convert it to text, a number, a list or a dict, or del it")
-            return ScriptError(f"variable {key!r} holds a {kind}, which process data "
-                               f"cannot store; {hint}")
-    return None
-
-
-def _changes(scope: dict[str, Any], context: dict[str, Any],
-             external: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    """Return the data keys a script removed and the values it set, refusing what cannot be kept."""
-    removed = [key for key in context if key not in scope and _visible(key)]
-    updates: dict[str, Any] = {}
-    for key, value in scope.items():  # every key here is a str: _scope() filtered them
-        if key[:1] == "_" or context.get(key, _MISSING) is value:
-            continue
-        if key in external and key not in context:
-            continue  # data objects change through data associations, as in SpiffWorkflow
-        if type(value) in _PLAIN and not (type(value) is int and _too_large(value)):
-            updates[key] = value  # the common case, and the cheap one
-        elif _is_transient(value):
-            if key in context:
-                removed.append(key)
-        else:
-            problem = _unstorable(key, value)
-            if problem is not None:
-                raise problem
-            updates[key] = value
-    return removed, updates
-
-
-def apply_changes(context: dict[str, Any], removed: list[str], updates: Mapping[str, Any],
-                  data_limit: int | None) -> None:
-    """Write a script's changes to the task data, unless they would pass the data cap."""
-    if data_limit is not None:
-        kept = {k: v for k, v in context.items() if k not in removed and k not in updates}
-        problem = data_cap_exceeded([kept, updates], data_limit)
-        if problem is not None:
-            raise problem
-    for key in removed:
-        context.pop(key, None)
-    context.update(updates)
-
-
 class ScriptEnvironment(BasePythonScriptEngineEnvironment):
     """Run BPMN scripts and expressions in the sandbox, on a copy of the task data.
 
@@ -238,7 +147,7 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
         else:
             scope = self._scope(context, external_context)
             self._run(code, scope)
-            removed, updates = _changes(scope, context, external_context or {})
+            removed, updates = changes(scope, context, external_context or {})
         apply_changes(context, removed, updates, self.data_limit)
         return True
 
@@ -279,7 +188,7 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
     def _scope(self, context: Mapping[str, Any],
                external: Mapping[str, Any] | None) -> dict[str, Any]:
         # Underscore keys (say, from a submitted form) must never shadow a guard.
-        scope = {k: v for k, v in external.items() if _visible(k)} if external else {}
+        scope = {k: v for k, v in external.items() if visible(k)} if external else {}
         scope.update({k: v for k, v in context.items() if type(k) is str and k[:1] != "_"})
         scope["__builtins__"] = self.builtins
         return scope

@@ -156,3 +156,11 @@ def test_the_memory_attack_takes_memory_from_the_evaluator_not_from_this_process
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB, the high-water mark
     assert MEMORY in stopped_by(bounded, start(bounded, "hostile")).message
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 * 1024
+
+
+def test_start_data_past_the_cap_stops_the_instance_at_its_first_step(bounded: System) -> None:
+    deploy_xml(bounded, "calm", chain("calm", script_task("add", "total = 1 + 1"),
+                                      user_task("after")))
+    incident = stopped_by(bounded, start(bounded, "calm", letter="x" * 1_100_000))
+    assert (incident.element_id, incident.kind) == ("start", "script_budget_exceeded")
+    assert DATA in incident.message
