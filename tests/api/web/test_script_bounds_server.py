@@ -4,6 +4,7 @@ evaluator process burns its time, the same web process goes on answering /health
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.request
 from typing import Any
@@ -74,4 +75,5 @@ def test_the_web_process_answers_healthz_while_a_hostile_script_runs(
     with bounded.sessions() as session:
         [incident] = open_incidents(session)
     assert (incident.element_id, incident.kind) == ("print_copies", "script_budget_exceeded")
-    assert "the script ran longer than 1 s" in incident.message
+    # The wall-clock deadline or the kernel's CPU limit, whichever comes first.
+    assert re.search(r"the script (ran longer than|used more than) 1 s", incident.message)

@@ -4,6 +4,7 @@ incident naming the element and the limit, and the next instance runs as ever.""
 
 from __future__ import annotations
 
+import re
 import resource
 from datetime import timedelta
 from xml.sax.saxutils import escape
@@ -36,9 +37,10 @@ CPU_HOG = f"big = 7 ** 30000\ncolliding = {COLLIDING.format(n=90_000)}"
 LOOPED_HOG = f"for i in range(50):\n    colliding = {COLLIDING.format(n=4_000)}"
 MEMORY_HOG = "l = []\n" + "l.append('x' * 999990)\n" * 1000
 DATA_HOG = "".join(f"blob{i} = 'x' * 999990\n" for i in range(100))
-WALL = "the script ran longer than 0.5 s"
-MEMORY = "the script used more than 128 MB of memory"
-DATA = "the process data would take more than 1,024 KB"
+# The wall-clock deadline or the kernel's CPU limit, whichever comes first.
+WALL = re.compile(r"the script (ran longer than|used more than) 0\.5 s")
+MEMORY = re.compile("the script used more than 128 MB of memory")
+DATA = re.compile("the process data would take more than 1,024 KB")
 
 
 @pytest.fixture
@@ -89,12 +91,12 @@ def routed(pid: str, condition: str) -> str:
 ], ids=["large-integers-and-colliding-hashes", "looped-collisions", "thousand-megabytes",
         "hundred-megabytes-of-data"])
 def test_a_hostile_script_task_stops_its_instance_with_an_incident_naming_the_limit(
-        bounded: System, script: str, limit: str) -> None:
+        bounded: System, script: str, limit: re.Pattern[str]) -> None:
     deploy_xml(bounded, "hostile", chain("hostile", script_task("compute", script),
                                          user_task("after")))
     incident = stopped_by(bounded, start(bounded, "hostile"))
     assert (incident.element_id, incident.kind) == ("compute", "script_budget_exceeded")
-    assert limit in incident.message
+    assert limit.search(incident.message)
 
 
 def test_data_past_the_cap_is_never_stored(bounded: System) -> None:
@@ -111,7 +113,7 @@ def test_a_gateway_condition_that_runs_too_long_stops_at_the_gateway(bounded: Sy
     deploy_xml(bounded, "routed", routed("routed", f"len({COLLIDING.format(n=90_000)}) > 0"))
     incident = stopped_by(bounded, start(bounded, "routed"))
     assert incident.element_id in {"route", "hurry"}
-    assert WALL in incident.message
+    assert WALL.search(incident.message)
 
 
 def test_a_hostile_script_the_timer_worker_reaches_stops_only_its_instance(
@@ -127,7 +129,7 @@ def test_a_hostile_script_the_timer_worker_reaches_stops_only_its_instance(
     fire_due_timers(bounded.sessions, bounded.rt)  # returns: the worker is not taken down
     incident = stopped_by(bounded, instance_id)
     assert (incident.element_id, incident.kind) == ("hog", "script_budget_exceeded")
-    assert WALL in incident.message
+    assert WALL.search(incident.message)
     calm = start(bounded, "calm")
     with bounded.sessions() as session:
         instance = session.get(ProcessInstance, calm)
@@ -154,7 +156,7 @@ def test_the_memory_attack_takes_memory_from_the_evaluator_not_from_this_process
     deploy_xml(bounded, "hostile", chain("hostile", script_task("compute", MEMORY_HOG),
                                          user_task("after")))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB, the high-water mark
-    assert MEMORY in stopped_by(bounded, start(bounded, "hostile")).message
+    assert MEMORY.search(stopped_by(bounded, start(bounded, "hostile")).message)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 64 * 1024
 
 
@@ -163,4 +165,4 @@ def test_start_data_past_the_cap_stops_the_instance_at_its_first_step(bounded: S
                                       user_task("after")))
     incident = stopped_by(bounded, start(bounded, "calm", letter="x" * 1_100_000))
     assert (incident.element_id, incident.kind) == ("start", "script_budget_exceeded")
-    assert DATA in incident.message
+    assert DATA.search(incident.message)

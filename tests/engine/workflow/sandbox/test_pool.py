@@ -98,7 +98,8 @@ def test_a_wall_clock_overrun_kills_the_evaluator_and_a_new_one_serves_the_next(
     env = bounded()
     env.evaluate("1", {})
     [before] = evaluator_pool(LIMITS)._idle
-    with pytest.raises(ScriptBudgetExceeded, match=r"ran longer than 0\.5 s"):
+    # The wall-clock deadline or the kernel's CPU limit, whichever comes first.
+    with pytest.raises(ScriptBudgetExceeded, match=r"(ran longer than|used more than) 0\.5 s"):
         env.execute("s = set(range(0, (2**61 - 1) * 90000, 2**61 - 1))", {})
     assert before.process.poll() is not None  # killed and reaped
     assert env.evaluate("6 * 7", {}) == 42
