@@ -85,6 +85,10 @@ def restricted_loads(data: bytes) -> Any:
     return _PlainUnpickler(io.BytesIO(data)).load()
 
 
+class _Gone(Exception):
+    """The evaluator had stopped before it was sent anything."""
+
+
 class _Evaluator:
     """One evaluator process and our end of its connection."""
 
@@ -115,7 +119,15 @@ class _Evaluator:
 
     def serve(self, request: Request, helpers: Mapping[str, Callable[..., Any]]) -> Any:
         """Run one request to its reply, answering helper calls; raise what the script raised."""
-        self.connection.send(tuple(request))
+        try:
+            payload = pickle.dumps(tuple(request))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
+            raise ScriptError(f"the task data holds a value that cannot be handed to the "
+                              f"script: {err}") from err
+        try:
+            self.connection.send_bytes(payload)
+        except OSError:
+            raise _Gone from None  # it died while idle (say, the OOM killer): not this script
         deadline = time.monotonic() + self.limits.seconds + GRACE
         helper_error: LiaisonError | None = None
         while True:
@@ -182,15 +194,20 @@ class EvaluatorPool:
 
     def run(self, request: Request, helpers: Mapping[str, Callable[..., Any]]) -> Any:
         """Evaluate ``request`` in an evaluator process and return its reply."""
-        evaluator = self._take()
-        try:
-            evaluator.wait_ready()
-            return evaluator.serve(request, helpers)
-        finally:
-            if not evaluator.alive:  # killed, dead or retired: start its replacement now
-                evaluator.stop()
-                evaluator = _Evaluator(self.limits)
-            self._give_back(evaluator)
+        for attempt in (1, 2):
+            evaluator = self._take()
+            try:
+                evaluator.wait_ready()
+                return evaluator.serve(request, helpers)
+            except _Gone:
+                if attempt == 2:
+                    raise LiaisonError("the script evaluators keep stopping") from None
+            finally:
+                if not evaluator.alive:  # killed, dead or retired: start its replacement now
+                    evaluator.stop()
+                    evaluator = _Evaluator(self.limits)
+                self._give_back(evaluator)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         with self._lock:

@@ -103,3 +103,18 @@ def test_a_wall_clock_overrun_kills_the_evaluator_and_a_new_one_serves_the_next(
         env.execute("s = set(range(0, (2**61 - 1) * 90000, 2**61 - 1))", {})
     assert before.process.poll() is not None  # killed and reaped
     assert env.evaluate("6 * 7", {}) == 42
+
+
+def test_an_evaluator_that_died_while_idle_is_replaced_without_failing_the_script() -> None:
+    env = bounded()
+    env.evaluate("1", {})
+    [idle] = evaluator_pool(LIMITS)._idle
+    idle.process.kill()  # as the OOM killer would
+    idle.process.wait()
+    assert env.evaluate("2 + 3", {}) == 5
+
+
+def test_task_data_that_cannot_be_sent_to_the_evaluator_is_a_script_error() -> None:
+    with open(os.devnull) as handle, \
+            pytest.raises(ScriptError, match="cannot be handed to the script"):
+        bounded().evaluate("1", {"handle": handle})
