@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import delete, select, update
@@ -146,12 +147,35 @@ def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
             raise problem
 
     workflow.refresh_timers()
-    workflow.do_engine_steps(will_complete_task=count)
+    try:
+        workflow.do_engine_steps(will_complete_task=count)
+    except WorkflowTaskException as wrapped:
+        # A decision table wraps what its expressions raised: an overrun there is the task's.
+        error = _script_error_within(wrapped)
+        if error is None:
+            raise
+        if error.element_id is None and wrapped.task is not None:
+            error.element_id = wrapped.task.task_spec.bpmn_id
+        raise error from wrapped
     if not workflow.completed and not workflow.get_tasks(state=LIVE):
         stuck = [t for t in workflow.tasks.values() if t.state & LIVE]
         raise ScriptBudgetExceeded(
             "the process has grown too deep to go on (a loop that never ends?)",
             element_id=stuck[0].task_spec.bpmn_id if stuck else None)
+
+
+def _script_error_within(error: BaseException) -> ScriptError | None:
+    """The sandbox's error that SpiffWorkflow wrapped, however deep, or None."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ScriptError):
+            return current
+        seen.add(id(current))
+        inner = getattr(current, "exception", None)
+        current = inner if isinstance(inner, BaseException) else (
+            current.__cause__ or current.__context__)
+    return None
 
 
 def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: BpmnWorkflow,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from engine.common.clock import FrozenClock
 from engine.system import System, assemble_runtime
-from engine.workflow.deployments import deploy
+from engine.workflow.deployments import Bundle, deploy
 from engine.workflow.incidents import open_incidents
 from engine.workflow.instances import start_instance
 from engine.workflow.models import Incident, ProcessInstance
@@ -28,6 +28,7 @@ from tests.support.diagrams import (
     chain,
     script_task,
     user_task,
+    with_deadline,
 )
 
 LIMITS = ScriptLimits(seconds=0.5, memory_mb=128, data_limit_kb=1024)
@@ -166,3 +167,47 @@ def test_start_data_past_the_cap_stops_the_instance_at_its_first_step(bounded: S
     incident = stopped_by(bounded, start(bounded, "calm", letter="x" * 1_100_000))
     assert (incident.element_id, incident.kind) == ("start", "script_budget_exceeded")
     assert DATA.search(incident.message)
+
+
+def test_a_timer_expression_that_runs_too_long_stops_at_the_timer(bounded: System) -> None:
+    hog = f"'PT' + str(len({COLLIDING.format(n=90_000)})) + 'H'"
+    deploy_xml(bounded, "overdue", with_deadline("overdue", hog))
+    incident = stopped_by(bounded, start(bounded, "overdue"))
+    assert (incident.element_id, incident.kind) == ("reply_timer", "script_budget_exceeded")
+    assert WALL.search(incident.message)
+
+
+HOG_DECISION = f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="hog_table" name="Hog"
+             namespace="http://liaison.local/dmn">
+  <decision id="hog" name="Hog">
+    <decisionTable id="hog_rules">
+      <input id="size" label="Size">
+        <inputExpression id="size_expression" typeRef="integer">
+          <text>len({COLLIDING.format(n=90_000)})</text>
+        </inputExpression>
+      </input>
+      <output id="price" name="price" typeRef="integer"/>
+      <rule id="any">
+        <inputEntry id="any_size"><text>&gt; 0</text></inputEntry>
+        <outputEntry id="any_price"><text>100</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+
+
+def test_a_decision_table_expression_that_runs_too_long_stops_at_its_task(
+        bounded: System) -> None:
+    task = ('<bpmn:businessRuleTask id="price"><bpmn:extensionElements>'
+            "<spiffworkflow:calledDecisionId>hog</spiffworkflow:calledDecisionId>"
+            "</bpmn:extensionElements></bpmn:businessRuleTask>")
+    xml = chain("priced", task, user_task("after"))
+    with bounded.sessions() as session:
+        deploy(session, bounded.rt, Bundle(bpmn={"priced.bpmn": xml.encode()},
+                                           dmn={"hog.dmn": HOG_DECISION.encode()},
+                                           forms=bundle("priced", xml).forms), actor="modeler")
+        session.commit()
+    incident = stopped_by(bounded, start(bounded, "priced"))
+    assert (incident.element_id, incident.kind) == ("price", "script_budget_exceeded")
+    assert WALL.search(incident.message)
