@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import resource
 from datetime import timedelta
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from sqlalchemy import select
@@ -210,4 +210,19 @@ def test_a_decision_table_expression_that_runs_too_long_stops_at_its_task(
         session.commit()
     incident = stopped_by(bounded, start(bounded, "priced"))
     assert (incident.element_id, incident.kind) == ("price", "script_budget_exceeded")
+    assert WALL.search(incident.message)
+
+
+def test_a_service_task_parameter_that_runs_too_long_stops_at_the_service_task(
+        bounded: System) -> None:
+    parameter = f"len({COLLIDING.format(n=90_000)})"
+    task = ('<bpmn:serviceTask id="order"><bpmn:extensionElements>'
+            '<spiffworkflow:serviceTaskOperator id="create_work_order" resultVariable="order">'
+            '<spiffworkflow:parameters>'
+            f'<spiffworkflow:parameter id="case_id" type="int" value={quoteattr(parameter)}/>'
+            '</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>'
+            '</bpmn:extensionElements></bpmn:serviceTask>')
+    deploy_xml(bounded, "ordered", chain("ordered", task, user_task("after")))
+    incident = stopped_by(bounded, start(bounded, "ordered"))
+    assert (incident.element_id, incident.kind) == ("order", "script_budget_exceeded")
     assert WALL.search(incident.message)
