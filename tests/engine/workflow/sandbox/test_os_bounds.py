@@ -226,3 +226,14 @@ def test_a_service_task_parameter_that_runs_too_long_stops_at_the_service_task(
     incident = stopped_by(bounded, start(bounded, "ordered"))
     assert (incident.element_id, incident.kind) == ("order", "script_budget_exceeded")
     assert WALL.search(incident.message)
+
+
+def test_a_pre_script_that_takes_too_much_memory_stops_at_its_task(bounded: System) -> None:
+    task = user_task("answer").replace(
+        "<bpmn:extensionElements>",
+        "<bpmn:extensionElements><spiffworkflow:preScript>"
+        f"{escape(MEMORY_HOG)}</spiffworkflow:preScript>")
+    deploy_xml(bounded, "prepared", chain("prepared", task))
+    incident = stopped_by(bounded, start(bounded, "prepared"))
+    assert (incident.element_id, incident.kind) == ("answer", "script_budget_exceeded")
+    assert MEMORY.search(incident.message)
