@@ -46,6 +46,8 @@ __all__ = ["EvaluatorPool", "Request", "evaluator_pool", "restricted_loads"]
 
 # An evaluator's own step-budget clock fires at the limit; this much later we kill it.
 GRACE = 0.1
+# A burst of concurrent evaluations starts more; past this many idle, they are stopped.
+KEEP_IDLE = 4
 STARTUP_SECONDS = 60.0  # a loaded machine may take long to import; it happens once per evaluator
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[3])
 _ERRORS = {cls.code: cls for cls in (ScriptError, ScriptRefused, ScriptBudgetExceeded)}
@@ -227,7 +229,7 @@ class EvaluatorPool:
 
     def _give_back(self, evaluator: _Evaluator) -> None:
         with self._lock:
-            if self._owner == os.getpid() and evaluator.alive:
+            if self._owner == os.getpid() and evaluator.alive and len(self._idle) < KEEP_IDLE:
                 self._idle.append(evaluator)
                 return
         evaluator.stop()

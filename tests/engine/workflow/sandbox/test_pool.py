@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from engine.common.errors import Conflict, ScriptBudgetExceeded, ScriptError
 from engine.workflow.sandbox.limits import ScriptLimits
-from engine.workflow.sandbox.pool import evaluator_pool, restricted_loads
+from engine.workflow.sandbox.pool import KEEP_IDLE, evaluator_pool, restricted_loads
 from engine.workflow.sandbox.script_engine import ScriptEnvironment
 
 LIMITS = ScriptLimits(seconds=0.5, memory_mb=128, data_limit_kb=64)
@@ -118,3 +119,19 @@ def test_task_data_that_cannot_be_sent_to_the_evaluator_is_a_script_error() -> N
     with open(os.devnull) as handle, \
             pytest.raises(ScriptError, match="cannot be handed to the script"):
         bounded().evaluate("1", {"handle": handle})
+
+
+def test_a_burst_of_evaluations_at_once_leaves_at_most_a_few_evaluators_idle() -> None:
+    env = bounded()
+    gate = threading.Barrier(KEEP_IDLE + 2)
+
+    def evaluate() -> None:
+        gate.wait()
+        assert env.evaluate("sum(range(100))", {}) == 4950
+
+    threads = [threading.Thread(target=evaluate) for _ in range(KEEP_IDLE + 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= len(evaluator_pool(LIMITS)._idle) <= KEEP_IDLE
