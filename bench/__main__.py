@@ -13,7 +13,7 @@ import argparse
 import json
 from typing import Any
 
-from bench import completion, growth, http, peer_flow, worker
+from bench import completion, evaluation, growth, http, peer_flow, worker
 from bench.figures import PG_URL, RESULTS, machine, record
 
 # (key, what it is, target as a ceiling or a floor, unit)
@@ -27,6 +27,10 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("peer_flow_instances_per_s_sqlite_1", "peer flow, SQLite, 1 client", ">= 50", "/s"),
     ("peer_flow_instances_per_s_pg_4", "peer flow, PostgreSQL, 4 clients", ">= 50", "/s"),
     ("server_peak_rss_mb_pg", "server peak RSS under REST load, PostgreSQL", "", " MB"),
+    ("evaluation_condition_bounded_ms", "gateway condition, OS-bounded evaluator", "<= 0.5",
+     " ms"),
+    ("evaluation_script_bounded_ms", "script task, OS-bounded evaluator", "<= 0.5", " ms"),
+    ("hostile_parent_peak_rss_mb", "web/timer process peak RSS, hostile scripts", "", " MB"),
 )
 
 
@@ -67,6 +71,7 @@ def main() -> None:
     figures |= worker.measure(due=30 if quick else 300,
                               idle_counts=[1000, 2000] if quick else [1000, 100_000],
                               postgres=postgres)
+    figures |= evaluation.measure(rounds=200 if quick else 2000)
     record(figures)
     summary(json.loads(RESULTS.read_text()))
 

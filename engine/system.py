@@ -29,6 +29,7 @@ from engine.workflow.deployments import Bundle, Deployed, deploy
 from engine.workflow.extensions import Extensions
 from engine.workflow.lanes import load_lane_roles, load_starters
 from engine.workflow.runtime import Runtime
+from engine.workflow.sandbox.limits import ScriptLimits
 from engine.workflow.sandbox.script_engine import make_script_engine
 from engine.workflow.worker import Worker
 
@@ -55,17 +56,23 @@ FEATURES = Extensions(
 )
 
 
-def script_engine() -> Any:
-    """The sandboxed script engine with every feature's service tasks."""
-    return make_script_engine(services=FEATURES.services)
+def script_engine(limits: ScriptLimits | None = None) -> Any:
+    """The sandboxed script engine with every feature's service tasks, bounded by the OS."""
+    return make_script_engine(services=FEATURES.services, limits=limits or ScriptLimits())
+
+
+def script_limits(settings: Settings) -> ScriptLimits:
+    return ScriptLimits(seconds=settings.script_seconds, memory_mb=settings.script_memory_mb,
+                        data_limit_kb=settings.instance_data_limit_kb)
 
 
 def assemble_runtime(*, clock: Clock | None = None,
                      lane_roles: Mapping[str, str] | None = None,
                      starters: Mapping[str, frozenset[str]] | None = None,
-                     timezone: str = DEFAULT_OFFICE_ZONE) -> Runtime:
+                     timezone: str = DEFAULT_OFFICE_ZONE,
+                     limits: ScriptLimits | None = None) -> Runtime:
     """The runtime with every feature plugged in."""
-    return Runtime(script_engine=script_engine(), clock=clock or SystemClock(),
+    return Runtime(script_engine=script_engine(limits), clock=clock or SystemClock(),
                    lane_roles=dict(lane_roles or {}), starters=dict(starters or {}),
                    office_zone=office_zone(timezone), extensions=FEATURES)
 
@@ -76,7 +83,7 @@ def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
     db = make_engine(settings.database_url)
     rt = assemble_runtime(clock=clock, lane_roles=load_lane_roles(settings.processes_path),
                           starters=load_starters(settings.processes_path),
-                          timezone=settings.timezone)
+                          timezone=settings.timezone, limits=script_limits(settings))
     return System(settings, db, make_session_factory(db), rt)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from engine.common.clock import DEFAULT_OFFICE_ZONE
 
@@ -28,6 +29,10 @@ class Settings:
     timezone: str = DEFAULT_OFFICE_ZONE
     # How long a new REST API token works; 0: until revoked.
     token_days: int = 90
+    # What one evaluation of BPMN Python may use, enforced by the OS, and the data cap.
+    script_seconds: float = 2.0
+    script_memory_mb: int = 256
+    instance_data_limit_kb: int = 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,7 +51,14 @@ class Settings:
             in {"1", "true", "yes", "on"},
             timezone=env.get("LIAISON_TIMEZONE") or DEFAULT_OFFICE_ZONE,
             token_days=_whole_days(env.get("LIAISON_TOKEN_DAYS", "90"), "LIAISON_TOKEN_DAYS"),
+            script_seconds=_positive(env, "LIAISON_SCRIPT_SECONDS", 2.0, float),
+            script_memory_mb=_positive(env, "LIAISON_SCRIPT_MEMORY_MB", 256, int),
+            instance_data_limit_kb=_positive(env, "LIAISON_INSTANCE_DATA_LIMIT_KB", 1024, int),
         )
+
+    def __post_init__(self) -> None:
+        if self.script_memory_mb < 32:  # the evaluator's own imports need some headroom
+            raise ValueError("LIAISON_SCRIPT_MEMORY_MB must be at least 32")
 
     @property
     def token_lifetime(self) -> timedelta | None:
@@ -67,3 +79,20 @@ def _whole_days(value: str, name: str) -> int:
     if days < 0:
         raise ValueError(f"{name} must be a whole number of days, 0 or more; it is {value!r}")
     return days
+
+
+_Number = TypeVar("_Number", int, float)
+
+
+def _positive(env: Mapping[str, str], name: str, default: _Number,
+              kind: type[_Number]) -> _Number:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {text!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name} must be more than 0, not {text!r}")
+    return value

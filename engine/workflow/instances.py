@@ -6,6 +6,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import delete, select, update
@@ -25,6 +26,7 @@ from engine.common.errors import (
 from engine.workflow import derived
 from engine.workflow.models import Incident, ProcessInstance, ProcessVersion, Timer
 from engine.workflow.runtime import Runtime
+from engine.workflow.sandbox.limits import data_cap_exceeded
 from engine.workflow.serializer import SERIALIZER_VERSION
 from engine.workflow.specs import CompiledSpec
 from engine.workflow.timeshift import running_on
@@ -165,6 +167,9 @@ def advance(session: Session, rt: Runtime, instance: ProcessInstance,
 def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
     """Do SpiffWorkflow's engine steps, stopping a runaway process at the step budget."""
     steps = 0
+    # Scripts and services are refused data past the cap where they write it; this catches
+    # data that came in another way (start data, a form) before any step carries it on.
+    data_limit: int | None = getattr(rt.script_engine.environment, "data_limit", None)
 
     def count(task: Task) -> None:
         nonlocal steps
@@ -173,14 +178,42 @@ def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
             raise ScriptBudgetExceeded(
                 f"the process ran more than {rt.step_budget} steps without waiting for "
                 f"anyone; it is probably looping", element_id=task.task_spec.bpmn_id)
+        element_id = task.task_spec.bpmn_id  # None for SpiffWorkflow's own Start and End
+        problem = data_cap_exceeded(task.data, data_limit) if data_limit and element_id else None
+        if problem is not None:
+            problem.element_id = element_id
+            raise problem
 
     workflow.refresh_timers()
-    workflow.do_engine_steps(will_complete_task=count)
+    try:
+        workflow.do_engine_steps(will_complete_task=count)
+    except WorkflowTaskException as wrapped:
+        # A decision table wraps what its expressions raised: an overrun there is the task's.
+        error = _script_error_within(wrapped)
+        if error is None:
+            raise
+        if error.element_id is None and wrapped.task is not None:
+            error.element_id = wrapped.task.task_spec.bpmn_id
+        raise error from wrapped
     if not workflow.completed and not workflow.get_tasks(state=LIVE):
         stuck = [t for t in workflow.tasks.values() if t.state & LIVE]
         raise ScriptBudgetExceeded(
             "the process has grown too deep to go on (a loop that never ends?)",
             element_id=stuck[0].task_spec.bpmn_id if stuck else None)
+
+
+def _script_error_within(error: BaseException) -> ScriptError | None:
+    """The sandbox's error that SpiffWorkflow wrapped, however deep, or None."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ScriptError):
+            return current
+        seen.add(id(current))
+        inner = getattr(current, "exception", None)
+        current = inner if isinstance(inner, BaseException) else (
+            current.__cause__ or current.__context__)
+    return None
 
 
 def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: BpmnWorkflow,

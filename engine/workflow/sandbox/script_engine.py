@@ -3,18 +3,19 @@
 SpiffWorkflow would hand these to plain eval/exec. ``ScriptEnvironment``
 compiles them with RestrictedPython under ``engine.workflow.sandbox.policy``, runs them
 on a copy of the task data within a step and time budget, and writes back only
-plain data. ``SandboxedScriptEngine`` lets the resulting ``ScriptError`` family
-reach the engine unwrapped, located at the BPMN element.
+plain data, within the instance's data cap. The runtime's environment runs the
+code in an evaluator process the operating system bounds (``sandbox.pool``);
+service tasks and helpers stay in this process. ``SandboxedScriptEngine`` lets
+the resulting ``ScriptError`` family reach the engine unwrapped, located at
+the BPMN element.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
-import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
-from types import CodeType, ModuleType
+from types import CodeType
 from typing import Any, Literal
 
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
@@ -30,7 +31,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 
 from engine.common.errors import LiaisonError, ScriptBudgetExceeded, ScriptError, ScriptRefused
-from engine.workflow.sandbox.budget import Budget, LongRange, current_budget
+from engine.workflow.sandbox.budget import Budget, current_budget
+from engine.workflow.sandbox.limits import ScriptLimits, data_cap_exceeded
 from engine.workflow.sandbox.policy import (
     FORBIDDEN_CALLS,
     GUARDS,
@@ -39,25 +41,15 @@ from engine.workflow.sandbox.policy import (
     check_script,
     compile_script,
 )
-from engine.workflow.sandbox.sizes import MAX_ITEMS, text_weight
+from engine.workflow.sandbox.pool import EvaluatorPool, Request, evaluator_pool
+from engine.workflow.sandbox.sizes import text_weight
+from engine.workflow.sandbox.write_back import apply_changes, changes, visible
 from engine.workflow.timers.iso8601 import is_literal
 from engine.workflow.timers.values import TimerKind, timer_value_problem
 
 __all__ = ["SandboxedScriptEngine", "ScriptEnvironment", "check_script", "make_script_engine"]
 
-_MISSING = object()
 MAX_MESSAGE = 2_000  # longest error text from a script that an incident repeats
-# The serializer writes integers as decimal text, which Python caps at this many digits.
-_LARGEST_INT = 10 ** (sys.get_int_max_str_digits() or 4_300)
-# What the state serializer can store: JSON values plus the types SpiffWorkflow's registry knows.
-_STORABLE = (str, int, float, bool, type(None), datetime, timedelta)
-_KEY_TYPES = (str, int, float, bool, type(None))
-_PLAIN = frozenset(_KEY_TYPES)
-
-
-def _visible(key: object) -> bool:
-    """Tell whether scripts see a data key; underscore names belong to the sandbox."""
-    return type(key) is str and not key.startswith("_")
 
 
 def _compiled(source: str, mode: Literal["exec", "eval"]) -> CodeType:
@@ -92,7 +84,8 @@ def _describe(err: Exception) -> str:
     return str(err) or type(err).__name__
 
 
-def _as_script_error(err: Exception) -> LiaisonError:
+def _as_script_error(err: Exception,
+                     out_of_memory: str = "the script ran out of memory") -> LiaisonError:
     """Turn whatever a script raised into a ScriptError with the line it came from."""
     if isinstance(err, LiaisonError) and (not isinstance(err, ScriptError) or err.line):
         return err  # a helper's own error, or one already located
@@ -102,114 +95,68 @@ def _as_script_error(err: Exception) -> LiaisonError:
     elif isinstance(err, RecursionError):
         cls, reason = ScriptBudgetExceeded, "the script called itself too deeply"
     elif isinstance(err, MemoryError):
-        cls, reason = ScriptBudgetExceeded, "the script ran out of memory"
+        cls, reason = ScriptBudgetExceeded, out_of_memory
     else:
         cls, reason = ScriptError, _describe(err)
     return cls(f"line {line}: {reason}" if line else reason, line=line)
 
 
-def _too_large(number: int) -> bool:
-    return not -_LARGEST_INT < number < _LARGEST_INT
-
-
-def _is_transient(value: Any) -> bool:
-    """Tell script machinery (functions, iterators, ranges) from data."""
-    return (callable(value) or isinstance(value, (ModuleType, range, LongRange))
-            or hasattr(type(value), "__next__"))
-
-
-def _unstorable(key: str, value: Any) -> ScriptError | None:
-    """Return why a value cannot go into the process data, or None when it can."""
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    open_ids: set[int] = set()
-    items = 0
-    while stack:
-        item, leaving = stack.pop()
-        if leaving:
-            open_ids.discard(id(item))
-        elif isinstance(item, (list, tuple, dict)):
-            if id(item) in open_ids:  # json cannot write a structure that contains itself
-                return ScriptError(f"variable {key!r} contains itself, so it cannot be stored")
-            items += len(item)
-            if items > MAX_ITEMS:
-                return ScriptBudgetExceeded(f"variable {key!r} is too large to store")
-            if isinstance(item, dict):
-                bad_key = next((k for k in item if not isinstance(k, _KEY_TYPES)), _MISSING)
-                if bad_key is not _MISSING:
-                    return ScriptError(f"variable {key!r} has a dictionary key of type "
-                                       f"{type(bad_key).__name__}; use text keys")
-            open_ids.add(id(item))
-            stack.append((item, True))
-            stack.extend((v, False) for v in (item.values() if isinstance(item, dict) else item))
-        elif isinstance(item, int) and _too_large(item):
-            return ScriptError(f"variable {key!r} holds a number too large to store")
-        elif not isinstance(item, _STORABLE):
-            kind = type(item).__name__
-            hint = ("store d.isoformat() or a datetime instead" if isinstance(item, date)
-                    else "store sorted(...) instead" if isinstance(item, (set, frozenset))
-                    else "convert it to text, a number, a list or a dict, or del it")
-            return ScriptError(f"variable {key!r} holds a {kind}, which process data "
-                               f"cannot store; {hint}")
-    return None
-
-
-def _write_back(scope: dict[str, Any], context: dict[str, Any],
-                external: Mapping[str, Any]) -> None:
-    """Apply the script's variables to the task data, all or nothing."""
-    removed = [key for key in context if key not in scope and _visible(key)]
-    updates: dict[str, Any] = {}
-    for key, value in scope.items():  # every key here is a str: _scope() filtered them
-        if key[:1] == "_" or context.get(key, _MISSING) is value:
-            continue
-        if key in external and key not in context:
-            continue  # data objects change through data associations, as in SpiffWorkflow
-        if type(value) in _PLAIN and not (type(value) is int and _too_large(value)):
-            updates[key] = value  # the common case, and the cheap one
-        elif _is_transient(value):
-            if key in context:
-                removed.append(key)
-        else:
-            problem = _unstorable(key, value)
-            if problem is not None:
-                raise problem
-            updates[key] = value
-    for key in removed:
-        del context[key]
-    context.update(updates)
-
-
 class ScriptEnvironment(BasePythonScriptEngineEnvironment):
-    """Run BPMN scripts and expressions in the sandbox, on a copy of the task data."""
+    """Run BPMN scripts and expressions in the sandbox, on a copy of the task data.
+
+    With ``evaluators`` (an ``EvaluatorPool``), the code runs in an evaluator
+    process that the operating system bounds in CPU time and memory, under a
+    wall-clock deadline; without, in this process, bounded by the step budget alone.
+    """
 
     def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None, *,
                  services: Mapping[str, Callable[..., Any]] | None = None,
-                 step_budget: int = 100_000, time_budget: float = 2.0) -> None:
+                 step_budget: int = 100_000, time_budget: float = 2.0,
+                 data_limit: int | None = None, evaluators: EvaluatorPool | None = None,
+                 out_of_memory: str = "the script ran out of memory") -> None:
         helpers = dict(helpers or {})
         for name in helpers:
             if (not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_")
                     or name in FORBIDDEN_CALLS):
                 raise ValueError(f"{name!r} cannot be the name of a script helper")
         super().__init__(helpers)
+        self.helpers = helpers
         # Guards last: no helper may replace one.
         self.builtins: dict[str, Any] = {**SAFE_BUILTINS, **helpers, **GUARDS}
         self.services: dict[str, Callable[..., Any]] = dict(services or {})
         self.step_budget = step_budget
-        self.time_budget = time_budget
+        self.time_budget = evaluators.limits.seconds if evaluators else time_budget
+        self.data_limit = data_limit  # bytes of text the task data may grow to; None: no cap
+        self.evaluators = evaluators
+        self.out_of_memory = out_of_memory
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: Mapping[str, Any] | None = None) -> Any:
         """Return the value of an expression over the task data; names it binds are not kept."""
         code = _compiled(expression, "eval")
+        if self.evaluators is not None:
+            return self._elsewhere("eval", expression, context, external_context)
         return self._run(code, self._scope(context, external_context))
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script, then store the variables it set in the task data."""
         code = _compiled(script, "exec")
-        scope = self._scope(context, external_context)
-        self._run(code, scope)
-        _write_back(scope, context, external_context or {})
+        if self.evaluators is not None:
+            removed, updates = self._elsewhere("exec", script, context, external_context)
+        else:
+            scope = self._scope(context, external_context)
+            self._run(code, scope)
+            removed, updates = changes(scope, context, external_context or {})
+        apply_changes(context, removed, updates, self.data_limit)
         return True
+
+    def _elsewhere(self, mode: Literal["exec", "eval"], source: str, context: dict[str, Any],
+                   external: Mapping[str, Any] | None) -> Any:
+        assert self.evaluators is not None
+        request = Request(mode, source, context, dict(external or {}), self.step_budget,
+                          self.data_limit, tuple(self.helpers))
+        return self.evaluators.run(request, self.helpers)
 
     def call_service(self, context: dict[str, Any], operation_name: str | None = None,
                      operation_params: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
@@ -228,15 +175,20 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
             raise ScriptError(f"service {operation_name!r} failed: {_describe(err)}") from err
         try:
             # SpiffWorkflow's ServiceTask json.loads() what we return: JSON keeps task data plain.
-            return json.dumps(result)
+            text = json.dumps(result)
         except (TypeError, ValueError) as err:
             raise ScriptError(f"service {operation_name!r} returned a value that cannot be "
                               f"stored: {err}") from err
+        if self.data_limit is not None:
+            problem = data_cap_exceeded([context, text], self.data_limit)
+            if problem is not None:
+                raise problem
+        return text
 
     def _scope(self, context: Mapping[str, Any],
                external: Mapping[str, Any] | None) -> dict[str, Any]:
         # Underscore keys (say, from a submitted form) must never shadow a guard.
-        scope = {k: v for k, v in external.items() if _visible(k)} if external else {}
+        scope = {k: v for k, v in external.items() if visible(k)} if external else {}
         scope.update({k: v for k, v in context.items() if type(k) is str and k[:1] != "_"})
         scope["__builtins__"] = self.builtins
         return scope
@@ -248,14 +200,14 @@ class ScriptEnvironment(BasePythonScriptEngineEnvironment):
         try:
             result = eval(code, scope)  # compiled under SandboxPolicy; scope holds only data
         except Exception as err:
-            error = _as_script_error(budget.failure or err)
+            error = _as_script_error(budget.failure or err, self.out_of_memory)
             if error is err:
                 raise
             raise error from err
         finally:
             current_budget.reset(token)
         if budget.failure is not None:  # the script caught a refusal or overrun and went on
-            raise _as_script_error(budget.failure)
+            raise _as_script_error(budget.failure, self.out_of_memory)
         return result
 
 
@@ -329,8 +281,16 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
 def make_script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None, *,
                        services: Mapping[str, Callable[..., Any]] | None = None,
-                       step_budget: int = 100_000,
-                       time_budget: float = 2.0) -> SandboxedScriptEngine:
-    """Build the script engine every workflow of ours runs with."""
+                       step_budget: int = 100_000, time_budget: float = 2.0,
+                       limits: ScriptLimits | None = None) -> SandboxedScriptEngine:
+    """Build the script engine every workflow of ours runs with.
+
+    With ``limits``, every evaluation runs in an OS-bounded evaluator process
+    and the task data is capped; without, in this process on the step budget alone.
+    """
+    if limits is None:
+        return SandboxedScriptEngine(ScriptEnvironment(
+            helpers, services=services, step_budget=step_budget, time_budget=time_budget))
     return SandboxedScriptEngine(ScriptEnvironment(
-        helpers, services=services, step_budget=step_budget, time_budget=time_budget))
+        helpers, services=services, step_budget=step_budget, data_limit=limits.data_limit,
+        evaluators=evaluator_pool(limits)))
