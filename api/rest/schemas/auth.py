@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.rest.schemas.common import Text
+from api.rest.schemas.common import Text, WholeNumber
 
 
 class TokenCreate(Schema):
@@ -13,7 +13,7 @@ class TokenCreate(Schema):
                              load_only=True)
     name = Text(load_default="api", validate=validate.Length(1, 100),
                 metadata={"description": "what the token is for, e.g. the integration's name"})
-    expires_in_days = fields.Integer(
+    expires_in_days = WholeNumber(
         load_default=None, allow_none=True, validate=validate.Range(1, 3650),
         metadata={"description": "how long the token works; by default the deployment's "
                                  "lifetime (LIAISON_TOKEN_DAYS, 90 days unless set)"})

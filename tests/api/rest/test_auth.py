@@ -116,6 +116,15 @@ def test_a_token_with_an_expiry_stops_working_then(app: Flask, clock: FrozenCloc
     assert "expired" in check_error(caller.get("/tasks"), 401)["message"]
 
 
+@pytest.mark.parametrize("days", [1.5, 30.0, "30"])
+def test_a_lifetime_that_is_not_a_whole_number_of_days_is_refused_not_rounded(
+        app: Flask, days: object) -> None:
+    anonymous = Caller(app.test_client(), None)
+    refused = check_error(anonymous.post("/auth/tokens", json={
+        "username": "clerk", "password": PASSWORD, "expires_in_days": days}), 422)
+    assert [e["field"] for e in refused["errors"]] == ["expires_in_days"]
+
+
 def test_a_deactivated_user_loses_the_api_at_once(app: Flask, system: System) -> None:
     caller = issue(app)
     with system.sessions() as session:
