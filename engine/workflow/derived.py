@@ -19,10 +19,15 @@ from engine.workflow.timers.values import timer_value_problem
 
 
 def sync(session: Session, rt: Runtime, instance: ProcessInstance,
-         workflow: BpmnWorkflow) -> None:
-    """Bring ``human_tasks`` and ``timers`` in line with the workflow's current state."""
-    _sync_human_tasks(session, rt, instance, workflow)
+         workflow: BpmnWorkflow) -> list[ScriptError]:
+    """Bring ``human_tasks`` and ``timers`` in line with the workflow's current state.
+
+    Returns the ``dueIn`` expressions that failed (the task is offered with no due
+    time), so the caller stops the instance as it does for a failing script.
+    """
+    failed = _sync_human_tasks(session, rt, instance, workflow)
     _sync_timers(session, rt, instance, workflow)
+    return failed
 
 
 def properties_of(task: Task) -> dict[str, str]:
@@ -64,23 +69,29 @@ def due_of(rt: Runtime, task: Task, offered_at: datetime) -> datetime | None:
 
 
 def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
-                      workflow: BpmnWorkflow) -> None:
+                      workflow: BpmnWorkflow) -> list[ScriptError]:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     existing = {row.id: row for row in session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id))}
     for task_id, row in existing.items():
         if task_id not in ready:
             session.delete(row)
-    now = rt.clock.now()
+    now, failed = rt.clock.now(), []
     for task_id, task in ready.items():
         if task_id in existing:
             continue  # keep who claimed it and when it was offered
         spec = task.task_spec
+        try:
+            due_at = due_of(rt, task, now)
+        except ScriptError as error:  # an overrun or a bad expression: the task still exists
+            failed.append(error)
+            due_at = None
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
             element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
-            role=role_of(rt, task), form=form_of(task), due_at=due_of(rt, task, now),
+            role=role_of(rt, task), form=form_of(task), due_at=due_at,
             created_at=now, **rt.extensions.columns_of(session, task.data)))
+    return failed
 
 
 def _sync_timers(session: Session, rt: Runtime, instance: ProcessInstance,

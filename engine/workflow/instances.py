@@ -237,7 +237,12 @@ def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: Bpm
     except StaleDataError as error:
         raise Conflict("the case was changed by someone else at the same moment; "
                        "reload it and try again", process_id=process_id) from error
-    derived.sync(session, rt, instance, workflow)
+    failed = derived.sync(session, rt, instance, workflow)
+    if failed and instance.status != "error":
+        # A task's due time that cannot be worked out stops the instance like a failing
+        # script: an incident at that task, for a supervisor to fix and retry.
+        _open_incident(session, rt, instance, failed[0], actor=None)
+        instance.status = "error"
     if instance.status == "error":
         # A stopped instance waits for its retry: a timer whose own expression failed
         # would otherwise fall due at once, and fail again, on every pass of the worker.

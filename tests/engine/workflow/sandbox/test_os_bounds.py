@@ -237,3 +237,15 @@ def test_a_pre_script_that_takes_too_much_memory_stops_at_its_task(bounded: Syst
     incident = stopped_by(bounded, start(bounded, "prepared"))
     assert (incident.element_id, incident.kind) == ("answer", "script_budget_exceeded")
     assert MEMORY.search(incident.message)
+
+
+def test_a_due_time_expression_that_runs_too_long_stops_at_its_task(bounded: System) -> None:
+    hog = escape(f"'PT' + str(len({COLLIDING.format(n=90_000)})) + 'H'")
+    task = user_task("answer").replace(
+        "</spiffworkflow:properties>",
+        f'<spiffworkflow:property name="dueIn" value={quoteattr(hog)}/>'
+        "</spiffworkflow:properties>")
+    deploy_xml(bounded, "due", chain("due", task))
+    incident = stopped_by(bounded, start(bounded, "due"))
+    assert (incident.element_id, incident.kind) == ("answer", "script_budget_exceeded")
+    assert WALL.search(incident.message)
