@@ -70,7 +70,7 @@ class _Decision(DMNEngine):
                     if match is None:  # "-": any value matches
                         continue
                     # With no input expression SpiffWorkflow reads the variable named
-                    # like the column's label (validation refuses such tables now).
+                    # like the column's label; validation lets that through only for a plain name.
                     expression = entry.input.expression or repr(task.data[entry.input.label])
                     if not self.evaluate(expression, match, task):
                         return False

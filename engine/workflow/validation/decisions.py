@@ -11,6 +11,7 @@ decision, the rule and the column.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 
 from lxml import etree
@@ -33,8 +34,9 @@ def check_decisions(tree: etree._ElementTree, file: str) -> list[Problem]:
         for table in _children(decision, "decisionTable"):
             inputs = _children(table, "input")
             outputs = _children(table, "output")
+            used = bool(_children(table, "rule"))  # with no rule, no input is ever read
             for number, column in enumerate(inputs, 1):
-                problems += _check_input(where, number, column)
+                problems += _check_input(where, number, column, used=used)
             for index, rule in enumerate(_children(table, "rule"), 1):
                 entries = zip(_children(rule, "inputEntry"), inputs, strict=False)
                 for number, (entry, column) in enumerate(entries, 1):
@@ -72,11 +74,18 @@ class _Where:
         return problems
 
 
-def _check_input(where: _Where, number: int, column: etree._Element) -> list[Problem]:
+def _check_input(where: _Where, number: int, column: etree._Element, *,
+                 used: bool) -> list[Problem]:
     expressions = [text for e in _children(column, "inputExpression")
                    for text in _children(e, "text")]
     place = _column("input", number, column)
     if not expressions or not (expressions[0].text or "").strip():
+        # With no expression the engine reads the variable named like the column's label, as
+        # diagrams made elsewhere expect; that is safe only for a plain variable name.
+        label = column.get("label") or ""
+        if not used or (label.isidentifier() and not keyword.iskeyword(label)
+                        and not label.startswith("_")):
+            return []
         return [where.problem(f"{place} has no input expression; give it one, e.g. the name "
                               "of a process variable such as category", column)]
     return where.check(expressions[0].text, expressions[0], place)

@@ -86,11 +86,15 @@ def test_a_feel_entry_is_named_as_such() -> None:
     assert problem.message.startswith("rule 3, input column 1 (Category): this is a JUEL/FEEL")
 
 
-def test_an_input_column_without_an_expression_is_refused() -> None:
-    table = routing("<text>category</text>", "<text> </text>")
+def test_an_input_column_without_an_expression_is_refused_unless_its_label_names_a_variable(
+        ) -> None:
+    # The engine then reads the variable named like the label, as diagrams made elsewhere do.
+    assert problems_of(routing("<text>category</text>", "<text> </text>")) == []
+    table = routing("<text>category</text>", "<text> </text>").replace(
+        'label="Category"', 'label="Case category"')
     [problem] = problems_of(table)
     assert problem.element_id == "case_routing"
-    assert problem.message.startswith("input column 1 (Category) has no input expression")
+    assert problem.message.startswith("input column 1 (Case category) has no input expression")
 
 
 def test_a_syntax_error_in_an_output_is_reported_once() -> None:
