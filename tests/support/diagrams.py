@@ -80,3 +80,17 @@ def with_deadline(pid: str, duration: str) -> str:
         '<bpmn:sequenceFlow id="chased" sourceRef="chase_up" targetRef="end"/>'
     return chain(pid, user_task("reply"), extra=boundary_timer("reply", duration, "chase_up")
                  + chase_up)
+
+
+def routed(pid: str, condition: str) -> str:
+    """A gateway that sends the instance to ``urgent`` when ``condition`` holds."""
+    body = ('<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="route" default="usual"/>'
+            + user_task("urgent") + user_task("normal") + '<bpmn:endEvent id="end"/>'
+            '<bpmn:sequenceFlow id="in" sourceRef="start" targetRef="route"/>'
+            '<bpmn:sequenceFlow id="hurry" sourceRef="route" targetRef="urgent">'
+            f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>"
+            '</bpmn:sequenceFlow>'
+            '<bpmn:sequenceFlow id="usual" sourceRef="route" targetRef="normal"/>'
+            '<bpmn:sequenceFlow id="o1" sourceRef="urgent" targetRef="end"/>'
+            '<bpmn:sequenceFlow id="o2" sourceRef="normal" targetRef="end"/>')
+    return HEADER.format(pid=pid) + body + FOOTER

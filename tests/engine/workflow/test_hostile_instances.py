@@ -20,28 +20,13 @@ from engine.workflow.instances import load_workflow, start_instance
 from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer
 from engine.workflow.worker import fire_due_timers
 from tests.support.diagrams import (
-    FOOTER,
-    HEADER,
     bundle,
     chain,
+    routed,
     script_task,
     user_task,
     with_deadline,
 )
-
-
-def routed(pid: str, condition: str) -> str:
-    """A gateway that sends the instance to ``urgent`` when ``condition`` holds."""
-    body = ('<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="route" default="usual"/>'
-            + user_task("urgent") + user_task("normal") + '<bpmn:endEvent id="end"/>'
-            '<bpmn:sequenceFlow id="in" sourceRef="start" targetRef="route"/>'
-            '<bpmn:sequenceFlow id="hurry" sourceRef="route" targetRef="urgent">'
-            f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>"
-            '</bpmn:sequenceFlow>'
-            '<bpmn:sequenceFlow id="usual" sourceRef="route" targetRef="normal"/>'
-            '<bpmn:sequenceFlow id="o1" sourceRef="urgent" targetRef="end"/>'
-            '<bpmn:sequenceFlow id="o2" sourceRef="normal" targetRef="end"/>')
-    return HEADER.format(pid=pid) + body + FOOTER
 
 
 def prepared(pid: str, pre_script: str) -> str:

@@ -21,11 +21,10 @@ from engine.workflow.models import Incident, ProcessInstance
 from engine.workflow.sandbox.limits import ScriptLimits
 from engine.workflow.worker import fire_due_timers
 from tests.support.diagrams import (
-    FOOTER,
-    HEADER,
     boundary_timer,
     bundle,
     chain,
+    routed,
     script_task,
     user_task,
     with_deadline,
@@ -73,18 +72,6 @@ def stopped_by(system: System, instance_id: int) -> Incident:
         return incident
 
 
-def routed(pid: str, condition: str) -> str:
-    """A gateway that goes to ``urgent`` when ``condition`` holds, else to ``normal``."""
-    body = ('<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="route" default="usual"/>'
-            + user_task("urgent") + user_task("normal") + '<bpmn:endEvent id="end"/>'
-            '<bpmn:sequenceFlow id="in" sourceRef="start" targetRef="route"/>'
-            '<bpmn:sequenceFlow id="hurry" sourceRef="route" targetRef="urgent">'
-            f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>"
-            '</bpmn:sequenceFlow>'
-            '<bpmn:sequenceFlow id="usual" sourceRef="route" targetRef="normal"/>'
-            '<bpmn:sequenceFlow id="o1" sourceRef="urgent" targetRef="end"/>'
-            '<bpmn:sequenceFlow id="o2" sourceRef="normal" targetRef="end"/>')
-    return HEADER.format(pid=pid) + body + FOOTER
 
 
 @pytest.mark.parametrize(("script", "limit"), [
