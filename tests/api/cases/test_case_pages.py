@@ -142,7 +142,7 @@ def test_a_letter_case_links_to_its_printable_letter(office: Office,
 
     page = page_of(client, number)
     link = f"/cases/{number}/letters/{letter_id}"
-    assert f'href="{link}"' in page
+    assert f'href="{link}"' in page and f'href="{link}?language=en"' in page
 
     printed = client.get(link)
     assert printed.status_code == 200
