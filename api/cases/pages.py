@@ -61,7 +61,7 @@ def letter(number: str, letter_id: int) -> ResponseReturnValue:
                          zone=system().rt.office_zone, language=language,
                          whole=sees_personal_data(viewer.roles),
                          print_label=gettext("Print the letter"),
-                         print_script=url_for("static", filename="letter_print.js"))
+                         static=url_for("static", filename=""))
     return page, {"Content-Security-Policy": _letter_policy(page)}
 
 

@@ -89,22 +89,23 @@ def letter_date(letter: ReplyLetter, zone: tzinfo, language: str) -> str:
 
 def render_letter(case: Case, letter: ReplyLetter, *, estate: str = "",
                   zone: tzinfo | None = None, language: str = "zh", whole: bool = True,
-                  print_label: str = "", print_script: str = "") -> str:
+                  print_label: str = "", static: str = "") -> str:
     """Return the letter as a printable HTML page; every value is escaped.
 
     Not ``whole``, the address is cut to its building: the reader does not answer owners.
-    With a ``print_label`` and ``print_script`` the page has a print button (not printed).
+    With a ``print_label`` and the app's ``static`` folder URL, the page has a print button
+    (not printed) and the office's icon.
     """
     words = WORDING[language]
     address = letter.address if whole else mask_address(letter.address)
     office = words.office.format(estate=escape(estate)).strip(" ,")
     return PAGE.format(
         lang=words.lang, number=escape(case.number),
-        toolbar=_toolbar(print_label, print_script),
+        head=_icon(static), toolbar=_toolbar(print_label, static),
         addressee=escape(letter.addressee), address=escape(address),
         reference=escape(words.case_reference.format(number=case.number)),
         salutation=escape(words.salutation.format(name=letter.addressee)),
-        body=escape(letter.body),
+        body=_paragraphs(letter.body),
         closing="".join(f'<p class="closing-{i}">{escape(line)}</p>'
                         for i, line in enumerate(words.closing) if line),
         office=office, seal=escape(words.seal),
@@ -113,11 +114,21 @@ def render_letter(case: Case, letter: ReplyLetter, *, estate: str = "",
         contacts=_contacts(letter.contacts, words.contact_name))
 
 
-def _toolbar(label: str, script: str) -> str:
-    if not (label and script):
+def _paragraphs(body: str) -> str:
+    # A Chinese letter indents the first line of each paragraph by two characters.
+    return "".join(f"<p>{escape(line)}</p>" for line in body.splitlines() if line.strip())
+
+
+def _icon(static: str) -> str:
+    # Without it the browser asks for /favicon.ico, which is not there.
+    return f'<link rel="icon" href="{escape(static)}favicon.svg">' if static else ""
+
+
+def _toolbar(label: str, static: str) -> str:
+    if not (label and static):
         return ""
     return (f'<div class="toolbar"><button type="button" id="print-letter">{escape(label)}'
-            f'</button></div><script src="{escape(script)}" defer></script>')
+            f'</button></div><script src="{escape(static)}letter_print.js" defer></script>')
 
 
 def _contacts(directory: list[Any], name_key: str) -> str:
@@ -131,12 +142,12 @@ def _contacts(directory: list[Any], name_key: str) -> str:
 
 
 PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{number}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{number}</title>{head}
 <style>
   @page {{ size: A4; margin: 25mm 20mm; }}
   body {{ font-family: serif; font-size: 12pt; line-height: 1.6; max-width: 170mm; }}
   .toolbar {{ margin: 1em 0; }} .ref {{ text-align: right; }}
-  .body {{ white-space: pre-wrap; margin: 1em 0 1em 2em; }}
+  .body {{ margin: 1em 0; }} .body p {{ text-indent: 2em; margin: 0; }}
   .closing-0 {{ margin: 2em 0 0 2em; }} .closing-1 {{ margin: 0; }}
   .sender {{ text-align: right; margin-top: 2em; }}
   .seal {{ display: inline-block; width: 40mm; height: 40mm; border: 1px dashed #888;

@@ -89,6 +89,17 @@ def test_an_english_letter_has_english_words_and_no_chinese_boilerplate(
     assert "此致" not in page and "尊敬的" not in page and "先生" not in page
 
 
+def test_each_paragraph_of_the_body_is_a_paragraph_of_the_letter(
+        office: System, clock: FrozenClock) -> None:
+    case = CaseDriver.register(office, channel="letter", address="A-1203")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+                                     "reply_letter_text": "第一段。\n\n第二段。\n"})
+
+    assert '<div class="body"><p>第一段。</p><p>第二段。</p></div>' in printed(case)
+
+
 def test_without_a_print_button_asked_for_the_letter_runs_no_script(
         letter_case: CaseDriver) -> None:
     assert "<script" not in printed(letter_case) and "<button" not in printed(letter_case)
