@@ -16,10 +16,10 @@ from api.cases.timeline import moments
 from api.web.auth import FRONT_DESK, current_user, login_required, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.security import CONTENT_SECURITY_POLICY
-from engine.cases.letters import letter_of, render_letter
+from engine.cases.letters import LETTER_LANGUAGES, estate_name, letter_of, render_letter
 from engine.cases.registration import register_case
 from engine.cases.views import UnitView, case_view, find_cases, search_units
-from engine.common.errors import FormInvalid
+from engine.common.errors import FieldError, FormInvalid
 from engine.common.privacy import sees_personal_data
 from engine.workflow.viewer import Viewer
 
@@ -52,17 +52,28 @@ def show(number: str) -> ResponseReturnValue:
 @login_required
 def letter(number: str, letter_id: int) -> ResponseReturnValue:
     viewer = signed_in_viewer()
-    case, reply = letter_of(db(), number=number, letter_id=letter_id, viewer=viewer)
-    page = render_letter(case, reply, whole=sees_personal_data(viewer.roles))
+    language = request.args.get("language", "zh")
+    if language not in LETTER_LANGUAGES:
+        raise FormInvalid([FieldError(("language",), "a letter is written in zh or en")])
+    session = db()
+    case, reply = letter_of(session, number=number, letter_id=letter_id, viewer=viewer)
+    page = render_letter(case, reply, estate=estate_name(session, case),
+                         zone=system().rt.office_zone, language=language,
+                         whole=sees_personal_data(viewer.roles),
+                         print_label=gettext("Print the letter"),
+                         static=url_for("static", filename=""))
     return page, {"Content-Security-Policy": _letter_policy(page)}
 
 
 def _letter_policy(page: str) -> str:
-    """The letter styles itself inline for print; allow exactly those styles, nothing else."""
+    """The letter styles itself inline for print; allow exactly those styles, nothing else.
+
+    Its one script, the print button's, is a file of our own: no inline script runs.
+    """
     hashes = [_sha256(m) for m in STYLE_BLOCK.findall(page) + STYLE_ATTRIBUTE.findall(page)]
     allowed = " ".join(f"'{h}'" for h in dict.fromkeys(hashes))
-    return f"default-src 'none'; style-src 'unsafe-hashes' {allowed}; img-src 'self'; " \
-           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    return f"default-src 'none'; script-src 'self'; style-src 'unsafe-hashes' {allowed}; " \
+           "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
 def _sha256(text: str) -> str:

@@ -10,13 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from engine.cases.models import Case
+from engine.cases.models import Case, ReplyLetter
 from engine.common.clock import FrozenClock
 from engine.directory.demo import load_demo
 from engine.directory.models import Building, Unit
 from engine.system import System
 from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
-from tests.support.cases import CaseDriver, escalate
+from tests.support.cases import HANDLED, CaseDriver, escalate
 
 
 @pytest.fixture
@@ -197,3 +197,30 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, f"approvals-phone-zh-{backend}")
     assert problems == [] and phone_problems == []
+
+
+def test_the_reply_letter_prints_without_its_button_and_breaks_no_policy(
+        browser: Browser, live_app: str, shipped: System) -> None:
+    case = CaseDriver.register(shipped, channel="letter", address="和諧花園 A座 1203",
+                               unit_id=_unit(shipped, "A-1203"))
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+                                     "reply_letter_text": "您反映的樓梯間雜物已清理完畢。"})
+    with shipped.sessions() as session:
+        letter_id = session.scalars(select(ReplyLetter.id)).one()
+    page, problems = open_page(browser, **DESKTOP)
+    sign_in(page, live_app, "clerk")
+    # Chromium's print dialog would block the test: note that the page asked for it instead.
+    page.add_init_script("window.print = () => { document.body.dataset.printed = 'yes'; };")
+
+    page.goto(f"{live_app}/cases/{case.case().number}/letters/{letter_id}")
+    button = page.locator("#print-letter")
+    button.click()
+
+    expect(page.locator("body")).to_have_attribute("data-printed", "yes")
+    page.emulate_media(media="print")
+    expect(button).to_be_hidden()
+    expect(page.locator("article.letter")).to_contain_text("此致")
+    shot(page, f"reply_letter_printed_{shipped.db.dialect.name}")
+    assert problems == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,7 +18,7 @@ from tests.api.conftest import sign_in, text
 from tests.support.case_pages import Office, diagram_data, open_office, untranslated
 from tests.support.cases import HANDLED, escalate, run_to_the_end
 
-LETTER = "Dear Mr Chan, the stairwell was cleared on 2 March."
+LETTER = "您反映的樓梯間雜物已於3月2日清理完畢。"
 
 
 @pytest.fixture
@@ -139,7 +142,7 @@ def test_a_letter_case_links_to_its_printable_letter(office: Office,
 
     page = page_of(client, number)
     link = f"/cases/{number}/letters/{letter_id}"
-    assert f'href="{link}"' in page
+    assert f'href="{link}"' in page and f'href="{link}?language=en"' in page
 
     printed = client.get(link)
     assert printed.status_code == 200
@@ -149,8 +152,79 @@ def test_a_letter_case_links_to_its_printable_letter(office: Office,
         assert phone in letter  # the contact directory (seed rule 1)
     policy = printed.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "'sha256-" in policy
-    assert "unsafe-inline" not in policy and "script-src" not in policy
+    assert "unsafe-inline" not in policy and "script-src 'self';" in policy
     assert client.get(f"/cases/{number}/letters/{letter_id + 1}").status_code == 404
+
+
+def test_the_printed_letter_has_a_print_button_whose_script_the_policy_allows(
+        office: Office, client: FlaskClient) -> None:
+    number, letter_id = replied_by_letter(office)
+    sign_in(client, "clerk")
+
+    printed = client.get(f"/cases/{number}/letters/{letter_id}")
+
+    letter = text(printed)
+    assert '<button type="button" id="print-letter">Print the letter</button>' in letter
+    # The only scripts are files of our own, which script-src 'self' allows; none inline.
+    sources = re.findall(r"<script([^>]*)>(.*?)</script>", letter, re.S)
+    assert sources == [(' src="/static/letter_print.js" defer', "")]
+    with client.get("/static/letter_print.js") as script:
+        assert script.status_code == 200 and b"window.print()" in script.data
+    policy = printed.headers["Content-Security-Policy"]
+    hashes = set(re.findall(r"'(sha256-[^']+)'", policy))
+    blocks = re.findall(r"<style>(.*?)</style>", letter, re.S)
+    assert hashes == {_sha256(block) for block in blocks} and 'style="' not in letter
+
+
+def test_the_printed_letter_is_dated_on_the_offices_day_in_chinese(
+        office: Office, client: FlaskClient, clock: FrozenClock) -> None:
+    clock.set(datetime(2026, 12, 4, 23, 30, tzinfo=UTC))  # 07:30 on 5 December in Beijing
+    number, letter_id = replied_by_letter(office)
+    sign_in(client, "clerk")
+
+    letter = text(client.get(f"/cases/{number}/letters/{letter_id}"))
+
+    assert '<html lang="zh-Hant">' in letter
+    for part in ("尊敬的陳大文先生／女士：", LETTER, "此致", "敬禮", "Harmony Gardens管理處",
+                 "（管理處蓋章）", "2026年12月5日", "聯絡電話"):
+        assert part in letter
+    assert "12月4日" not in letter and "Dear" not in letter and "Case " not in letter
+
+
+def test_staff_may_print_the_letter_in_english(office: Office, client: FlaskClient) -> None:
+    number, letter_id = replied_by_letter(office)
+    sign_in(client, "clerk")
+
+    letter = text(client.get(f"/cases/{number}/letters/{letter_id}?language=en"))
+
+    assert '<html lang="en">' in letter and "Dear 陳大文," in letter
+    assert "The Management Office, Harmony Gardens" in letter and "此致" not in letter
+
+
+def test_a_letter_in_a_language_the_office_does_not_write_is_refused_clearly(
+        office: Office, client: FlaskClient) -> None:
+    number, letter_id = replied_by_letter(office)
+    sign_in(client, "clerk")
+
+    response = client.get(f"/cases/{number}/letters/{letter_id}?language=fr")
+
+    assert response.status_code == 422 and "cannot be accepted" in text(response)
+
+
+def replied_by_letter(office: Office) -> tuple[str, int]:
+    """A letter case replied by letter: its number and its letter's id."""
+    case = office.case(channel="letter", address="和諧花園 A座 1203")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED, actor="cleaner")
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+                                     "reply_letter_text": LETTER})
+    with office.system.sessions() as session:
+        letter_id = session.scalars(select(ReplyLetter.id)).one()
+    return case.case().number, letter_id
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def test_a_letter_is_only_found_under_its_own_case(office: Office, client: FlaskClient) -> None:

@@ -1,0 +1,2 @@
+// The letter page's print button: a file, not inline script, so the page's CSP allows it.
+document.getElementById("print-letter")?.addEventListener("click", () => window.print());
