@@ -98,7 +98,7 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
     units = electorate(session, meeting.estate_id).units
     results = []
     for matter in meeting.matters:
-        ballots = [Ballot(str(b.owner_id), Vote(b.vote)) for b in session.scalars(
+        ballots = [Ballot(b.voter, Vote(b.vote)) for b in session.scalars(
             select(MeetingBallot).where(MeetingBallot.matter_id == matter.id))]
         counted = tally(Matter(matter.matter_class), units, ballots)
         matter.result, matter.passed = tally_record(counted), counted.passed
@@ -124,10 +124,10 @@ def participation(session: Session, *, meeting_id: int) -> Participation:
     """Who has voted so far, by area and headcount, against the 2/3 lines (for the meeting page)."""
     meeting = get_meeting(session, meeting_id)
     units = electorate(session, meeting.estate_id).units
-    voters = sorted(set(session.scalars(select(MeetingBallot.owner_id)
+    voters = sorted(set(session.scalars(select(MeetingBallot.voter)
                                         .where(MeetingBallot.meeting_id == meeting.id))))
     # The vote does not matter for participation; the tally's own checks draw the lines.
-    counted = tally(Matter.ORDINARY, units, [Ballot(str(v), Vote.ABSTAIN) for v in voters])
+    counted = tally(Matter.ORDINARY, units, [Ballot(v, Vote.ABSTAIN) for v in voters])
     checks = {c.measure: c for c in counted.checks if c.stage == "participation"}
     return Participation(meeting_id=meeting.id, fraction=PARTICIPATION.fraction,
                          area=checks["area"], headcount=checks["headcount"],
