@@ -132,6 +132,7 @@ def committee_status(session: Session, *, committee_id: int) -> CommitteeStatus:
 def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
     """The meeting as its page shows it: notice, agenda, participation, results explained."""
     meeting = get_meeting(session, meeting_id)
+    voters = electorate(session, meeting.estate_id)
     return MeetingView(
         id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind, round=meeting.round,
         previous_id=meeting.previous_id, state=meeting.state, meeting_at=meeting.meeting_at,
@@ -141,7 +142,7 @@ def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
         agenda=[AgendaMatterView(id=m.id, position=m.position, title=m.title,
                                  matter_class=m.matter_class, passed=m.passed, result=m.result)
                 for m in meeting.matters],
-        participation=participation(session, meeting_id=meeting.id),
+        participation=participation(session, meeting_id=meeting.id, voters=voters),
         voters=[VoterView(names=v.names, is_developer=v.is_developer, units=v.labels,
-                          area=v.area) for v in electorate(session, meeting.estate_id).voters],
+                          area=v.area) for v in voters.voters],
         minutes=meeting.minutes, minutes_published_at=meeting.minutes_published_at)
