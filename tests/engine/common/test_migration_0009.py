@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, text
 
 from engine.common.db import make_engine
-from engine.common.migrate import upgrade
+from engine.common.migrate import alembic_config, upgrade
 from tests.conftest import BACKENDS, PG_SCHEMA, POSTGRES_URL
 
 
@@ -57,15 +58,30 @@ INSERT INTO meeting_ballots (id, meeting_id, matter_id, unit_id, owner_id, chann
 """
 
 
-def test_existing_ballots_and_signatures_get_their_units_voter_key(at_0008: Engine) -> None:
-    with at_0008.begin() as conn:
+def migrate_old_rows(engine: Engine) -> None:
+    """Write ROWS as 0008 held them, then migrate to the head."""
+    with engine.begin() as conn:
         for statement in ROWS.split(";"):
             if statement.strip():
                 conn.execute(text(statement))
-    upgrade(at_0008)
+    upgrade(engine)
+
+
+def test_existing_ballots_and_signatures_get_their_units_voter_key(at_0008: Engine) -> None:
+    migrate_old_rows(at_0008)
     with at_0008.connect() as conn:
         ballots = conn.execute(text("SELECT unit_id, voter FROM meeting_ballots ORDER BY id"))
         signatures = conn.execute(text("SELECT unit_id, voter FROM petition_signatures"))
         # A+B's unit was recorded under A alone; the developer's unit keeps the developer.
         assert ballots.all() == [(1, "1+2"), (3, "9")]
         assert signatures.all() == [(1, "1+2")]
+
+
+def test_downgrading_0009_names_each_voter_by_its_lowest_owner_id_again(at_0008: Engine) -> None:
+    migrate_old_rows(at_0008)
+    command.downgrade(alembic_config(at_0008), "0008")
+    with at_0008.connect() as conn:
+        ballots = conn.execute(text("SELECT unit_id, owner_id FROM meeting_ballots ORDER BY id"))
+        signatures = conn.execute(text("SELECT unit_id, owner_id FROM petition_signatures"))
+        assert ballots.all() == [(1, 1), (3, 9)]
+        assert signatures.all() == [(1, 1)]
