@@ -70,6 +70,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
                            notice_period=NOTICE_PERIOD.days, thresholds=thresholds,
                            participation_threshold=PARTICIPATION,
                            bars=participation_bars(view.participation),
+                           voter_units=sum(len(voter.units) for voter in view.voters),
                            poll=POLL_SECONDS if view.state == "voting" else None)
 
 

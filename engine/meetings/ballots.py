@@ -1,8 +1,8 @@
 """Ballots: one-time online ballot links per unit, and paper ballots entered by staff.
 
-One ballot paper covers every matter of the meeting, and one owner votes once
-for all of their units (the tally counts owners): a second ballot for the same
-owner, through any unit or channel, is refused. Only a link's sha256 is kept.
+One ballot paper covers every matter of the meeting, and one voter (an owner
+set, ``engine.meetings.electorate``) votes once for all of their units: a second
+ballot for the same voter, through any unit or channel, is refused. Only a link's sha256 is kept.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class BallotPaper:
     meeting_at: datetime
     notice_text: str
     unit: str  # the unit the link was issued to
-    units: list[str]  # every unit the owner's one ballot counts for
+    units: list[str]  # every unit the voter's one ballot counts for
     area: Decimal  # of those units, m²
     matters: list[BallotMatter]
     votes: list[str]
@@ -87,14 +87,12 @@ def ballot_paper(session: Session, rt: Runtime, *, token: str) -> BallotPaper:
     row = _token(session, token)
     meeting = _online(session, rt, get_meeting(session, row.meeting_id))
     voters = electorate(session, meeting.estate_id)
-    # One ballot covers every unit the owner votes for, so the page names them all.
-    voter = voters.voter_of[row.unit_id]
-    units = [u for u in voters.units if voters.voter_of[int(u.id)] == voter]
+    # One ballot covers every unit the voter votes for, so the page names them all.
+    voter = voters.voter_of_unit(row.unit_id)
     return BallotPaper(meeting_id=meeting.id, kind=meeting.kind, round=meeting.round,
                        meeting_at=meeting.meeting_at, notice_text=meeting.notice_text,
                        unit=voters.labels[row.unit_id],
-                       units=[voters.labels[int(u.id)] for u in units],
-                       area=sum((u.area for u in units), Decimal(0)),
+                       units=list(voter.labels), area=voter.area,
                        matters=[BallotMatter(id=m.id, title=m.title, matter_class=m.matter_class)
                                 for m in meeting.matters], votes=list(VOTES))
 
@@ -138,14 +136,14 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
     voters = electorate(session, meeting.estate_id)
     voter = voters.voter(unit_id)
     earlier = session.scalars(select(MeetingBallot).where(
-        MeetingBallot.meeting_id == meeting.id, MeetingBallot.owner_id == voter).limit(1)).first()
+        MeetingBallot.meeting_id == meeting.id, MeetingBallot.voter == voter).limit(1)).first()
     if earlier is not None:
         raise AlreadyVoted(f"the owner of {voters.labels[unit_id]} has voted at this meeting "
                            f"already (through {voters.labels[earlier.unit_id]}, "
-                           f"{earlier.channel}); one owner votes once for all of their units")
+                           f"{earlier.channel}); the same owners vote once for all of their units")
     now = rt.clock.now()
     ballots = [MeetingBallot(meeting_id=meeting.id, matter_id=matters[key].id, unit_id=unit_id,
-                             owner_id=voter, channel=channel, vote=given[key],
+                             voter=voter, channel=channel, vote=given[key],
                              entered_by=actor if channel == "paper" else None, cast_at=now)
                for key in matters]
     session.add_all(ballots)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.meetings.archive import archive
-from engine.meetings.electorate import electorate
+from engine.meetings.electorate import Electorate, electorate
 from engine.meetings.models import AgendaMatter, Meeting, MeetingBallot
 from engine.meetings.votes.report import tally_record
 from engine.meetings.votes.tally import PARTICIPATION, Ballot, Check, Matter, Vote, tally
@@ -98,7 +98,7 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
     units = electorate(session, meeting.estate_id).units
     results = []
     for matter in meeting.matters:
-        ballots = [Ballot(str(b.owner_id), Vote(b.vote)) for b in session.scalars(
+        ballots = [Ballot(b.voter, Vote(b.vote)) for b in session.scalars(
             select(MeetingBallot).where(MeetingBallot.matter_id == matter.id))]
         counted = tally(Matter(matter.matter_class), units, ballots)
         matter.result, matter.passed = tally_record(counted), counted.passed
@@ -120,14 +120,18 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
                                    if r["candidate_id"] is not None and r["passed"]]}
 
 
-def participation(session: Session, *, meeting_id: int) -> Participation:
-    """Who has voted so far, by area and headcount, against the 2/3 lines (for the meeting page)."""
+def participation(session: Session, *, meeting_id: int,
+                  voters: Electorate | None = None) -> Participation:
+    """Who has voted so far, by area and headcount, against the 2/3 lines (for the meeting page).
+
+    ``voters`` is the estate's electorate when the caller has read it already.
+    """
     meeting = get_meeting(session, meeting_id)
-    units = electorate(session, meeting.estate_id).units
-    voters = sorted(set(session.scalars(select(MeetingBallot.owner_id)
-                                        .where(MeetingBallot.meeting_id == meeting.id))))
+    units = (voters or electorate(session, meeting.estate_id)).units
+    voted = sorted(set(session.scalars(select(MeetingBallot.voter)
+                                       .where(MeetingBallot.meeting_id == meeting.id))))
     # The vote does not matter for participation; the tally's own checks draw the lines.
-    counted = tally(Matter.ORDINARY, units, [Ballot(str(v), Vote.ABSTAIN) for v in voters])
+    counted = tally(Matter.ORDINARY, units, [Ballot(v, Vote.ABSTAIN) for v in voted])
     checks = {c.measure: c for c in counted.checks if c.stage == "participation"}
     return Participation(meeting_id=meeting.id, fraction=PARTICIPATION.fraction,
                          area=checks["area"], headcount=checks["headcount"],

@@ -87,15 +87,16 @@ class Petition(Base):
 
 
 class PetitionSignature(Base):
-    """One owner's signature, given for one of their units; one per owner (voter)."""
+    """One voter's signature, given for one of their units; one per voter (owner set)."""
 
     __tablename__ = "petition_signatures"
-    __table_args__ = (UniqueConstraint("petition_id", "owner_id"),)
+    __table_args__ = (UniqueConstraint("petition_id", "voter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))  # the voter the unit counts for
+    # The key of the voter the unit counts for (engine.meetings.electorate.voter_key).
+    voter: Mapped[str] = mapped_column(String(200))
 
 
 class Meeting(Base):
@@ -143,13 +144,13 @@ class AgendaMatter(Base):
 
 
 class MeetingBallot(Base):
-    """One owner's vote on one matter, through one of their units, on paper or online."""
+    """One voter's vote on one matter, through one of their units, on paper or online."""
 
     __tablename__ = "meeting_ballots"
-    # One ballot covers all of an owner's units (the tally counts owners), and a unit
+    # One ballot covers all of a voter's units (the tally counts owner sets), and a unit
     # votes once.
-    __table_args__ = (UniqueConstraint("matter_id", "owner_id",
-                                       name="uq_meeting_ballots_matter_owner"),
+    __table_args__ = (UniqueConstraint("matter_id", "voter",
+                                       name="uq_meeting_ballots_matter_voter"),
                       UniqueConstraint("matter_id", "unit_id",
                                        name="uq_meeting_ballots_matter_unit"))
 
@@ -157,7 +158,8 @@ class MeetingBallot(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("agenda_matters.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))  # the voter the unit counts for
+    # The key of the voter the unit counts for (engine.meetings.electorate.voter_key).
+    voter: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(10))  # paper, online
     vote: Mapped[str] = mapped_column(String(10))  # engine.meetings.votes.tally.Vote
     entered_by: Mapped[str | None] = mapped_column(String(100))  # staff, for a paper ballot

@@ -1,7 +1,7 @@
 """Petitions for an extraordinary general meeting: owners holding ≥ 20 % of the headcount.
 
-The headcount is the tally's (``engine.meetings.electorate``): one person per owner,
-whatever number of units they sign for, and the developer's units as one.
+The headcount is the tally's (``engine.meetings.electorate``): one person per owner
+set, whatever number of units they sign for, and the developer's units as one.
 """
 
 from __future__ import annotations
@@ -39,15 +39,15 @@ def record_petition(session: Session, rt: Runtime, *, estate_id: int, purpose: s
     if foreign:
         raise FormInvalid([FieldError(("signed_unit_ids",),
                                       f"units {foreign} are not units of this estate")])
-    signers: dict[int, int] = {}
-    for unit_id in signed_unit_ids:  # an owner signing for two units still counts once
+    signers: dict[str, int] = {}
+    for unit_id in signed_unit_ids:  # a voter signing for two units still counts once
         signers.setdefault(voters.voter_of[unit_id], unit_id)
     total = voters.headcount
     petition = Petition(estate_id=estate_id, purpose=purpose.strip(), recorded_at=rt.clock.now(),
                         recorded_by=actor, headcount_signed=len(signers), headcount_total=total,
                         meets_threshold=Fraction(len(signers), total) >= PETITION_SHARE)
-    petition.signatures = [PetitionSignature(owner_id=owner, unit_id=unit)
-                           for owner, unit in signers.items()]
+    petition.signatures = [PetitionSignature(voter=voter, unit_id=unit)
+                           for voter, unit in signers.items()]
     session.add(petition)
     session.flush()
     audit.record(session, rt, kind="petition_recorded", actor=actor, process_id="general_meeting",

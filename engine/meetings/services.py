@@ -185,7 +185,8 @@ def owner_lines(session: Session, estate_id: int, text: str, *,
                                                "this estate; start the line with the unit, "
                                                "e.g. A-1203"))
             continue
-        owner = session.get(Owner, voters.voter_of[unit])
+        # A unit held jointly names its first owner on record; the line gives the name.
+        owner = session.get(Owner, voters.voter_of_unit(unit).owner_ids[0])
         assert owner is not None  # the electorate read it
         if owner.is_developer:
             errors.append(FieldError((field,), f"line {number}: {label} is still the "

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.meetings.committee import get_committee
+from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import Participation, get_meeting, participation
 from engine.meetings.models import Meeting
 
 __all__ = ["AgendaMatterView", "CandidateView", "CommitteeStatus", "MeetingView", "MemberView",
-           "PreparatoryMemberView", "committee_status", "meeting_view"]
+           "PreparatoryMemberView", "VoterView", "committee_status", "meeting_view"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,16 @@ class AgendaMatterView:
 
 
 @dataclass(frozen=True)
+class VoterView:
+    """One person of the headcount: the owners who vote together and the units they vote for."""
+
+    names: tuple[str, ...]
+    is_developer: bool
+    units: tuple[str, ...]  # labels, "A-1203"
+    area: Decimal
+
+
+@dataclass(frozen=True)
 class MeetingView:
     id: int
     estate_id: int
@@ -88,6 +100,7 @@ class MeetingView:
     committee_id: int | None
     agenda: list[AgendaMatterView]
     participation: Participation
+    voters: list[VoterView]  # who votes for which units, in the order of their first unit
     minutes: str | None
     minutes_published_at: datetime | None
 
@@ -119,6 +132,7 @@ def committee_status(session: Session, *, committee_id: int) -> CommitteeStatus:
 def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
     """The meeting as its page shows it: notice, agenda, participation, results explained."""
     meeting = get_meeting(session, meeting_id)
+    voters = electorate(session, meeting.estate_id)
     return MeetingView(
         id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind, round=meeting.round,
         previous_id=meeting.previous_id, state=meeting.state, meeting_at=meeting.meeting_at,
@@ -128,5 +142,7 @@ def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
         agenda=[AgendaMatterView(id=m.id, position=m.position, title=m.title,
                                  matter_class=m.matter_class, passed=m.passed, result=m.result)
                 for m in meeting.matters],
-        participation=participation(session, meeting_id=meeting.id),
+        participation=participation(session, meeting_id=meeting.id, voters=voters),
+        voters=[VoterView(names=v.names, is_developer=v.is_developer, units=v.labels,
+                          area=v.area) for v in voters.voters],
         minutes=meeting.minutes, minutes_published_at=meeting.minutes_published_at)

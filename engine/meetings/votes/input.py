@@ -4,12 +4,23 @@ The shape, as the ``liaison votes tally`` command and the processes give it::
 
     {"matter": "ordinary" | "special",
      "units": [{"id": "1-101", "area": "89.50", "owner": "o-17",
-                "status": "delivered" | "unsold" | "undelivered"}],
-     "ballots": [{"owner": "o-17", "vote": "agree" | "disagree" | "abstain" | "spoiled"}]}
+                "status": "delivered" | "unsold" | "undelivered"},
+               {"id": "1-102", "area": "76.25", "owners": ["o-18", "o-19"],
+                "status": "delivered"}],
+     "ballots": [{"owner": "o-17", "vote": "agree" | "disagree" | "abstain" | "spoiled"},
+                 {"owners": ["o-19", "o-18"], "vote": "agree"}]}
 
-Areas are decimal strings (integers and ``Decimal`` are taken too, floats never:
-a binary fraction is not the area on record). Every problem found is reported
-at once, in one ``VoteInputError``.
+A unit names its one owner (``"owner"``) or its joint owners (``"owners"``).
+One voter is one set of owners (SPC interpretation art. 9, as in
+``engine.meetings.electorate``): units with the same set, in any order, are one
+buyer; ["A", "B"] and ["B", "C"] are two voters, and so are "A" and ["A", "B"].
+The set is named "A+B" (sorted, joined by "+"), which a ballot may give too;
+an owner id in a list cannot itself contain "+". The developer's units name
+one owner as before.
+
+Areas are decimal strings (integers and ``Decimal`` are taken too, floats
+never: a binary fraction is not the area on record). Every problem found is
+reported at once, in one ``VoteInputError``.
 """
 
 from __future__ import annotations
@@ -81,7 +92,7 @@ def _units(raw: object, problems: list[str]) -> tuple[list[VotingUnit], set[str]
     # Owners of units refused for another reason: their ballots are not "unknown owner" too.
     known_owners: set[str] = set()
     for where, item in _items(raw, "units", problems):
-        owner = _text(item.get("owner"), f"{where}.owner", problems)
+        owner = _voter(item, where, problems)
         if owner is not None:
             known_owners.add(owner)
         unit_id = _text(item.get("id"), f"{where}.id", problems)
@@ -95,11 +106,31 @@ def _units(raw: object, problems: list[str]) -> tuple[list[VotingUnit], set[str]
 def _ballots(raw: object, problems: list[str]) -> list[Ballot]:
     ballots: list[Ballot] = []
     for where, item in _items(raw, "ballots", problems):
-        owner = _text(item.get("owner"), f"{where}.owner", problems)
+        owner = _voter(item, where, problems)
         vote = _choice(item.get("vote"), Vote, f"{where}.vote", problems)
         if owner is not None and vote is not None:
             ballots.append(Ballot(owner=owner, vote=vote))
     return ballots
+
+
+def _voter(item: Mapping[str, object], where: str, problems: list[str]) -> str | None:
+    """The voter a unit or ballot names: ``"owner"``, or ``"owners"`` as one sorted set."""
+    if "owners" not in item:
+        return _text(item.get("owner"), f"{where}.owner", problems)
+    raw = item["owners"]
+    if "owner" in item:
+        problems.append(f'{where}: give "owner" or "owners", not both')
+        return None
+    if not isinstance(raw, list) or not raw:
+        problems.append(f'{where}.owners: a non-empty list of owner ids is required, {_not(raw)}')
+        return None
+    owners = [_text(owner, f"{where}.owners[{i}]", problems) for i, owner in enumerate(raw)]
+    joined = [owner for owner in owners if owner is not None and "+" in owner]
+    problems += [f'{where}.owners: an owner id in a list cannot contain "+", not "{owner}"'
+                 for owner in joined]
+    if joined or None in owners:
+        return None
+    return "+".join(sorted({owner for owner in owners if owner is not None}))
 
 
 def _items(raw: object, name: str, problems: list[str]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from engine.common.clock import FrozenClock
-from engine.directory.models import Estate
+from engine.directory.models import Estate, Owner, Unit
 from engine.meetings.general_meeting import participation
 from engine.meetings.models import MeetingBallot, Petition
 from engine.meetings.views import committee_status
@@ -125,6 +125,28 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
     assert "7 of 10 owners took part (70.0 %)" in fragment
     assert "Both 2/3 lines reached" in fragment and "<html" not in fragment
     assert f'href="/meetings/{meeting.meeting_id()}"' in text(desk.get("/meetings"))
+
+
+def test_the_meeting_page_shows_who_votes_for_which_units(shipped: System, estate: Estate,
+                                                          desk: FlaskClient) -> None:
+    with shipped.sessions() as session:
+        first, second, third = (session.get_one(Unit, u) for u in unit_ids(shipped, estate)[:3])
+        buyer, spouse = first.owners[0], Owner(name="陳太")
+        second.owners, third.owners = [buyer, spouse], [spouse, buyer]
+        session.commit()
+        pair = ", ".join(o.name for o in sorted([buyer, spouse], key=lambda o: o.id))
+        buyer_name = buyer.name
+    meeting = noticed_meeting(shipped, estate)
+
+    page = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
+
+    listed = page.split('class="card voters"', 1)[1].split("</section>", 1)[0]
+    assert "9 voters for 10 units" in listed and "<details" in listed
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for row in re.findall(r'<tr class="voter">(.*?)</tr>', listed, re.S)]
+    # A alone and A with a spouse are two voters; the couple's two units are one.
+    assert rows[:2] == [f"{buyer_name} A-101 88.50", f"{pair} A-102, A-103 177.00"]
+    assert len(rows) == 9
 
 
 def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate,

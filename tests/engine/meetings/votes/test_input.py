@@ -16,6 +16,10 @@ def unit(unit_id: str = "1-101", area: object = "89.50", owner: object = "o-1",
     return {"id": unit_id, "area": area, "owner": owner, "status": status}
 
 
+def joint(unit_id: str, area: str, owners: list[object]) -> dict[str, object]:
+    return {"id": unit_id, "area": area, "owners": owners, "status": "delivered"}
+
+
 def problems_of(data: object) -> list[str]:
     with pytest.raises(VoteInputError) as raised:
         read_tally_input(data)
@@ -111,3 +115,34 @@ def test_a_units_field_that_is_no_list_does_not_make_every_ballot_unknown() -> N
     assert problems_of({"matter": "ordinary", "units": {"1-101": "89.50"},
                         "ballots": [{"owner": "o-1", "vote": "agree"}]}) == [
         "units: a list is required, not {'1-101': '89.50'}"]
+
+
+def test_joint_owners_are_one_voter_per_identical_set_never_chained() -> None:
+    record = read_tally_input({
+        "matter": "ordinary",
+        "units": [joint("1", "10", ["A", "B"]),
+                  joint("2", "10", ["B", "A"]),
+                  joint("3", "10", ["B", "C"]),
+                  joint("4", "10", ["C", "D"]),
+                  unit("5", "10", "A")],
+        "ballots": [{"owners": ["A", "B"], "vote": "agree"},
+                    {"owner": "C+D", "vote": "disagree"}]})
+    assert [u.owner for u in record.units] == ["A+B", "A+B", "B+C", "C+D", "A"]
+    assert record.ballots == (Ballot("A+B", Vote.AGREE), Ballot("C+D", Vote.DISAGREE))
+    counted = record.tally()
+    assert (counted.total_headcount, counted.participating_headcount) == (4, 2)
+
+
+def test_joint_owners_given_badly_are_refused_with_their_place() -> None:
+    assert problems_of({
+        "matter": "ordinary",
+        "units": [{"id": "1", "area": "1", "owner": "A", "owners": ["A"], "status": "delivered"},
+                  joint("2", "1", []),
+                  joint("3", "1", ["A+B"]),
+                  joint("4", "1", ["C", 7])],
+        "ballots": [{"owner": "B", "vote": "agree"}]}) == [
+        'units[0]: give "owner" or "owners", not both',
+        "units[1].owners: a non-empty list of owner ids is required, not []",
+        'units[2].owners: an owner id in a list cannot contain "+", not "A+B"',
+        "units[3].owners[1]: a non-empty string is required, not 7",
+        'ballot of "B": no unit has this owner']
