@@ -37,7 +37,7 @@ REFUSALS: tuple[tuple[type[Conflict], str], ...] = (
     (BallotUsed, N_("This ballot link has been used already. Each link votes once, so your "
                 "vote is counted and nothing more is needed.")),
     (AlreadyVoted, N_("You have voted at this meeting already, through another of your units or "
-                 "on paper. One owner votes once for all of their units.")),
+                 "on paper. The same owners vote once for all the units they hold together.")),
     (VotingClosed, N_("Voting through this link has closed. You can still vote in person at "
                   "the meeting.")),
 )

@@ -115,14 +115,14 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
     assert (area.value, area.base, headcount.value, headcount.base) == (
         Decimal("354.00"), Decimal("885.00"), 4, 10)
     assert f"{area.value:f} of {area.base:f} m² took part (40.0 %); 590.00 m² needed" in page
-    assert f"{headcount.value} of {headcount.base} owners took part (40.0 %); 7 needed" \
+    assert f"{headcount.value} of {headcount.base} voters took part (40.0 %); 7 needed" \
         in page
     assert page.count('class="bar-line" x1="66.67"') == 2  # the 2/3 line, on both bars
     assert 'hx-trigger="every 5s"' in page
 
     vote_on_paper(shipped, meeting.meeting_id(), unit_ids(shipped, estate)[4:7], "agree")
     fragment = text(desk.get(f"/meetings/{meeting.meeting_id()}/participation"))
-    assert "7 of 10 owners took part (70.0 %)" in fragment
+    assert "7 of 10 voters took part (70.0 %)" in fragment
     assert "Both 2/3 lines reached" in fragment and "<html" not in fragment
     assert f'href="/meetings/{meeting.meeting_id()}"' in text(desk.get("/meetings"))
 
