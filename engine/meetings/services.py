@@ -123,12 +123,20 @@ def tally_votes(meeting_id: int) -> dict[str, Any]:
     return meetings.tally_meeting(work.session, work.rt, meeting_id=meeting_id, actor=work.actor)
 
 
-def elect_committee(committee_id: int, meeting_id: int, members: list[int], chair: int,
-                    vice_chair: int, term_years: int, filing_within: str) -> dict[str, Any]:
+def elect_committee(committee_id: int, meeting_id: int, chair: int, vice_chair: int,
+                    term_years: int, filing_within: str, seats: int = 0,
+                    run_off_winners: list[int] | None = None,
+                    members: list[int] | None = None) -> dict[str, Any]:
+    """Seat the committee by the meeting's ranking.
+
+    An instance begun before the ranking passes the ``members`` staff chose; their
+    number is taken as the committee's size, and the ranking fills it.
+    """
     work = current()
     elected = committee.elect_committee(
         work.session, work.rt, committee_id=committee_id, meeting_id=meeting_id,
-        members=members, chair=chair, vice_chair=vice_chair, term_years=term_years,
+        seats=seats or len(members or ()), chair=chair, vice_chair=vice_chair,
+        term_years=term_years, run_off_winners=run_off_winners or (),
         filing_within=filing_within, actor=work.actor)
     assert elected.elected_at is not None and elected.filing_due_at is not None
     return {"elected_at": elected.elected_at.isoformat(),

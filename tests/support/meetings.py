@@ -91,8 +91,9 @@ def elected_committee(system: System, estate: Estate) -> ProcessDriver:
     formation.do("form_preparatory_group", GROUP)
     formation.do("announce_candidates", CANDIDATES)
     hold_the_vote(formation, estate, voters=7)
-    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
-                                          "vice_chair": 2, "term_years": 5})
+    # The same 7 owners agreed to all six candidates: a run-off for the 5 seats chose Nos. 1–5.
+    formation.do("constitute_committee", {"seats": 5, "run_off_winners": [1, 2, 3, 4, 5],
+                                          "chair": 1, "vice_chair": 2, "term_years": 5})
     return formation
 
 

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from api.meetings.labels import MEETING_LABELS
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate
-from engine.meetings.general_meeting import participation
+from engine.meetings.general_meeting import participation, schedule_meeting
 from engine.meetings.models import MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
@@ -83,6 +83,10 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
     assert "Not yet filed" in page and "Overdue" not in page
     assert "李主任" in page and "residents&#39; committee" in page  # the preparatory group
     assert "wants the lifts fixed" in page and page.count("Elected by the meeting") == 6
+    # The same 7 owners agreed to all six: they share the first place, a run-off seated five.
+    assert [(c.place, c.tied) for c in status.candidates] == [(1, True)] * 6
+    assert page.count('<td class="place">1 (tied)</td>') == 6
+    assert "Candidates tied at the last seat go to a run-off" in page
 
     formation.wait(timedelta(days=31))
     page = text(desk.get(f"/committees/{committee_id}"))
@@ -146,6 +150,21 @@ def test_the_meeting_page_names_each_matter_by_its_item_in_the_readers_language(
                 assert gettext("Art. 278 item %(item)s: %(name)s", item=item, name=name) in page
     english = text(desk.get(path, headers={"Accept-Language": "en"}))
     assert "Other major matters of the shared ownership and management" in english
+
+
+def test_a_meeting_stored_with_the_old_classes_still_shows_them(
+        shipped: System, estate: Estate, desk: FlaskClient) -> None:
+    with shipped.sessions() as session:
+        held = schedule_meeting(session, shipped.rt, estate_id=estate.id, kind="annual",
+                                meeting_at=shipped.rt.clock.now() + timedelta(days=15),
+                                notice_text="AGM", matters=[("Report", "ordinary", None),
+                                                            ("Fund", "special", None)],
+                                instance_id=None, actor="clerk")
+        session.commit()
+        meeting_id = held.id
+    words = " ".join(text(desk.get(f"/meetings/{meeting_id}")).split())
+    assert "Ordinary matter · agreement of more than 1/2" in words
+    assert "Special matter · agreement of at least 3/4" in words
 
 
 def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate,
