@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from engine.meetings.votes.report import tally_record
 from engine.meetings.votes.tally import (
     AGREEMENT,
+    ITEMS,
     MORE_THAN_HALF,
+    THREE_QUARTERS,
     Ballot,
     Matter,
     UnitStatus,
@@ -134,6 +136,18 @@ def test_what_passes_as_a_special_matter_passes_as_an_ordinary_one(
     _, units, ballots = vote
     if tally(Matter.SPECIAL, units, ballots).passed:
         assert tally(Matter.ORDINARY, units, ballots).passed
+
+
+@PROFILE
+@given(votes())
+def test_each_item_of_art_278_decides_as_the_old_class_of_its_threshold(
+        vote: tuple[Matter, list[VotingUnit], list[Ballot]]) -> None:
+    _, units, ballots = vote
+    by_class = {threshold: tally(old, units, ballots).passed
+                for old, threshold in ((Matter.ORDINARY, MORE_THAN_HALF),
+                                       (Matter.SPECIAL, THREE_QUARTERS))}
+    for item in ITEMS:
+        assert tally(item, units, ballots).passed is by_class[AGREEMENT[item]]
 
 
 @PROFILE
