@@ -17,7 +17,24 @@ MEETING_LABELS: dict[str, dict[str, str]] = {
                       "archived": N_("Archived")},
     "committee_state": {"forming": N_("Being formed"), "elected": N_("Elected"),
                         "filed": N_("Filed"), "archived": N_("Archived")},
-    "matter_class": {"ordinary": N_("Ordinary matter"), "special": N_("Special matter")},
+    # The items of Civil Code art. 278 (engine.meetings.votes.tally.Matter), then the two
+    # classes agendas stored before the items were named still carry.
+    "matter_class": {
+        "rules_of_procedure": N_("Making or amending the rules of procedure of the owners' "
+                                 "assembly"),
+        "management_statute": N_("Making or amending the management statute"),
+        "elect_committee": N_("Electing the owners' committee or replacing its members"),
+        "hire_manager": N_("Hiring or dismissing the property service company or other "
+                           "manager"),
+        "use_maintenance_fund": N_("Using the maintenance fund of the buildings and their "
+                                   "facilities"),
+        "raise_maintenance_fund": N_("Raising the maintenance fund of the buildings and their "
+                                     "facilities"),
+        "rebuild_or_alter": N_("Rebuilding or altering the buildings and their facilities"),
+        "change_use_of_common_parts": N_("Changing the use of common parts or running a "
+                                         "business on them"),
+        "other_major": N_("Other major matters of the shared ownership and management"),
+        "ordinary": N_("Ordinary matter"), "special": N_("Special matter")},
     "vote": {"agree": N_("Agree"), "disagree": N_("Disagree"), "abstain": N_("Abstain"),
              "spoiled": N_("Spoiled")},
     "office": {"chair": N_("Chair"), "vice_chair": N_("Vice-chair"), "member": N_("Member")},

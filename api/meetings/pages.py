@@ -64,10 +64,11 @@ def index() -> ResponseReturnValue:
 def show(meeting_id: int) -> ResponseReturnValue:
     view = _meeting(meeting_id)
     ahead = view.meeting_at - view.notice_sent_at
-    thresholds = {cls.value: AGREEMENT[cls] for cls in Matter}
+    thresholds = {matter.value: AGREEMENT[matter] for matter in Matter}
+    items = {matter.value: matter.item for matter in Matter}
     return render_template("meetings/show.html", view=view, notice_days=ahead.days,
                            notice_ok=ahead >= NOTICE_PERIOD,
-                           notice_period=NOTICE_PERIOD.days, thresholds=thresholds,
+                           notice_period=NOTICE_PERIOD.days, thresholds=thresholds, items=items,
                            participation_threshold=PARTICIPATION,
                            bars=participation_bars(view.participation),
                            voter_units=sum(len(voter.units) for voter in view.voters),

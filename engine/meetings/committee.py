@@ -18,6 +18,7 @@ from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.directory.models import Building, Owner, Unit, ownerships
 from engine.meetings.archive import archive
 from engine.meetings.models import Candidate, Committee, Meeting, PreparatoryMember
+from engine.meetings.ranking import Ranking, rank_elected
 from engine.workflow.runtime import Runtime
 from engine.workflow.timers.iso8601 import after
 
@@ -113,34 +114,38 @@ def record_candidates(session: Session, rt: Runtime, *, committee_id: int,
 
 
 def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting_id: int,
-                    members: Sequence[int], chair: int, vice_chair: int, term_years: int,
-                    filing_within: str = FILING_WITHIN, actor: str | None) -> Committee:
-    """Constitute the committee from candidates the meeting elected: 5–11 of them, an odd number.
+                    seats: int, chair: int, vice_chair: int, term_years: int,
+                    run_off_winners: Sequence[int] = (), filing_within: str = FILING_WITHIN,
+                    actor: str | None) -> Committee:
+    """Constitute the committee of ``seats`` members (5–11, odd) from the candidates elected.
 
-    ``members``, ``chair`` and ``vice_chair`` are candidate numbers, as on the
-    announcement and the ballot paper; the filing
-    with the district housing authority falls due ``filing_within`` later.
+    The seats go by the ranking of the meeting rules (``ranking.rank_elected``):
+    agreeing area, then agreeing headcount. Candidates tied at the last seat
+    go to a run-off; ``run_off_winners`` is its result. ``chair``,
+    ``vice_chair`` and the winners are candidate numbers, as on the
+    announcement and the ballot paper; the filing with the district housing
+    authority falls due ``filing_within`` later.
     """
     committee = _forming(session, committee_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.committee_id != committee.id or meeting.state != "tallied":
         raise Conflict("the committee is elected from a tallied meeting of its own")
-    elected = {m.candidate_id for m in meeting.matters if m.candidate_id and m.passed}
-    numbered = {c.position: c for c in committee.candidates}
-    chosen = list(dict.fromkeys(members))
-    errors = [FieldError(("committee_members",), f"there is no candidate No. {n}")
-              for n in chosen if n not in numbered]
-    errors += [FieldError(("committee_members",),
-                          f"No. {n} {numbered[n].name} was not elected by the meeting")
-               for n in chosen if n in numbered and numbered[n].id not in elected]
-    if len(chosen) % 2 == 0 or not MIN_MEMBERS <= len(chosen) <= MAX_MEMBERS:
-        errors.append(FieldError(("committee_members",),
-                                 f"a committee has an odd number of members from {MIN_MEMBERS} "
-                                 f"to {MAX_MEMBERS}; {len(chosen)} chosen"))
+    if seats % 2 == 0 or not MIN_MEMBERS <= seats <= MAX_MEMBERS:
+        raise FormInvalid([FieldError(("seats",), f"a committee has an odd number of members "
+                                                  f"from {MIN_MEMBERS} to {MAX_MEMBERS}, "
+                                                  f"not {seats}")])
+    ranking = rank_elected(committee, meeting, seats=seats)
+    if len(ranking.elected) < seats:
+        raise FormInvalid([FieldError(("seats",), (
+            f"the meeting elected {len(ranking.elected)} candidates, fewer than {seats} seats"))])
+    winners = list(dict.fromkeys(run_off_winners))
+    errors = _run_off_errors(ranking, winners)
+    chosen = [*ranking.seated, *winners]
     for field, who in (("chair", chair), ("vice_chair", vice_chair)):
-        if who not in chosen:
+        if not errors and who not in chosen:
             errors.append(FieldError((field,), "choose the chair and the vice-chair from the "
-                                               "committee's members"))
+                                               "committee's members: Nos. "
+                                               + ", ".join(map(str, sorted(chosen)))))
     if chair == vice_chair:
         errors.append(FieldError(("vice_chair",), "the chair cannot also be the vice-chair"))
     if errors:
@@ -156,9 +161,29 @@ def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting
     committee.filing_due_at = after(now, filing_within)
     session.flush()
     _note(session, rt, committee, "committee_elected", actor,
-          {"members": chosen, "chair": chair, "vice_chair": vice_chair,
+          {"members": chosen, "seats": seats, "run_off": list(ranking.run_off),
+           "chair": chair, "vice_chair": vice_chair,
            "filing_due_at": committee.filing_due_at.isoformat()})
     return committee
+
+
+def _run_off_errors(ranking: Ranking, winners: Sequence[int]) -> list[FieldError]:
+    """Refuse a run-off result that is missing, not needed, or not among the tied."""
+    if not ranking.run_off:
+        if not winners:
+            return []
+        return [FieldError(("run_off_winners",), "no candidates are tied at the last seat, so "
+                                                  "there is no run-off to record")]
+    tied = ", ".join(f"No. {n}" for n in ranking.run_off)
+    stranger = [n for n in winners if n not in ranking.run_off]
+    if stranger or len(winners) != ranking.seats_left:
+        last = next(c for c in ranking.elected if c.number == ranking.run_off[0])
+        return [FieldError(("run_off_winners",), (
+            f"{tied} are tied at the last seat, with {last.agree_area:f} m² and "
+            f"{last.agree_headcount} owners agreeing each: a run-off between them fills "
+            f"{ranking.seats_left} of the {ranking.seats} seats; record the "
+            f"{ranking.seats_left} it elected"))]
+    return []
 
 
 def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int,
@@ -203,7 +228,7 @@ def archive_committee(session: Session, rt: Runtime, *, committee_id: int,
 
 
 def candidate_matters(committee: Committee) -> list[tuple[str, int]]:
-    """One ordinary matter per candidate: the meeting elects each by more than half."""
+    """One matter per candidate, under art. 278 item 3: each is elected by more than half."""
     return [(f"No. {c.position} {c.name}: elect to the owners' committee 選舉為業主委員會委員",
              c.id)
             for c in committee.candidates]

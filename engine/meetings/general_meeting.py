@@ -50,7 +50,7 @@ def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str
                      actor: str | None) -> Meeting:
     """Send the notice of a meeting (or of its next round) and open the vote.
 
-    ``matters`` are (title, class, candidate id); a next round of the same
+    ``matters`` are (title, key of its item of art. 278, candidate id); a next round of the same
     process repeats the failed round's matters instead. The meeting must be
     at least 15 days after the notice.
     """
@@ -70,8 +70,13 @@ def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str
     if previous is not None and previous.state == "failed":
         matters = [(m.title, m.matter_class, m.candidate_id) for m in previous.matters]
     if not matters:
-        raise FormInvalid([FieldError(("ordinary_matters",),
+        raise FormInvalid([FieldError(("rules_of_procedure",),
                                       "a meeting needs at least one matter to vote on")])
+    keys = {matter.value for matter in Matter}
+    unknown = [f'"{title}" is under "{key}", which is no item of Civil Code art. 278'
+               for title, key, _ in matters if key not in keys]
+    if unknown:
+        raise FormInvalid([FieldError(("matters",), problem) for problem in unknown])
     meeting = Meeting(estate_id=estate_id, kind=kind, instance_id=instance_id,
                       committee_id=committee_id, petition_id=petition_id,
                       previous_id=previous.id if previous is not None else None,

@@ -128,7 +128,7 @@ class Meeting(Base):
 
 
 class AgendaMatter(Base):
-    """A matter put to the vote, classed ordinary (> 1/2) or special (≥ 3/4)."""
+    """A matter put to the vote under its item of Civil Code art. 278, which sets its threshold."""
 
     __tablename__ = "agenda_matters"
     __table_args__ = (UniqueConstraint("meeting_id", "position"),)
@@ -137,7 +137,8 @@ class AgendaMatter(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(Text)
-    matter_class: Mapped[str] = mapped_column(String(20))  # engine.meetings.votes.tally.Matter
+    # A key of engine.meetings.votes.tally.Matter: an item of art. 278, or an old class.
+    matter_class: Mapped[str] = mapped_column(String(40))
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidates.id"))
     passed: Mapped[bool | None]
     result: Mapped[dict[str, Any] | None]  # Tally.as_dict(): every figure and the explanation

@@ -20,7 +20,7 @@ from engine.meetings import general_meeting as meetings
 from engine.meetings.electorate import electorate
 from engine.meetings.models import Committee, Petition
 from engine.meetings.petitions import check_petition
-from engine.meetings.votes.tally import Matter
+from engine.meetings.votes.tally import ITEMS, Matter
 from engine.workflow.unit_of_work import current
 
 __all__ = ["MEETING_SERVICES"]
@@ -65,7 +65,7 @@ def notify_first_meeting(committee_id: int, meeting_at: str, notice_text: str,
     if not residents_committee_notified:
         raise FormInvalid([FieldError(("residents_committee_notified",),
                                       "the residents' committee is told of the first meeting too")])
-    matters = [(title, Matter.ORDINARY.value, candidate)
+    matters = [(title, Matter.ELECT_COMMITTEE.value, candidate)
                for title, candidate in committee.candidate_matters(forming)]
     meeting = meetings.schedule_meeting(
         work.session, work.rt, estate_id=forming.estate_id, kind="first",
@@ -75,11 +75,14 @@ def notify_first_meeting(committee_id: int, meeting_at: str, notice_text: str,
     return _meeting(meeting)
 
 
-def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary_matters: str,
-                   special_matters: str) -> list[list[str]]:
+def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary_matters: str = "",
+                   special_matters: str = "", **items: str) -> list[list[str]]:
     """Check the grounds and the agenda; an extraordinary meeting stands on an accepted petition.
 
-    Returns the agenda as [title, class] pairs, ordinary matters first.
+    ``items`` are the form's matters, one a line, under the key of their item of
+    art. 278. Returns the agenda as [title, matter key] pairs in the order of
+    the items. ``ordinary_matters`` and ``special_matters`` are what instances
+    begun before the items were named still pass.
     """
     work = current()
     if work.session.get(Estate, estate_id) is None:
@@ -91,11 +94,16 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
                 "an extraordinary meeting is called on a recorded petition of this estate's "
                 "owners"))])
         check_petition(petition)
+    unknown = sorted(set(items) - {matter.value for matter in ITEMS})
+    if unknown:  # a process passing a key the tally does not know is a modelling error
+        raise FormInvalid([FieldError((key,), "this is no item of Civil Code art. 278")
+                           for key in unknown])
     agenda = [[title, Matter.ORDINARY.value] for title in _lines(ordinary_matters)]
     agenda += [[title, Matter.SPECIAL.value] for title in _lines(special_matters)]
+    agenda += [[title, matter.value] for matter in ITEMS
+               for title in _lines(items.get(matter.value, ""))]
     if not agenda:
-        raise FormInvalid([FieldError(("ordinary_matters",),
-                                      "put at least one matter on the agenda")])
+        raise FormInvalid([FieldError((ITEMS[0].value,), "put at least one matter on the agenda")])
     return agenda
 
 
@@ -115,12 +123,20 @@ def tally_votes(meeting_id: int) -> dict[str, Any]:
     return meetings.tally_meeting(work.session, work.rt, meeting_id=meeting_id, actor=work.actor)
 
 
-def elect_committee(committee_id: int, meeting_id: int, members: list[int], chair: int,
-                    vice_chair: int, term_years: int, filing_within: str) -> dict[str, Any]:
+def elect_committee(committee_id: int, meeting_id: int, chair: int, vice_chair: int,
+                    term_years: int, filing_within: str, seats: int = 0,
+                    run_off_winners: list[int] | None = None,
+                    members: list[int] | None = None) -> dict[str, Any]:
+    """Seat the committee by the meeting's ranking.
+
+    An instance begun before the ranking passes the ``members`` staff chose; their
+    number is taken as the committee's size, and the ranking fills it.
+    """
     work = current()
     elected = committee.elect_committee(
         work.session, work.rt, committee_id=committee_id, meeting_id=meeting_id,
-        members=members, chair=chair, vice_chair=vice_chair, term_years=term_years,
+        seats=seats or len(members or ()), chair=chair, vice_chair=vice_chair,
+        term_years=term_years, run_off_winners=run_off_winners or (),
         filing_within=filing_within, actor=work.actor)
     assert elected.elected_at is not None and elected.filing_due_at is not None
     return {"elected_at": elected.elected_at.isoformat(),

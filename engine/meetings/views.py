@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.meetings.committee import get_committee
+from engine.meetings.committee import MAX_MEMBERS, get_committee
 from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import Participation, get_meeting, participation
 from engine.meetings.models import Meeting
+from engine.meetings.ranking import rank_elected
 
 __all__ = ["AgendaMatterView", "CandidateView", "CommitteeStatus", "MeetingView", "MemberView",
            "PreparatoryMemberView", "VoterView", "committee_status", "meeting_view"]
@@ -36,6 +37,8 @@ class CandidateView:
     statement: str
     elected_by_meeting: bool | None  # None until a meeting has tallied the candidate
     office: str | None
+    place: int | None = None  # among the elected, by agreeing area then headcount
+    tied: bool = False  # shares its place with another elected candidate
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,14 @@ def committee_status(session: Session, *, committee_id: int) -> CommitteeStatus:
     committee = get_committee(session, committee_id)
     meetings = session.scalars(select(Meeting).where(Meeting.committee_id == committee.id)
                                .order_by(Meeting.round))
-    votes = {m.candidate_id: m.passed for meeting in meetings for m in meeting.matters
+    rounds = list(meetings)
+    votes = {m.candidate_id: m.passed for meeting in rounds for m in meeting.matters
              if m.candidate_id is not None}
+    tallied = [meeting for meeting in rounds if meeting.state != "voting"]
+    ranked = (rank_elected(committee, tallied[-1], seats=MAX_MEMBERS).elected
+              if tallied else ())
+    places = {c.number: c.place for c in ranked}
+    shared = {c.place for c in ranked if sum(1 for o in ranked if o.place == c.place) > 1}
     return CommitteeStatus(
         id=committee.id, estate_id=committee.estate_id, state=committee.state,
         preparatory_group=[PreparatoryMemberView(name=m.name, owner_id=m.owner_id,
@@ -120,7 +129,9 @@ def committee_status(session: Session, *, committee_id: int) -> CommitteeStatus:
                            for m in committee.preparatory_members],
         candidates=[CandidateView(id=c.id, number=c.position, owner_id=c.owner_id, name=c.name,
                                   statement=c.statement, elected_by_meeting=votes.get(c.id),
-                                  office=c.office) for c in committee.candidates],
+                                  office=c.office, place=places.get(c.position),
+                                  tied=places.get(c.position) in shared)
+                    for c in committee.candidates],
         members=[MemberView(id=c.id, number=c.position, name=c.name, office=c.office)
                  for c in committee.candidates if c.office],
         elected_at=committee.elected_at, term_years=committee.term_years,

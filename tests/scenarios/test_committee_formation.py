@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.common.audit import AuditEvent
 from engine.common.errors import Conflict, FormInvalid
 from engine.directory.models import Estate
-from engine.meetings.ballots import cast_online_ballot, issue_ballot_tokens
+from engine.meetings.ballots import cast_online_ballot, issue_ballot_tokens, record_paper_ballot
 from engine.meetings.general_meeting import participation
 from engine.meetings.views import committee_status
 from engine.system import System
@@ -123,13 +123,24 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
     assert all(m.passed for m in second.agenda)
     assert set(formation.open()) == {"constitute_committee"}
 
-    for members, field in (([1, 2, 3, 4], "committee_members"), ([1, 2, 3, 4, 5], "vice_chair")):
+    # All six were elected by the same 7 owners: tied at the last of 5 seats, nobody is seated
+    # without a run-off, and staff record its result rather than pick.
+    def constitute(winners: list[int], vice_chair: int = 2) -> list[tuple[str, str]]:
         with pytest.raises(FormInvalid) as refused:
-            formation.do("constitute_committee", {"committee_members": members, "chair": 1,
-                                                  "vice_chair": 1, "term_years": 5})
-        assert field in {e.field for e in refused.value.errors}
-    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
-                                          "vice_chair": 2, "term_years": 5})
+            formation.do("constitute_committee", {"seats": 5, "run_off_winners": winners,
+                                                  "chair": 1, "vice_chair": vice_chair,
+                                                  "term_years": 5})
+        return [(e.field, e.message) for e in refused.value.errors]
+
+    run_off = ("No. 1, No. 2, No. 3, No. 4, No. 5, No. 6 are tied at the last seat, with "
+               "619.50 m² and 7 owners agreeing each: a run-off between them fills 5 of the 5 "
+               "seats; record the 5 it elected")
+    assert constitute([]) == [("run_off_winners", run_off)]
+    assert constitute([1, 2, 3, 4]) == [("run_off_winners", run_off)]
+    assert [field for field, _ in constitute([1, 2, 3, 4, 5], vice_chair=1)] == ["vice_chair"]
+    assert [field for field, _ in constitute([1, 2, 3, 4, 6], vice_chair=5)] == ["vice_chair"]
+    formation.do("constitute_committee", {"seats": 5, "run_off_winners": [1, 2, 3, 4, 5],
+                                          "chair": 1, "vice_chair": 2, "term_years": 5})
     with shipped.sessions() as session:
         status = committee_status(session, committee_id=formation.data()["committee_id"])
     assert [(m.number, m.office) for m in status.members] == [
@@ -183,3 +194,52 @@ def test_filed_in_time_is_archived_and_no_reminder_fires(shipped: System,
     assert (status.state, status.filing_reference) == ("archived", "BA-2026-018")
     assert status.filed_at is not None and status.filing_due_at is not None
     assert status.filed_at < status.filing_due_at
+
+
+def test_more_elected_than_seats_are_seated_by_agreeing_area_then_headcount(
+        shipped: System, estate: Estate) -> None:
+    formation = start_formation(shipped, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    notice_first_meeting(formation)
+    meeting_id = formation.meeting_id()
+    matters = [m.id for m in formation.meeting().agenda]  # candidates Nos. 1–6, in order
+    # Nine owners take part; No. 1 has all nine, No. 6 five: every one is elected (> 4.5).
+    agreeing = {1: 9, 2: 8, 3: 8, 4: 7, 5: 6, 6: 5}
+    with shipped.sessions() as session:
+        for voter, unit in enumerate(unit_ids(shipped, estate)[:9]):
+            votes = {matter: "agree" if voter < agreeing[number] else "disagree"
+                     for number, matter in enumerate(matters, 1)}
+            record_paper_ballot(session, shipped.rt, meeting_id=meeting_id, unit_id=unit,
+                                votes=votes, actor="clerk")
+        session.commit()
+    formation.wait(timedelta(days=15, seconds=1))
+    formation.do("close_the_vote", CLOSE)
+    assert all(m.passed for m in formation.meeting().agenda)
+
+    with pytest.raises(FormInvalid) as refused:  # No. 6 ranks sixth: it has no seat to chair
+        formation.do("constitute_committee", {"seats": 5, "chair": 6, "vice_chair": 1,
+                                              "term_years": 3})
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("chair", "choose the chair and the vice-chair from the committee's members: "
+                  "Nos. 1, 2, 3, 4, 5")]
+    with pytest.raises(FormInvalid) as refused:
+        formation.do("constitute_committee", {"seats": 5, "run_off_winners": [6], "chair": 1,
+                                              "vice_chair": 2, "term_years": 3})
+    assert [e.field for e in refused.value.errors] == ["run_off_winners"]
+    with pytest.raises(FormInvalid) as refused:
+        formation.do("constitute_committee", {"seats": 7, "chair": 1, "vice_chair": 2,
+                                              "term_years": 3})
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("seats", "the meeting elected 6 candidates, fewer than 7 seats")]
+
+    formation.do("constitute_committee", {"seats": 5, "chair": 3, "vice_chair": 2,
+                                          "term_years": 3})
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert [(m.number, m.office) for m in status.members] == [
+        (1, "member"), (2, "vice_chair"), (3, "chair"), (4, "member"), (5, "member")]
+    with shipped.sessions() as session:
+        elected = session.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "committee_elected")).one()
+    assert (elected.data["members"], elected.data["run_off"]) == ([1, 2, 3, 4, 5], [])

@@ -16,6 +16,7 @@ from engine.workflow.models import ProcessInstance
 from engine.workflow.timers.schedules import fire_due_schedules
 from tests.support.meetings import (
     FUND,
+    LEVY,
     REPORT,
     ProcessDriver,
     in_days,
@@ -32,7 +33,8 @@ def estate(shipped: System) -> Estate:
 
 def agenda(estate: Estate, **changes: object) -> dict[str, object]:
     return {"estate_id": estate.id, "meeting_kind": "annual", "petition_id": 0,
-            "ordinary_matters": REPORT, "special_matters": FUND, **changes}
+            "other_major": REPORT, "use_maintenance_fund": FUND, "raise_maintenance_fund": LEVY,
+            **changes}
 
 
 def notice(meeting: ProcessDriver, days: int = 15) -> None:
@@ -66,7 +68,7 @@ def test_the_yearly_schedule_starts_one_meeting_a_year(shipped: System) -> None:
     assert set(first.open()) == {"prepare_agenda"}
 
 
-def test_an_ordinary_and_a_special_matter_decided_by_the_same_ballots(
+def test_each_matter_is_decided_by_its_item_of_art_278_on_the_same_ballots(
         shipped: System, estate: Estate) -> None:
     meeting = ProcessDriver.start(shipped, "general_meeting",
                                   {"estate_id": estate.id, "meeting_kind": "annual",
@@ -82,14 +84,19 @@ def test_an_ordinary_and_a_special_matter_decided_by_the_same_ballots(
     meeting.wait(timedelta(days=15, seconds=1))
     meeting.do("close_the_vote", {})
 
+    # 5 of the 8 taking part agree: more than half, less than 3/4.
     results = {m.title: m for m in meeting.meeting().agenda}
-    assert (results[REPORT].matter_class, results[REPORT].passed) == ("ordinary", True)
-    assert (results[FUND].matter_class, results[FUND].passed) == ("special", False)
-    fund = results[FUND].result
-    assert fund is not None and any("3/4" in line for line in fund["explanation"])
+    assert [m.title for m in meeting.meeting().agenda] == [FUND, LEVY, REPORT]  # item order
+    assert (results[REPORT].matter_class, results[REPORT].passed) == ("other_major", True)
+    assert (results[FUND].matter_class, results[FUND].passed) == ("use_maintenance_fund", True)
+    assert (results[LEVY].matter_class, results[LEVY].passed) == ("raise_maintenance_fund",
+                                                                  False)
+    levy = results[LEVY].result
+    assert levy is not None and any("3/4" in line for line in levy["explanation"])
     assert set(meeting.open()) == {"record_minutes"}
 
-    meeting.do("record_minutes", {"minutes": "The report was approved; the lift fund was not."})
+    meeting.do("record_minutes",
+               {"minutes": "The report and the lifts were approved; the levy was not."})
     assert meeting.status() == "completed"
     closed = meeting.meeting()
     assert closed.state == "archived" and closed.minutes_published_at is not None
@@ -107,7 +114,7 @@ def test_too_few_owners_take_part_so_the_meeting_is_noticed_again(shipped: Syste
     meeting.do("close_the_vote", {})
     assert set(meeting.open()) == {"send_meeting_notice"}
     notice(meeting)
-    assert (meeting.meeting().round, len(meeting.meeting().agenda)) == (2, 2)
+    assert (meeting.meeting().round, len(meeting.meeting().agenda)) == (2, 3)
 
 
 def petition(system: System, estate: Estate, signers: int) -> int:
@@ -149,7 +156,26 @@ def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
             ProcessInstance.business_key == f"petition-{enough}")) == 1
     meeting = ProcessDriver(shipped, 0, instance.id)
     meeting.do("prepare_agenda", agenda(estate, meeting_kind="extraordinary",
-                                        petition_id=enough, special_matters=""))
+                                        petition_id=enough, raise_maintenance_fund=""))
     notice(meeting)
     assert (meeting.meeting().kind, meeting.meeting().petition_id) == ("extraordinary",
                                                                          enough)
+
+
+def test_an_agenda_with_no_matter_under_any_item_is_refused(shipped: System,
+                                                          estate: Estate) -> None:
+    meeting = ProcessDriver.start(shipped, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    with pytest.raises(FormInvalid) as empty:
+        meeting.do("prepare_agenda", agenda(estate, other_major=" \n", use_maintenance_fund="",
+                                            raise_maintenance_fund=""))
+    assert [(e.field, e.message) for e in empty.value.errors] == [
+        ("rules_of_procedure", "put at least one matter on the agenda")]
+    assert set(meeting.open()) == {"prepare_agenda"}
+    meeting.do("prepare_agenda", agenda(estate, other_major="", use_maintenance_fund="",
+                                        raise_maintenance_fund="",
+                                        change_use_of_common_parts="Let the lobby to a café"))
+    notice(meeting)
+    assert [(m.title, m.matter_class) for m in meeting.meeting().agenda] == [
+        ("Let the lobby to a café", "change_use_of_common_parts")]

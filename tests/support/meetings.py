@@ -63,6 +63,7 @@ CANDIDATES = {"candidates": "A-101 wants the lifts fixed\nA-102\nA-103\nA-104\nA
 CLOSE = {"closing_remarks": "Paper ballots from the meeting entered."}
 REPORT = "Approve the committee's annual report"
 FUND = "Use the maintenance fund to replace the lifts of block A"
+LEVY = "Raise the maintenance fund by 1 yuan per m² a month"
 
 
 def start_formation(system: System, estate: Estate) -> ProcessDriver:
@@ -90,19 +91,20 @@ def elected_committee(system: System, estate: Estate) -> ProcessDriver:
     formation.do("form_preparatory_group", GROUP)
     formation.do("announce_candidates", CANDIDATES)
     hold_the_vote(formation, estate, voters=7)
-    formation.do("constitute_committee", {"committee_members": [1, 2, 3, 4, 5], "chair": 1,
-                                          "vice_chair": 2, "term_years": 5})
+    # The same 7 owners agreed to all six candidates: a run-off for the 5 seats chose Nos. 1–5.
+    formation.do("constitute_committee", {"seats": 5, "run_off_winners": [1, 2, 3, 4, 5],
+                                          "chair": 1, "vice_chair": 2, "term_years": 5})
     return formation
 
 
 def noticed_meeting(system: System, estate: Estate, days: int = 15) -> ProcessDriver:
-    """An annual general meeting with an ordinary and a special matter, noticed, vote open."""
+    """An annual general meeting on items 6 (3/4) and 9 (> 1/2) of art. 278, noticed, vote open."""
     meeting = ProcessDriver.start(system, "general_meeting",
                                   {"estate_id": estate.id, "meeting_kind": "annual",
                                    "petition_id": 0})
     meeting.do("prepare_agenda", {"estate_id": estate.id, "meeting_kind": "annual",
-                                  "petition_id": 0, "ordinary_matters": REPORT,
-                                  "special_matters": FUND})
+                                  "petition_id": 0, "other_major": REPORT,
+                                  "raise_maintenance_fund": LEVY})
     meeting.do("send_meeting_notice", {"meeting_at": in_days(system, days),
                                        "notice_text": "Annual general meeting, estate hall."})
     return meeting

@@ -2,7 +2,8 @@
 
 The shape, as the ``liaison votes tally`` command and the processes give it::
 
-    {"matter": "ordinary" | "special",
+    {"matter": "use_maintenance_fund" (a key of the nine items of art. 278, see
+                ``tally.Matter``; "ordinary" and "special", the old classes, still count),
      "units": [{"id": "1-101", "area": "89.50", "owner": "o-17",
                 "status": "delivered" | "unsold" | "undelivered"},
                {"id": "1-102", "area": "76.25", "owners": ["o-18", "o-19"],
@@ -55,7 +56,7 @@ DECIMAL_TEXT = re.compile(r"[+-]?\d+(\.\d+)?")
 
 @dataclass(frozen=True)
 class TallyInput:
-    """What a tally counts: the matter's class, the units and the ballots."""
+    """What a tally counts: the matter (its item of art. 278), the units and the ballots."""
 
     matter: Matter
     units: tuple[VotingUnit, ...]

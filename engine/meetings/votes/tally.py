@@ -6,9 +6,11 @@ units of the developer count as one person. As every unit names exactly one
 owner id and the developer's unsold and undelivered units all name the
 developer's id, the headcount is the number of distinct owner ids. A vote
 needs participation of at least 2/3 of the total area and of the total
-headcount; an ordinary matter then needs more than 1/2 of the participating
-area and headcount to agree, a special matter (the maintenance fund,
-rebuilding, changing the use of common parts) at least 3/4 of each.
+headcount. The matter is one of the nine items of art. 278, each with its
+threshold: raising the maintenance fund, rebuilding or altering buildings and
+facilities, and changing the use of common parts (or running a business on
+them) need at least 3/4 of the participating area and headcount to agree;
+every other item, using the maintenance fund included, more than 1/2.
 Every comparison is exact: areas are ``Decimal``, thresholds ``Fraction``.
 
 Decided here: a delivered unit belongs to the owner it names (co-owners share
@@ -30,7 +32,10 @@ from engine.meetings.votes.figures import figure
 
 __all__ = [
     "AGREEMENT",
+    "ITEMS",
+    "MORE_THAN_HALF",
     "PARTICIPATION",
+    "THREE_QUARTERS",
     "Ballot",
     "Check",
     "Matter",
@@ -49,10 +54,28 @@ _EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=deci
 
 
 class Matter(StrEnum):
-    """The class of a matter put to the vote, which sets its agreement threshold."""
+    """The item of Civil Code art. 278 a matter falls under, which sets its agreement threshold."""
 
+    RULES_OF_PROCEDURE = "rules_of_procedure"  # (1) the owners' assembly's rules of procedure
+    MANAGEMENT_STATUTE = "management_statute"  # (2)
+    ELECT_COMMITTEE = "elect_committee"  # (3) elect or replace the owners' committee
+    HIRE_MANAGER = "hire_manager"  # (4) hire or dismiss the property manager
+    USE_MAINTENANCE_FUND = "use_maintenance_fund"  # (5)
+    RAISE_MAINTENANCE_FUND = "raise_maintenance_fund"  # (6)
+    REBUILD_OR_ALTER = "rebuild_or_alter"  # (7) buildings and their facilities
+    CHANGE_USE_OF_COMMON_PARTS = "change_use_of_common_parts"  # (8) or run a business on them
+    OTHER_MAJOR = "other_major"  # (9)
+    # The two classes used before the items: stored agendas and old inputs still tally.
     ORDINARY = "ordinary"
-    SPECIAL = "special"  # raising/using the maintenance fund, rebuilding, changing common parts
+    SPECIAL = "special"
+
+    @property
+    def item(self) -> int | None:
+        """The item's number in art. 278; None for the two old classes."""
+        return ITEMS.index(self) + 1 if self in ITEMS else None
+
+
+ITEMS = tuple(Matter)[:9]  # in the order of art. 278
 
 
 class UnitStatus(StrEnum):
@@ -110,8 +133,13 @@ class Threshold:
 
 
 PARTICIPATION = Threshold(Fraction(2, 3), strict=False)
-AGREEMENT = {Matter.ORDINARY: Threshold(Fraction(1, 2), strict=True),
-             Matter.SPECIAL: Threshold(Fraction(3, 4), strict=False)}
+MORE_THAN_HALF = Threshold(Fraction(1, 2), strict=True)
+THREE_QUARTERS = Threshold(Fraction(3, 4), strict=False)
+# Art. 278: items 6–8 need 3/4; every other item, using the maintenance fund (5) included, > 1/2.
+AGREEMENT = {matter: THREE_QUARTERS if matter in (
+                 Matter.RAISE_MAINTENANCE_FUND, Matter.REBUILD_OR_ALTER,
+                 Matter.CHANGE_USE_OF_COMMON_PARTS, Matter.SPECIAL) else MORE_THAN_HALF
+             for matter in Matter}
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,27 @@ import math
 from decimal import Decimal
 
 from engine.meetings.votes.figures import rational_text
-from engine.meetings.votes.tally import Check, Tally, Threshold
+from engine.meetings.votes.tally import Check, Matter, Tally, Threshold
 
-__all__ = ["explain"]
+__all__ = ["MATTER_NAMES", "explain"]
 
 LABELS = {"participation_area": "Participation by area",
           "participation_headcount": "Participation by headcount",
           "agreement_area": "Agreement by area",
           "agreement_headcount": "Agreement by headcount"}
-SPECIAL_SUBJECTS = "the maintenance fund, rebuilding, or changing the use of common parts"
+# The items of Civil Code art. 278, as the tally's own record names them (in English).
+MATTER_NAMES = {
+    Matter.RULES_OF_PROCEDURE: "making or amending the rules of procedure of the owners' assembly",
+    Matter.MANAGEMENT_STATUTE: "making or amending the management statute",
+    Matter.ELECT_COMMITTEE: "electing the owners' committee or replacing its members",
+    Matter.HIRE_MANAGER: "hiring or dismissing the property service company or other manager",
+    Matter.USE_MAINTENANCE_FUND: "using the maintenance fund of the buildings and facilities",
+    Matter.RAISE_MAINTENANCE_FUND: "raising the maintenance fund of the buildings and facilities",
+    Matter.REBUILD_OR_ALTER: "rebuilding or altering the buildings and their facilities",
+    Matter.CHANGE_USE_OF_COMMON_PARTS: ("changing the use of common parts or running a business "
+                                        "on them"),
+    Matter.OTHER_MAJOR: "another major matter of the shared ownership and management",
+}
 
 
 def explain(tally: Tally) -> list[str]:
@@ -26,8 +38,11 @@ def explain(tally: Tally) -> list[str]:
 def _rule(tally: Tally) -> str:
     agreement = next(c.threshold for c in tally.checks if c.stage == "agreement")
     participation = tally.checks[0].threshold
-    kind = ("Ordinary matter" if tally.matter.value == "ordinary"
-            else f"Special matter ({SPECIAL_SUBJECTS})")
+    if tally.matter.item is not None:
+        kind = (f"Civil Code art. 278 item {tally.matter.item}, "
+                f"{MATTER_NAMES[tally.matter]}")
+    else:  # a class recorded before matters were the items of art. 278
+        kind = "Ordinary matter" if tally.matter is Matter.ORDINARY else "Special matter"
     return (f"{kind}: owners holding {_share(participation)} of the total area and "
             f"{_share(participation)} of the total headcount must take part, and "
             f"{_share(agreement)} of the participating area and of the participating "

@@ -16,7 +16,7 @@ from engine.meetings.models import MeetingBallot
 from engine.system import System
 from tests.api.conftest import csrf_token, text
 from tests.support.meetings import (
-    FUND,
+    LEVY,
     REPORT,
     ProcessDriver,
     noticed_meeting,
@@ -81,7 +81,7 @@ def test_an_owner_votes_once_through_the_link(client: FlaskClient, shipped: Syst
     for word in words[:-1]:
         assert word in page
     assert "A-101" in page and "Annual general meeting, estate hall." in page
-    assert REPORT.replace("'", "&#39;") in page and FUND in page
+    assert REPORT.replace("'", "&#39;") in page and LEVY in page
     assert page.count('type="radio"') == 2 * 3  # no "spoiled" online
 
     first, second = matters(meeting)

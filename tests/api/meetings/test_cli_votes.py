@@ -12,8 +12,12 @@ from click.testing import CliRunner
 
 from api.cli import main
 from engine.common.settings import PROJECT_ROOT
+from engine.meetings.votes.tally import Matter
 
 EXAMPLES = PROJECT_ROOT / "tests" / "fixtures" / "votes"
+
+# Every key the tally accepts, as its refusal lists them: art. 278's nine items, the old classes.
+MATTER_KEYS = " | ".join(f'"{matter.value}"' for matter in Matter)
 
 
 def tally(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -49,6 +53,28 @@ def test_the_example_as_a_special_matter_fails_on_area_from_stdin() -> None:
     assert result["passed"] is False
     assert result["explanation"][-1] == ("Not passed: agreement by area and agreement by "
                                          "headcount are not met.")
+
+
+def test_using_the_maintenance_fund_passes_with_more_than_half_as_item_5() -> None:
+    code, out, err = tally("-", stdin=json.dumps({**example(), "matter": "use_maintenance_fund"}))
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    # The same ballots as the ordinary example: 934.75 of 1278.75 m², 5 of 9 owners agreed.
+    assert [check["ok"] for check in result["checks"]] == [True, True, True, True]
+    assert [check["fraction"] for check in result["checks"]] == ["2/3", "2/3", "1/2", "1/2"]
+    assert result["passed"] is True
+    assert result["explanation"][0].startswith(
+        "Civil Code art. 278 item 5, using the maintenance fund of the buildings and "
+        "facilities: ")
+
+
+def test_raising_the_maintenance_fund_needs_three_quarters_as_item_6() -> None:
+    code, out, _ = tally("-", stdin=json.dumps({**example(), "matter": "raise_maintenance_fund"}))
+    assert code == 0
+    result = json.loads(out)
+    assert [check["ok"] for check in result["checks"]] == [True, True, False, False]
+    assert result["checks"][2]["fraction"] == "3/4"
+    assert result["passed"] is False
 
 
 def test_output_keeps_chinese_owner_ids_readable() -> None:
@@ -97,7 +123,7 @@ def unsold_unit_of_a_buyer(data: Any) -> None:
     (second_ballot, "error: owner \"o-01\" has more than one ballot (one ballot covers all of "
                     "an owner's units)"),
     (negative_area, 'error: unit "1-101": area must be greater than zero, not -89.50'),
-    (unknown_matter, 'error: matter: one of "ordinary" | "special" is required, not "urgent"'),
+    (unknown_matter, 'error: matter: one of ' + MATTER_KEYS + ' is required, not "urgent"'),
     (unsold_unit_of_a_buyer, "error: unsold and undelivered units all belong to the developer, "
                              'so they must name one owner id, but they name "dev", "o-05"'),
 ])

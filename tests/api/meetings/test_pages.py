@@ -9,20 +9,22 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from api.meetings.labels import MEETING_LABELS
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate, Owner, Unit
-from engine.meetings.general_meeting import participation
+from engine.meetings.general_meeting import participation, schedule_meeting
 from engine.meetings.models import MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
 from engine.workflow.models import ProcessInstance
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.meetings import (
-    FUND,
+    LEVY,
     REPORT,
     elected_committee,
     noticed_meeting,
@@ -81,6 +83,10 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
     assert "Not yet filed" in page and "Overdue" not in page
     assert "李主任" in page and "residents&#39; committee" in page  # the preparatory group
     assert "wants the lifts fixed" in page and page.count("Elected by the meeting") == 6
+    # The same 7 owners agreed to all six: they share the first place, a run-off seated five.
+    assert [(c.place, c.tied) for c in status.candidates] == [(1, True)] * 6
+    assert page.count('<td class="place">1 (tied)</td>') == 6
+    assert "Candidates tied at the last seat go to a run-off" in page
 
     formation.wait(timedelta(days=31))
     page = text(desk.get(f"/committees/{committee_id}"))
@@ -108,9 +114,13 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
 
     assert figures(page, "notice-rule") == \
         "15 days before the meeting: at least 15, as required"
-    assert str(escape(REPORT)) in page and FUND in page
-    assert "Ordinary matter · agreement of more than 1/2" in " ".join(page.split())
-    assert "Special matter · agreement of at least 3/4" in " ".join(page.split())
+    assert str(escape(REPORT)) in page and LEVY in page
+    words = " ".join(page.split())
+    assert ("Art. 278 item 9: Other major matters of the shared ownership and management · "
+            "agreement of more than 1/2") in words
+    assert ("Art. 278 item 6: Raising the maintenance fund of the buildings and their "
+            "facilities · agreement of at least 3/4") in words
+    assert "Special matter" not in words and "Ordinary matter" not in words
     area, headcount = live.area, live.headcount
     assert (area.value, area.base, headcount.value, headcount.base) == (
         Decimal("354.00"), Decimal("885.00"), 4, 10)
@@ -149,6 +159,36 @@ def test_the_meeting_page_shows_who_votes_for_which_units(shipped: System, estat
     assert len(rows) == 9
 
 
+def test_the_meeting_page_names_each_matter_by_its_item_in_the_readers_language(
+        app: Flask, shipped: System, estate: Estate, desk: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    path = f"/meetings/{meeting.meeting_id()}"
+    for language, accept in (("en", "en"), ("zh", "zh-TW")):
+        page = " ".join(text(desk.get(path, headers={"Accept-Language": accept})).split())
+        with app.test_request_context(), force_locale(language):
+            # The item's name as the catalog of the page's language has it.
+            for item, key in ((6, "raise_maintenance_fund"), (9, "other_major")):
+                name = str(escape(gettext(MEETING_LABELS["matter_class"][key])))
+                assert gettext("Art. 278 item %(item)s: %(name)s", item=item, name=name) in page
+    english = text(desk.get(path, headers={"Accept-Language": "en"}))
+    assert "Other major matters of the shared ownership and management" in english
+
+
+def test_a_meeting_stored_with_the_old_classes_still_shows_them(
+        shipped: System, estate: Estate, desk: FlaskClient) -> None:
+    with shipped.sessions() as session:
+        held = schedule_meeting(session, shipped.rt, estate_id=estate.id, kind="annual",
+                                meeting_at=shipped.rt.clock.now() + timedelta(days=15),
+                                notice_text="AGM", matters=[("Report", "ordinary", None),
+                                                            ("Fund", "special", None)],
+                                instance_id=None, actor="clerk")
+        session.commit()
+        meeting_id = held.id
+    words = " ".join(text(desk.get(f"/meetings/{meeting_id}")).split())
+    assert "Ordinary matter · agreement of more than 1/2" in words
+    assert "Special matter · agreement of at least 3/4" in words
+
+
 def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate,
                                                  desk: FlaskClient) -> None:
     meeting = noticed_meeting(shipped, estate)
@@ -161,19 +201,20 @@ def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate
 
     page = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
 
-    for title in (REPORT, FUND):
+    for title in (REPORT, LEVY):
         result = results[title].result
         assert result is not None
         for line in result["explanation"]:
             assert str(escape(line)) in page
+    # 5 of the 8 taking part agreed: enough for item 9, short of item 6's 3/4.
     assert page.count(">Passed<") == 1 and page.count(">Not passed<") == 1
     assert "hx-trigger" not in page  # the vote is closed: nothing left to poll
 
     chinese = text(desk.get(f"/meetings/{meeting.meeting_id()}",
                             headers={"Accept-Language": "zh-TW"}))
     assert "面積參與" in chinese and 'lang="en"' in chinese
-    fund = results[FUND].result
-    assert fund is not None and str(escape(fund["explanation"][-1])) in chinese
+    levy = results[LEVY].result
+    assert levy is not None and str(escape(levy["explanation"][-1])) in chinese
 
 
 def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> TestResponse:

@@ -142,8 +142,7 @@ def test_the_committee_needs_five_owners_and_a_tallied_meeting(session: Session,
     held = meeting(session, system, estate)
     with pytest.raises(Conflict, match="tallied"):
         elect_committee(session, system.rt, committee_id=forming.id, meeting_id=held.id,
-                        members=[1, 2, 3, 4, 5], chair=1, vice_chair=2, term_years=5,
-                        actor="clerk")
+                        seats=5, chair=1, vice_chair=2, term_years=5, actor="clerk")
 
 
 def test_a_petition_counts_each_owner_once_and_refuses_foreign_units(

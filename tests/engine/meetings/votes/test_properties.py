@@ -9,7 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.meetings.votes.report import tally_record
-from engine.meetings.votes.tally import Ballot, Matter, UnitStatus, Vote, VotingUnit, tally
+from engine.meetings.votes.tally import (
+    AGREEMENT,
+    ITEMS,
+    MORE_THAN_HALF,
+    THREE_QUARTERS,
+    Ballot,
+    Matter,
+    UnitStatus,
+    Vote,
+    VotingUnit,
+    tally,
+)
 
 # Fixed examples, no deadline: the same run on every machine, and quick.
 PROFILE = settings(derandomize=True, max_examples=200, deadline=None)
@@ -110,7 +121,7 @@ def test_the_outcome_matches_whole_cent_cross_multiplication(
     yes = sum(1 for ballot in ballots if ballot.vote is Vote.AGREE)
     taking = len(ballots)
     participation = 3 * took_part >= 2 * total and 3 * taking >= 2 * heads
-    if matter is Matter.ORDINARY:
+    if AGREEMENT[matter] is MORE_THAN_HALF:
         agreement = 2 * agreed > took_part and 2 * yes > taking
     else:
         agreement = taking > 0 and 4 * agreed >= 3 * took_part and 4 * yes >= 3 * taking
@@ -125,6 +136,18 @@ def test_what_passes_as_a_special_matter_passes_as_an_ordinary_one(
     _, units, ballots = vote
     if tally(Matter.SPECIAL, units, ballots).passed:
         assert tally(Matter.ORDINARY, units, ballots).passed
+
+
+@PROFILE
+@given(votes())
+def test_each_item_of_art_278_decides_as_the_old_class_of_its_threshold(
+        vote: tuple[Matter, list[VotingUnit], list[Ballot]]) -> None:
+    _, units, ballots = vote
+    by_class = {threshold: tally(old, units, ballots).passed
+                for old, threshold in ((Matter.ORDINARY, MORE_THAN_HALF),
+                                       (Matter.SPECIAL, THREE_QUARTERS))}
+    for item in ITEMS:
+        assert tally(item, units, ballots).passed is by_class[AGREEMENT[item]]
 
 
 @PROFILE

@@ -12,7 +12,10 @@ from engine.common.errors import LiaisonError, VoteInputError
 from engine.meetings.votes.report import check_record, tally_record
 from engine.meetings.votes.tally import (
     AGREEMENT,
+    ITEMS,
+    MORE_THAN_HALF,
     PARTICIPATION,
+    THREE_QUARTERS,
     Ballot,
     Matter,
     Tally,
@@ -166,6 +169,54 @@ def test_thresholds_are_exact_fractions_with_their_operators() -> None:
         Fraction(3, 4), ">=")
 
 
+THREE_QUARTER_ITEMS = {Matter.RAISE_MAINTENANCE_FUND, Matter.REBUILD_OR_ALTER,
+                       Matter.CHANGE_USE_OF_COMMON_PARTS}
+# Four or five owners of equal area, everyone taking part: (estate, votes).
+EXACTLY_HALF = (units(("a", "25.00"), ("b", "25.00"), ("c", "25.00"), ("d", "25.00")),
+                "a:A b:A c:D d:D")
+THREE_FIFTHS = (units(("a", "20.00"), ("b", "20.00"), ("c", "20.00"), ("d", "20.00"),
+                      ("e", "20.00")), "a:A b:A c:A d:D e:D")
+EXACTLY_THREE_QUARTERS = (units(("a", "25.00"), ("b", "25.00"), ("c", "25.00"), ("d", "25.00")),
+                          "a:A b:A c:A d:D")
+# Three of four owners, but 74.97 of 100.00 m²: a hundredth short of 3/4 by area.
+AREA_JUST_SHORT = (units(("a", "24.99"), ("b", "24.99"), ("c", "24.99"), ("d", "25.03")),
+                   "a:A b:A c:A d:D")
+
+
+def test_the_nine_items_of_art_278_are_the_matters_in_their_order() -> None:
+    assert [matter.value for matter in ITEMS] == [
+        "rules_of_procedure", "management_statute", "elect_committee", "hire_manager",
+        "use_maintenance_fund", "raise_maintenance_fund", "rebuild_or_alter",
+        "change_use_of_common_parts", "other_major"]
+    assert [matter.item for matter in ITEMS] == list(range(1, 10))
+    assert (Matter.ORDINARY.item, Matter.SPECIAL.item) == (None, None)
+
+
+@pytest.mark.parametrize("matter", ITEMS, ids=[matter.value for matter in ITEMS])
+def test_each_item_passes_and_fails_at_its_own_threshold(matter: Matter) -> None:
+    three_quarters = matter in THREE_QUARTER_ITEMS
+    assert AGREEMENT[matter] is (THREE_QUARTERS if three_quarters else MORE_THAN_HALF)
+    assert tally(matter, EXACTLY_HALF[0], ballots(EXACTLY_HALF[1])).passed is False
+    assert tally(matter, THREE_FIFTHS[0], ballots(THREE_FIFTHS[1])).passed is not three_quarters
+    assert tally(matter, EXACTLY_THREE_QUARTERS[0],
+                 ballots(EXACTLY_THREE_QUARTERS[1])).passed is True
+    short = tally(matter, AREA_JUST_SHORT[0], ballots(AREA_JUST_SHORT[1]))
+    assert [check.ok for check in short.checks] == [True, True, not three_quarters, True]
+
+
+def test_using_the_maintenance_fund_is_an_ordinary_item_and_raising_it_is_not() -> None:
+    assert AGREEMENT[Matter.USE_MAINTENANCE_FUND] is AGREEMENT[Matter.ORDINARY]
+    assert AGREEMENT[Matter.RAISE_MAINTENANCE_FUND] is AGREEMENT[Matter.SPECIAL]
+
+
+@pytest.mark.parametrize("matter", ITEMS, ids=[matter.value for matter in ITEMS])
+def test_the_explanation_names_the_item_and_its_threshold(matter: Matter) -> None:
+    rule = explain(tally(matter, THREE_FIFTHS[0], ballots(THREE_FIFTHS[1])))[0]
+    assert rule.startswith(f"Civil Code art. 278 item {matter.item}, ")
+    share = "at least 3/4" if matter in THREE_QUARTER_ITEMS else "more than 1/2"
+    assert f"{share} of the participating area and of the participating headcount" in rule
+
+
 def test_checks_carry_value_base_operator_fraction_and_exact_need() -> None:
     result = tally(ORD, units(("a", "50.00"), ("b", "25.00"), ("c", "25.00")), ballots("a:A b:D"))
     assert [check_record(check) for check in result.checks] == [
@@ -232,8 +283,7 @@ def test_explanation_states_every_figure_threshold_and_result() -> None:
 
 def test_explanation_names_every_failed_check_and_an_empty_vote() -> None:
     lines = explain(tally(SPE, EVEN, []))
-    assert lines[0].startswith("Special matter (the maintenance fund, rebuilding, or changing "
-                               "the use of common parts): ")
+    assert lines[0].startswith("Special matter: ")
     assert "at least 3/4 of the participating area" in lines[0]
     assert lines[5] == "Agreement by area: nobody took part, so nothing was agreed: not met."
     assert lines[-1] == ("Not passed: participation by area, participation by headcount, "
@@ -282,7 +332,8 @@ def test_the_public_surface_is_pinned() -> None:
     import engine.meetings.votes.tally
 
     assert set(engine.meetings.votes.tally.__all__) == {
-        "AGREEMENT", "PARTICIPATION", "Ballot", "Check", "Matter", "Tally", "Threshold",
+        "AGREEMENT", "ITEMS", "MORE_THAN_HALF", "PARTICIPATION", "THREE_QUARTERS", "Ballot",
+        "Check", "Matter", "Tally", "Threshold",
         "UnitStatus", "Vote", "VotingUnit", "input_problems", "tally"}
     assert set(engine.meetings.votes.input.__all__) == {
         "TallyInput", "read_tally_input", "tally_data"}
