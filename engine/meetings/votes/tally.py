@@ -1,10 +1,11 @@
 """Tally an owners' vote by area and headcount (Civil Code art. 278, SPC interpretation art. 8–9).
 
 Area is the exclusive floor area on record. Headcount is one per unit, except
-that all units of one owner count as one person and all unsold or undelivered
-units of the developer count as one person. As every unit names exactly one
-owner id and the developer's unsold and undelivered units all name the
-developer's id, the headcount is the number of distinct owner ids. A vote
+that the units of the same buyer (the same set of owners) count as one person
+and all unsold or undelivered units of the developer count as one person. As
+every unit names exactly one voter (``engine.meetings.electorate`` keys a set
+of owners) and the developer's units all name the developer, the headcount is
+the number of distinct voters. A vote
 needs participation of at least 2/3 of the total area and of the total
 headcount. The matter is one of the nine items of art. 278, each with its
 threshold: raising the maintenance fund, rebuilding or altering buildings and
@@ -13,8 +14,7 @@ them) need at least 3/4 of the participating area and headcount to agree;
 every other item, using the maintenance fund included, more than 1/2.
 Every comparison is exact: areas are ``Decimal``, thresholds ``Fraction``.
 
-Decided here: a delivered unit belongs to the owner it names (co-owners share
-one id); a delivered unit the developer still holds under its id joins the
+Decided here: a delivered unit belongs to the voter it names; a delivered unit the developer still holds under its id joins the
 developer, who stays one person; with nobody taking part nothing is agreed.
 """
 
