@@ -34,6 +34,7 @@ from engine.surveys.campaigns import (
     record_reminders,
     sample_units,
 )
+from engine.surveys.report import campaign_report
 from engine.surveys.sample import MIN_PERCENT
 from engine.system import System
 from tests.engine.surveys.conftest import Estates, OpenSurvey
@@ -269,6 +270,9 @@ def test_only_occupied_delivered_units_are_sampled_and_the_rest_counted_by_reaso
         assert [s.unit_id for s in sampled] == [units[4].id]
         assert row.units_total == 1
         assert row.units_excluded == {"undelivered": 1, "unsold": 2, "vacant": 1}
+        # The report, archived as published, keeps who was left out.
+        assert campaign_report(session, row.id)["campaign"]["units_excluded"] == {
+            "undelivered": 1, "unsold": 2, "vacant": 1}
         event = session.scalars(select(AuditEvent.data).where(
             AuditEvent.kind == "survey_sampled")).one()
     assert event["excluded"] == {"undelivered": 1, "unsold": 2, "vacant": 1}
