@@ -20,6 +20,7 @@ TARGET_PERCENT = 75
 WIDTH = 640
 LEFT, RIGHT, TOP, BOTTOM = 170, 20, 16, 30  # room for labels around the plot
 ROW = 28
+SATISFACTION_LABEL = 50  # room after each distribution bar for its satisfaction rate
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,18 @@ def rate_over_time(points: Sequence[Mapping[str, Any]], *, title: str,
 
 def score_distribution(questions: Sequence[tuple[str, str]],
                        overall: Mapping[str, Mapping[str, Any]], *, title: str) -> Markup:
-    """One bar per rating question, split by how many answered 1, 2 … 5."""
+    """One bar per rating question, split by how many answered 1, 2 … 5, its satisfaction rate
+    (the share of 4 and 5) written at the end of the bar."""
     height = TOP + ROW * len(questions) + BOTTOM
-    x_span = WIDTH - LEFT - RIGHT
+    x_span = WIDTH - LEFT - RIGHT - SATISFACTION_LABEL
     parts = []
     for row, (question, label) in enumerate(questions):
         figures = overall.get(question, {})
         counts, answered = figures.get("counts", {}), figures.get("answered", 0)
         y = TOP + row * ROW
+        share = figures.get("satisfaction", {}).get("percent")
         parts.append(f'<g class="question-bar" data-question="{escape(question)}" '
-                     f'data-answered="{answered}">')
+                     f'data-answered="{answered}" data-satisfaction="{share}">')
         parts.append(_text(LEFT - 6, y + 15, _short(label), "bar-label", "end"))
         x = float(LEFT)
         for point in SCALE:
@@ -101,6 +104,8 @@ def score_distribution(questions: Sequence[tuple[str, str]],
                          f'width="{width:.1f}" height="{ROW - 8}" data-count="{n}">'
                          f"<title>{point}: {n}</title></rect>")
             x += width
+        parts.append(_text(LEFT + x_span + 6, y + 15,
+                           "–" if share is None else f"{share} %", "tick"))
         parts.append("</g>")
     for point in SCALE:  # the legend
         x = LEFT + (point - 1) * 60

@@ -39,10 +39,18 @@ def rating_order(report: Mapping[str, Any], labels: Mapping[str, str]) -> list[s
 
 
 def score_table(report: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
-    """Each rating question's counts 1–5 and mean: every building together, then each one."""
+    """Each question's counts 1–5, mean and satisfaction rate (% of 4–5), overall then by building.
+
+    The first line under the header is the overall satisfaction rate of every
+    rating answer together.
+    """
     tabulation = report["tabulation"]
     rows: Table = [[gettext("Building"), gettext("Question"), gettext("Label"),
-                    gettext("Answered"), *(str(p) for p in SCALE), gettext("Mean")]]
+                    gettext("Answered"), *(str(p) for p in SCALE), gettext("Mean"),
+                    gettext("Satisfaction rate (% answering 4 or 5)")]]
+    overall = tabulation.get("satisfaction", {})
+    rows.append([gettext("All buildings"), "", gettext("Overall satisfaction rate"),
+                 overall.get("answered", 0), *("" for _ in SCALE), "", overall.get("percent")])
     groups = [(gettext("All buildings"), tabulation["overall"])]
     groups += [(code, per["questions"]) for code, per in tabulation["buildings"].items()]
     for building, figures in groups:
@@ -51,7 +59,7 @@ def score_table(report: Mapping[str, Any], labels: Mapping[str, str]) -> Table:
             rows.append([building, question, labels.get(question, question),
                          got.get("answered", 0),
                          *(got.get("counts", {}).get(str(p), 0) for p in SCALE),
-                         got.get("mean")])
+                         got.get("mean"), got.get("satisfaction", {}).get("percent")])
     return rows
 
 

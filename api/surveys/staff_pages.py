@@ -31,6 +31,7 @@ from engine.surveys.feedback import confirm_item, feedback_items
 from engine.surveys.models import FEEDBACK_KINDS, SurveyCampaign
 from engine.surveys.report import campaign_report, list_campaigns
 from engine.surveys.responses import STAFF_CHANNELS, enter_response, non_respondents, paper_forms
+from engine.surveys.sample import EXCLUSION_REASONS
 
 __all__ = ["campaign_of", "on_survey_desk", "private_report"]
 
@@ -41,6 +42,8 @@ STATES = {
 }
 CHANNELS = {"link": N_("Online"), "paper": N_("Paper form"), "follow_up": N_("Follow-up")}
 KINDS = {"opinion": N_("Opinion"), "suggestion": N_("Suggestion"), "complaint": N_("Complaint")}
+EXCLUDED = {"undelivered": N_("not delivered yet"), "unsold": N_("unsold (held by the developer)"),
+            "vacant": N_("vacant (no owner on record)")}
 
 
 def on_survey_desk() -> bool:
@@ -53,7 +56,8 @@ def campaign_of(number: str) -> SurveyCampaign:
 
 
 def survey_label(kind: str, code: str) -> str:
-    message = {"state": STATES, "channel": CHANNELS, "kind": KINDS}[kind].get(code)
+    message = {"state": STATES, "channel": CHANNELS, "kind": KINDS,
+               "excluded": EXCLUDED}[kind].get(code)
     return gettext(message) if message else code
 
 
@@ -149,7 +153,7 @@ class WaitingUnit:
     label: str
     owner: str
     phone: str
-    reminders_sent: int
+    reminders_recorded: int
 
 
 def waiting_units(row: SurveyCampaign, *, whole: bool) -> list[WaitingUnit]:
@@ -159,7 +163,8 @@ def waiting_units(row: SurveyCampaign, *, whole: bool) -> list[WaitingUnit]:
         owner = sampled.unit.owners[0] if sampled.unit.owners else None
         phone = owner.phone if owner else ""
         waiting.append(WaitingUnit(sampled.unit.label, owner.name if owner else "",
-                                   phone if whole else mask_phone(phone), sampled.reminders_sent))
+                                   phone if whole else mask_phone(phone),
+                                   sampled.reminders_recorded))
     return waiting
 
 
@@ -182,4 +187,10 @@ def _campaign_page(row: SurveyCampaign, *, entry: Any = None,
         open_for_entry=accepts_staff_entries(row),
         questions=questions_of(row.questionnaire), scale=scale_of(row.questionnaire),
         entry=entry or {}, errors=errors or {}, channels=STAFF_CHANNELS,
-        kinds=FEEDBACK_KINDS, categories=CATEGORIES)
+        kinds=FEEDBACK_KINDS, categories=CATEGORIES, excluded=excluded_units(row))
+
+
+def excluded_units(row: SurveyCampaign) -> list[tuple[str, int]]:
+    """The units left out of the sample, by reason in the sampler's order, none left blank."""
+    return [(reason, row.units_excluded[reason]) for reason in EXCLUSION_REASONS
+            if row.units_excluded.get(reason)]

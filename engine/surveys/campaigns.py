@@ -15,22 +15,23 @@ from fractions import Fraction
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.common.numbering import TRACKING_ALPHABET, next_number
-from engine.directory.models import Building, Unit
+from engine.directory.models import Building, Owner, Unit
 from engine.surveys.models import Questionnaire, SampledUnit, SurveyCampaign, SurveyResponse
 from engine.surveys.questionnaire import load_questionnaires
-from engine.surveys.sample import MIN_PERCENT, SampleUnit, draw_sample
+from engine.surveys.sample import MIN_PERCENT, SampleUnit, draw_sample, exclusion_reason
 from engine.surveys.tally import meets_target, return_rate
 from engine.workflow.runtime import Runtime
 from engine.workflow.viewer import Viewer
 
 __all__ = ["ReturnRate", "accepts_staff_entries", "campaign", "campaign_return_rate",
            "close_below_target", "distribute", "end_collection", "install_questionnaires",
-           "latest_questionnaire", "open_campaign", "record_reminders", "sample_units"]
+           "latest_questionnaire", "open_campaign", "record_reminders", "sample_units",
+           "surveyed_already"]
 
 # Long enough that nobody guesses another unit's code; short enough to type from paper.
 CODE_LENGTH = 12
@@ -105,10 +106,13 @@ def campaign_by_number(session: Session, number: str, *, viewer: Viewer) -> Surv
 
 def open_campaign(session: Session, rt: Runtime, *, year: int, target_percent: object,
                   questionnaire_code: str = "standard", estate_id: int | None = None,
-                  instance_id: int | None = None, actor: str | None) -> SurveyCampaign:
+                  instance_id: int | None = None, repeat_reason: str = "",
+                  actor: str | None) -> SurveyCampaign:
     """Open an approved plan as a campaign on the latest version of its questionnaire.
 
-    ``estate_id`` None surveys every unit the office manages.
+    ``estate_id`` None surveys every unit the office manages. A second survey of
+    the same estate and year asks the same owners again and skews the year's
+    figures, so it is refused unless the supervisor's ``repeat_reason`` says why.
     """
     percent = _percent(target_percent)
     errors = []
@@ -118,6 +122,9 @@ def open_campaign(session: Session, rt: Runtime, *, year: int, target_percent: o
                                  "the units (seed rule 5: no fewer than 15 %)"))
     if not 2000 <= year <= 2100:
         errors.append(FieldError(("survey_year",), "give the survey's year, e.g. 2026"))
+    reason = repeat_reason.strip()
+    if 2000 <= year <= 2100 and not reason and surveyed_already(session, year, estate_id):
+        errors.append(FieldError(("repeat_reason",), REPEAT_REFUSAL.format(year=year)))
     if errors:
         raise FormInvalid(errors)
     assert percent is not None
@@ -125,13 +132,27 @@ def open_campaign(session: Session, rt: Runtime, *, year: int, target_percent: o
     row = SurveyCampaign(number=next_number(session, "S", year), year=year,
                          estate_id=estate_id, instance_id=instance_id,
                          questionnaire_id=questionnaire.id, target_percent=percent,
-                         approved_by=actor, created_at=rt.clock.now())
+                         approved_by=actor, created_at=rt.clock.now(),
+                         repeat_reason=reason or None)
     session.add(row)
     session.flush()
     _note(session, rt, row, "survey_opened", actor,
           {"year": year, "target_percent": str(percent),
-           "questionnaire": f"{questionnaire.code} v{questionnaire.version}"})
+           "questionnaire": f"{questionnaire.code} v{questionnaire.version}",
+           **({"repeat_reason": reason} if reason else {})})
     return row
+
+
+REPEAT_REFUSAL = ("the estate has a survey for {year} already: a second one needs the "
+                  "supervisor's reason")
+
+
+def surveyed_already(session: Session, year: int, estate_id: int | None) -> bool:
+    """Whether the estate (None: the whole office) has a campaign for ``year`` already."""
+    same_estate = (SurveyCampaign.estate_id.is_(None) if estate_id is None
+                   else SurveyCampaign.estate_id == estate_id)
+    return session.scalar(select(func.count()).select_from(SurveyCampaign)
+                          .where(SurveyCampaign.year == year, same_estate)) != 0
 
 
 def _percent(value: object) -> Decimal | None:
@@ -150,22 +171,40 @@ def sample_units(session: Session, rt: Runtime, campaign_id: int, *,
     row = campaign(session, campaign_id)
     if row.state != "planned":
         raise Conflict(f"survey {row.number} has been sampled already")
-    query = select(Unit.id, Unit.building_id).join(Building)
-    if row.estate_id is not None:
-        query = query.where(Building.estate_id == row.estate_id)
-    units = [SampleUnit(building=b, unit_id=u) for u, b in session.execute(query)]
+    units, excluded = _surveyable_units(session, row.estate_id)
     if not units:
-        raise Conflict("there are no units to survey: add the estate's buildings and units")
+        raise Conflict("there are no occupied, delivered units to survey: add the estate's "
+                       "buildings, units and owners")
     row.seed = secrets.randbits(48) if seed is None else seed
     drawn = draw_sample(units, percent=row.target_percent, seed=row.seed)
     sampled = [SampledUnit(campaign_id=row.id, unit_id=u.unit_id, building_id=u.building)
                for u in drawn]
     session.add_all(sampled)
-    row.units_total, row.state = len(units), "sampled"
+    row.units_total, row.units_excluded, row.state = len(units), excluded, "sampled"
     session.flush()
     _note(session, rt, row, "survey_sampled", actor,
-          {"seed": row.seed, "units": len(units), "sampled": len(sampled)})
+          {"seed": row.seed, "units": len(units), "sampled": len(sampled),
+           "excluded": excluded})
     return sampled
+
+
+def _surveyable_units(session: Session,
+                      estate_id: int | None) -> tuple[list[SampleUnit], dict[str, int]]:
+    """The occupied, delivered units of the estate (None: all), and the rest by reason."""
+    query = select(Unit).join(Building).options(selectinload(Unit.owners)).order_by(Unit.id)
+    if estate_id is not None:
+        query = query.where(Building.estate_id == estate_id)
+    units: list[SampleUnit] = []
+    excluded: dict[str, int] = {}
+    for unit in session.scalars(query):
+        owners: list[Owner] = unit.owners
+        reason = exclusion_reason(delivered=unit.delivered, owners=len(owners),
+                                  developer_owned=any(o.is_developer for o in owners))
+        if reason is None:
+            units.append(SampleUnit(building=unit.building_id, unit_id=unit.id))
+        else:
+            excluded[reason] = excluded.get(reason, 0) + 1
+    return units, excluded
 
 
 def distribute(session: Session, rt: Runtime, campaign_id: int, *, collection_days: int,
@@ -194,16 +233,21 @@ def distribute(session: Session, rt: Runtime, campaign_id: int, *, collection_da
 
 def record_reminders(session: Session, rt: Runtime, campaign_id: int, *,
                      actor: str | None) -> int:
-    """Note a reminder to every sampled unit that has not answered; return how many."""
+    """Record that every unit not yet answered is due a reminder; return how many.
+
+    Nothing is sent: the office has no notification channel yet, so the record
+    (and its audit event) says "recorded, not sent" and staff remind by hand.
+    """
     row = campaign(session, campaign_id)
     now = rt.clock.now()
     waiting = list(session.scalars(select(SampledUnit).where(
         SampledUnit.campaign_id == row.id, SampledUnit.used_at.is_(None))))
     for sampled in waiting:
-        sampled.reminders_sent += 1
+        sampled.reminders_recorded += 1
         sampled.last_reminded_at = now
     session.flush()
-    _note(session, rt, row, "survey_reminded", actor, {"reminded": len(waiting)})
+    _note(session, rt, row, "survey_reminders_recorded", actor,
+          {"recorded": len(waiting), "sent": 0})
     return len(waiting)
 
 

@@ -53,6 +53,10 @@ class SurveyCampaign(Base):
     # Recorded so the sample can be drawn again and checked: same seed, same units.
     seed: Mapped[int | None] = mapped_column(BigInteger)
     units_total: Mapped[int] = mapped_column(default=0)
+    # Units left out of the sample, counted by reason ("undelivered", "unsold", "vacant").
+    units_excluded: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The supervisor's recorded reason for a second survey of the same estate and year.
+    repeat_reason: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="planned", index=True)
     approved_by: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[datetime]
@@ -88,7 +92,9 @@ class SampledUnit(Base):
     link_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
-    reminders_sent: Mapped[int] = mapped_column(default=0)
+    # Reminders recorded as due; none is sent until the office has notifications.
+    # The column keeps its first name so no data moves.
+    reminders_recorded: Mapped[int] = mapped_column("reminders_sent", default=0)
     last_reminded_at: Mapped[datetime | None]
 
     unit: Mapped[Unit] = relationship()

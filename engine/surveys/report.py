@@ -94,6 +94,7 @@ def campaign_report(session: Session, campaign_id: int) -> dict[str, Any]:
             "id": row.id, "number": row.number, "year": row.year, "state": row.state,
             "estate_id": row.estate_id, "target_percent": str(row.target_percent),
             "seed": row.seed, "units_total": row.units_total,
+            "units_excluded": dict(row.units_excluded), "repeat_reason": row.repeat_reason,
             "distributed_at": _iso(row.distributed_at), "deadline": _iso(row.deadline),
             "published_at": _iso(row.published_at), "approved_by": row.approved_by,
             "report_approved_by": row.report_approved_by,

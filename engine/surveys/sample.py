@@ -7,6 +7,11 @@ building gets its exact share rounded down or up — never more than one unit
 away from proportional — and the units within a building are drawn at random
 from a ``random.Random`` seeded with the campaign's recorded seed, so the same
 seed and the same units always give the same sample.
+
+Only occupied, delivered units are surveyed: the owners being asked are those
+who live with the service. A unit not yet delivered, one the developer still
+holds (unsold), or one with no owner on record (vacant) has nobody to answer,
+so it is left out before the size is computed, and counted by reason.
 """
 
 from __future__ import annotations
@@ -18,10 +23,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["MIN_PERCENT", "SampleUnit", "building_quotas", "draw_sample", "sample_size"]
+__all__ = ["EXCLUSION_REASONS", "MIN_PERCENT", "SampleUnit", "building_quotas", "draw_sample",
+           "exclusion_reason", "sample_size"]
 
 # Seed rule 5: "no fewer than 15 % of the total number of units".
 MIN_PERCENT = 15
+
+# Why a unit is left out of the sample, in the order the reasons are checked.
+EXCLUSION_REASONS = ("undelivered", "unsold", "vacant")
+
+
+def exclusion_reason(*, delivered: bool, owners: int, developer_owned: bool) -> str | None:
+    """Why this unit cannot be sampled, or None if it is occupied and delivered."""
+    if not delivered:
+        return "undelivered"
+    if developer_owned:
+        return "unsold"
+    if owners == 0:
+        return "vacant"
+    return None
 
 
 @dataclass(frozen=True, order=True)

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from engine.common.errors import FieldError
 from engine.surveys.campaigns import (
+    REPEAT_REFUSAL,
     close_below_target,
     distribute,
     end_collection,
     open_campaign,
     record_reminders,
     sample_units,
+    surveyed_already,
 )
 from engine.surveys.feedback import open_complaint_cases, suggest_items, unconfirmed_items
 from engine.surveys.follow_up import (
@@ -34,12 +36,12 @@ from engine.workflow.unit_of_work import current
 __all__ = ["SURVEY_CHECKS", "SURVEY_SERVICES"]
 
 
-def open_survey_campaign(survey_year: int, target_percent: Any,
-                         questionnaire_code: str) -> dict[str, Any]:
+def open_survey_campaign(survey_year: int, target_percent: Any, questionnaire_code: str,
+                         repeat_reason: str = "") -> dict[str, Any]:
     work = current()
     row = open_campaign(work.session, work.rt, year=survey_year, target_percent=target_percent,
                         questionnaire_code=questionnaire_code, instance_id=work.instance.id,
-                        actor=work.actor)
+                        repeat_reason=repeat_reason, actor=work.actor)
     return {"id": row.id, "number": row.number}
 
 
@@ -59,7 +61,8 @@ def distribute_survey(campaign_id: int, collection_days: int) -> dict[str, Any]:
 
 def remind_survey_non_respondents(campaign_id: int) -> dict[str, Any]:
     work = current()
-    return {"reminded": record_reminders(work.session, work.rt, campaign_id, actor=None)}
+    return {"recorded": record_reminders(work.session, work.rt, campaign_id, actor=None),
+            "sent": 0}
 
 
 def check_survey_return_rate(campaign_id: int) -> dict[str, Any]:
@@ -131,6 +134,21 @@ def every_item_confirmed(session: Session, data: Mapping[str, Any],
                        "category confirmed")]
 
 
+def repeat_survey_explained(session: Session, data: Mapping[str, Any],
+                            submitted: Mapping[str, Any]) -> list[FieldError]:
+    """Approving a second survey of the same year needs the supervisor's reason for it.
+
+    Checked as the supervisor submits, so the refusal comes back on the form and
+    the plan waits, instead of the campaign failing to open after approval.
+    """
+    year = data.get("survey_year")
+    if (submitted.get("plan_decision") != "approve" or not isinstance(year, int)
+            or str(submitted.get("repeat_reason") or "").strip()
+            or not surveyed_already(session, year, None)):
+        return []
+    return [FieldError(("repeat_reason",), REPEAT_REFUSAL.format(year=year))]
+
+
 SURVEY_SERVICES: dict[str, Callable[..., Any]] = {
     "open_survey_campaign": open_survey_campaign,
     "draw_survey_sample": draw_survey_sample,
@@ -147,5 +165,6 @@ SURVEY_SERVICES: dict[str, Callable[..., Any]] = {
     "publish_survey_report": publish_survey_report,
 }
 
-SURVEY_CHECKS = {("yearly_survey", "categorise_feedback"): every_item_confirmed,
+SURVEY_CHECKS = {("yearly_survey", "approve_plan"): repeat_survey_explained,
+                 ("yearly_survey", "categorise_feedback"): every_item_confirmed,
                  ("survey_follow_up", "visit_unit"): visit_problems}

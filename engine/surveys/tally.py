@@ -3,7 +3,10 @@
 The return rate is returned / sent, kept as a ``Fraction`` so 75 % is 3/4 and
 never a float that happens to round the right way. Tabulation counts each
 rating question's answers on the 1–5 scale, overall and per building, with
-the mean of the answers given (a question left blank counts for nobody).
+the mean of the answers given (a question left blank counts for nobody), and
+the satisfaction rate (滿意率): the share of answers of 4 or 5, per question and
+over every rating answer together — the figure the office reports, since a
+mean of 3.5 can hide half the owners being dissatisfied.
 """
 
 from __future__ import annotations
@@ -15,11 +18,21 @@ from typing import Any
 
 from engine.surveys.questionnaire import SCALE
 
-__all__ = ["RETURN_TARGET", "Distribution", "Tabulation", "meets_target", "return_rate",
-           "tabulate"]
+__all__ = ["RETURN_TARGET", "SATISFIED", "Distribution", "Tabulation", "meets_target",
+           "return_rate", "tabulate"]
 
 # Seed rule 5: "a return rate of no less than 75 %".
 RETURN_TARGET = Fraction(3, 4)
+# The answers that count as satisfied: 4 (satisfied) and 5 (very satisfied).
+SATISFIED = frozenset({4, 5})
+
+
+def _rate_json(part: int, whole: int) -> dict[str, Any]:
+    """part / whole as the report shows it; None figures when nobody answered."""
+    rate = Fraction(part, whole) if whole else None
+    return {"satisfied": part, "answered": whole,
+            "percent": None if rate is None else round(float(rate) * 100, 1),
+            "exact": None if rate is None else f"{rate.numerator}/{rate.denominator}"}
 
 
 def return_rate(returned: int, sent: int) -> Fraction:
@@ -54,12 +67,22 @@ class Distribution:
             return None
         return Fraction(sum(point * n for point, n in self.counts.items()), self.answered)
 
+    @property
+    def satisfied(self) -> int:
+        return sum(n for point, n in self.counts.items() if point in SATISFIED)
+
+    @property
+    def satisfaction(self) -> Fraction | None:
+        """The share of answers of 4 or 5; None when nobody answered."""
+        return Fraction(self.satisfied, self.answered) if self.answered else None
+
     def as_json(self) -> dict[str, Any]:
         mean = self.mean
         return {"counts": {str(point): n for point, n in self.counts.items()},
                 "answered": self.answered,
                 "mean": None if mean is None else round(float(mean), 2),
-                "mean_exact": None if mean is None else f"{mean.numerator}/{mean.denominator}"}
+                "mean_exact": None if mean is None else f"{mean.numerator}/{mean.denominator}",
+                "satisfaction": _rate_json(self.satisfied, self.answered)}
 
 
 @dataclass
@@ -72,9 +95,18 @@ class Tabulation:
     buildings: dict[str, dict[str, Distribution]] = field(default_factory=dict)
     responses_by_building: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def satisfaction(self) -> Fraction | None:
+        """Answers of 4 or 5 over every rating answer of every question together."""
+        answered = sum(d.answered for d in self.overall.values())
+        satisfied = sum(d.satisfied for d in self.overall.values())
+        return Fraction(satisfied, answered) if answered else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "questions": list(self.questions), "responses": self.responses,
+            "satisfaction": _rate_json(sum(d.satisfied for d in self.overall.values()),
+                                       sum(d.answered for d in self.overall.values())),
             "overall": {q: d.as_json() for q, d in self.overall.items()},
             "buildings": {b: {"responses": self.responses_by_building[b],
                               "questions": {q: d.as_json() for q, d in per.items()}}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.cases.models import Case, CaseRecord
 from engine.common.audit import AuditEvent
@@ -27,7 +27,7 @@ from engine.surveys.responses import (
 from engine.system import System
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.timers.schedules import fire_due_schedules
-from tests.support.surveys import BUILDING_SIZES, GOOD, SurveyDriver, add_units_to_survey
+from tests.support.surveys import BUILDING_SIZES, GOOD, PLAN, SurveyDriver, add_units_to_survey
 
 COMPLAINT = "The lift in block A is broken again and nobody came, terrible service"
 
@@ -101,7 +101,7 @@ def test_link_paper_and_follow_up_answers_reach_75_percent_and_go_on_to_tabulati
 
     assert survey.wait(timedelta(days=7, seconds=1)) == 1  # the first reminder
     with office.sessions() as session:
-        reminded = {s.id: s.reminders_sent for s in session.scalars(
+        reminded = {s.id: s.reminders_recorded for s in session.scalars(
             select(SampledUnit).where(SampledUnit.campaign_id == campaign.id))}
     assert sorted(set(reminded.values())) == [0, 1]
     assert [s for s in reminded if reminded[s] == 1] == [s.id for s in sample[40:]]
@@ -329,3 +329,34 @@ def test_a_unit_that_answered_meanwhile_is_not_entered_twice(office: System) -> 
     assert channels[late_unit] == "paper" and Counter(channels.values()) == {
         "link": 30, "paper": 1, "follow_up": 1}
     assert outcomes == ["answered_already", "answered_on_paper"]
+
+
+def test_a_second_survey_in_the_same_year_needs_the_supervisors_reason(office: System) -> None:
+    SurveyDriver.start(office).approved()
+    again = SurveyDriver.start(office)
+    again.do("plan_survey", PLAN)
+    with pytest.raises(FormInvalid) as refused:
+        again.do("approve_plan", {"plan_decision": "approve", "repeat_reason": " "},
+                 actor="boss")
+    assert [e.field for e in refused.value.errors] == ["repeat_reason"]
+    assert "approve_plan" in again.open()  # nothing lost: the plan waits for a decision
+    with office.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(SurveyCampaign)) == 1
+
+    reason = "The estate changed hands in July; the new committee asked for a fresh survey"
+    again.do("approve_plan", {"plan_decision": "approve", "repeat_reason": reason},
+             actor="boss")
+    campaign = again.campaign()
+    assert campaign.repeat_reason == reason and campaign.approved_by == "boss"
+    assert campaign.state == "collecting"
+    with office.sessions() as session:
+        opened = session.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "survey_opened",
+            AuditEvent.instance_id == again.instance_id)).one()
+    assert (opened.actor, opened.data["repeat_reason"]) == ("boss", reason)
+
+
+def test_a_survey_of_another_year_needs_no_reason(office: System) -> None:
+    SurveyDriver.start(office).approved()
+    campaign = SurveyDriver.start(office).approved({"survey_year": 2027})
+    assert campaign.repeat_reason is None and campaign.year == 2027

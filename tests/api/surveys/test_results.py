@@ -47,7 +47,7 @@ def expected_building_counts(survey: Distributed) -> dict[str, int]:
     return counts
 
 
-def test_the_csv_holds_each_questions_counts_and_mean(staff: FlaskClient,
+def test_the_csv_holds_each_questions_counts_mean_and_satisfaction_rate(staff: FlaskClient,
                                                       answered: Distributed) -> None:
     response = staff.get(f"/surveys/{answered.campaign.number}/results.csv")
 
@@ -56,13 +56,20 @@ def test_the_csv_holds_each_questions_counts_and_mean(staff: FlaskClient,
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["Building", "Question", "Label", "Answered", "1", "2", "3", "4", "5",
-                       "Mean"]
-    overall = {row[1]: row for row in rows[1:] if row[0] == "All buildings"}
+                       "Mean", "Satisfaction rate (% answering 4 or 5)"]
+    overall = {row[1]: row for row in rows[1:] if row[0] == "All buildings" and row[1]}
     assert list(overall) == RATINGS
     assert overall["overall"][2] == "Overall, how satisfied are you with the management of " \
                                     "the estate?"
-    assert overall["overall"][3:] == ["10", "4", "0", "0", "6", "0", "2.8"]  # (4+24)/10
-    assert overall["repairs"][3:] == ["6", "0", "0", "6", "0", "0", "3.0"]  # blank: nobody
+    # (4+24)/10; six of ten answered 4.
+    assert overall["overall"][3:] == ["10", "4", "0", "0", "6", "0", "2.8", "60.0"]
+    assert overall["repairs"][3:] == ["6", "0", "0", "6", "0", "0", "3.0", "0.0"]  # blank: nobody
+    every = rows[1]
+    assert every[:3] == ["All buildings", "", "Overall satisfaction rate"]
+    satisfied = sum(int(row[7]) + int(row[8]) for row in overall.values())
+    rated = sum(int(row[3]) for row in overall.values())
+    assert every[3] == str(rated)
+    assert every[-1] == str(round(100 * satisfied / rated, 1))
     per_building: dict[str, int] = {}
     for row in rows[1:]:
         if row[0] != "All buildings" and row[1] == "overall":
@@ -83,7 +90,7 @@ def test_the_xlsx_has_the_scores_the_return_rate_and_the_opinions(
     scores, rates, opinions = (_rows(book, n) for n in (1, 2, 3))
     overall = next(r for r in scores if r[0] == "全部樓棟" and r[1] == "overall")
     assert overall[2] == "總體而言，您對本小區的物業管理是否滿意？"
-    assert overall[3:] == [10.0, 4.0, 0.0, 0.0, 6.0, 0.0, 2.8]
+    assert overall[3:] == [10.0, 4.0, 0.0, 0.0, 6.0, 0.0, 2.8, 60.0]
     assert rates[-1] == ["全部樓棟", 45.0, 10.0, 22.2]
     returned = expected_building_counts(answered)
     by_building = {r[0]: r[2] for r in rates[1:-1]}
@@ -111,6 +118,19 @@ def test_the_results_page_draws_the_75_percent_line_and_a_bar_per_question(
     drawn = set(re.findall(r'data-building="(\w+)" data-question="overall"', page))
     assert drawn == buildings
     assert "<script>" not in page and "style=" not in page  # nothing the CSP would block
+
+
+def test_the_results_page_shows_the_satisfaction_rate_per_question_and_overall(
+        staff: FlaskClient, answered: Distributed) -> None:
+    page = text(staff.get(f"/surveys/{answered.campaign.number}/results"))
+
+    shares = dict(re.findall(r'data-question="(\w+)" data-answered="\d+" '
+                             r'data-satisfaction="([\d.]+|None)"', page))
+    assert shares["overall"] == "60.0" and shares["repairs"] == "0.0"
+    overall = re.search(r'<p id="satisfaction">(.*?)</p>', page, re.S)
+    assert overall is not None and "Satisfaction rate" in overall.group(1)
+    assert re.search(r"[\d.]+ % \(\d+ of \d+ answers were 4 or 5\)", overall.group(1))
+    assert "<th>Satisfaction rate</th>" in page and "<td>60.0 %</td>" in page
 
 
 def test_the_year_on_year_chart_has_a_point_per_campaign_and_question(

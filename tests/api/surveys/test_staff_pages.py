@@ -9,11 +9,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.common.clock import FrozenClock
+from engine.directory.models import Owner, Unit
+from engine.surveys.campaigns import record_reminders
 from engine.surveys.models import SurveyResponse
 from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.survey_pages import Distributed, distributed_survey, post_answers
-from tests.support.surveys import GOOD
+from tests.support.surveys import GOOD, SurveyDriver, add_units_to_survey
 
 RADIO = re.compile(r'<input type="radio" name="(\w+)" value="(\d)"')
 
@@ -173,6 +175,8 @@ def test_the_campaign_page_shows_the_sample_rate_and_who_has_not_answered(
     assert f'href="/surveys/{number}"' in listed and "Collecting answers" in listed
     assert "0 of 45 forms returned" in page and "below the 75 % target" in page
     assert "Not answered yet: 45" in page
+    assert "none: every unit is occupied and delivered" in page
+    assert "recorded, not sent" not in page  # no reminder is due yet
     assert survey.label() in page
     assert "Enter a paper or follow-up answer" not in page  # the survey desk's work
     assert client.get(f"/surveys/{number}/paper-forms").status_code == 403
@@ -218,3 +222,42 @@ def test_the_paper_forms_carry_each_units_code_and_link(
         assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in page
         assert f"http://localhost/survey/{sampled.link_token}" in page
     assert "總體而言" in page and "Overall, how satisfied" in page  # both languages on paper
+
+
+def test_the_campaign_page_counts_the_units_left_out_of_the_sample_by_reason(
+        client: FlaskClient, shipped: System, clock: FrozenClock) -> None:
+    add_units_to_survey(shipped)
+    with shipped.sessions() as session:
+        units = session.scalars(select(Unit).order_by(Unit.id).limit(6)).all()
+        developer = Owner(name="Developer Ltd", is_developer=True)
+        for unit in units[:3]:
+            unit.delivered = False
+        units[3].owners = [developer]
+        units[4].owners = [developer]
+        units[5].owners = []
+        session.commit()
+    campaign = SurveyDriver.start(shipped).approved()
+    add_user(shipped, clock, "guard", roles=("security",))
+    sign_in(client, "guard")
+
+    page = text(client.get(f"/surveys/{campaign.number}"))
+
+    assert campaign.units_total == 294
+    left_out = re.search(r'<dd id="excluded">(.*?)</dd>', page, re.S)
+    assert left_out is not None
+    assert left_out.group(1) == ("not delivered yet: 3 · unsold (held by the developer): 2 · "
+                                 "vacant (no owner on record): 1")
+
+
+def test_a_reminder_is_shown_as_recorded_not_sent(
+        client: FlaskClient, shipped: System, survey: Distributed, clock: FrozenClock) -> None:
+    with shipped.sessions() as session:
+        assert record_reminders(session, shipped.rt, survey.campaign.id, actor=None) == 45
+        session.commit()
+    add_user(shipped, clock, "guard", roles=("security",))
+    sign_in(client, "guard")
+
+    page = text(client.get(f"/surveys/{survey.campaign.number}"))
+
+    assert page.count("reminder recorded, not sent 1×") == 45
+    assert "Reminders are recorded, not sent" in page

@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from engine.common.settings import PROJECT_ROOT
-from engine.surveys.campaigns import distribute, install_questionnaires, open_campaign, sample_units
+from engine.surveys.campaigns import (
+    distribute,
+    install_questionnaires,
+    open_campaign,
+    sample_units,
+    surveyed_already,
+)
 from engine.surveys.models import SampledUnit, SurveyCampaign
 from engine.surveys.responses import enter_response
 from engine.system import QUESTIONNAIRES, System
@@ -82,12 +88,15 @@ def open_survey(system: System, estates: Estates) -> OpenSurvey:
     """Open, sample and (unless ``days`` is None) distribute a campaign.
 
     By default it surveys Harmony Gardens at 20 %: 4 of its 20 units, 2 per block.
+    Tests open several campaigns of one year; each after the first carries a reason.
     """
     def make(*, percent: object = 20, estate: int | None = estates.harmony, year: int = 2026,
              seed: int = 7, days: int | None = 21) -> Survey:
         with system.sessions() as session:
+            again = surveyed_already(session, year, estate)
             row = open_campaign(session, system.rt, year=year, target_percent=percent,
-                                estate_id=estate, actor="boss")
+                                estate_id=estate, actor="boss",
+                                repeat_reason="another survey for this test" if again else "")
             sample_units(session, system.rt, row.id, seed=seed, actor="boss")
             if days is not None:
                 distribute(session, system.rt, row.id, collection_days=days, actor="boss")

@@ -19,7 +19,7 @@ from engine.common.clock import FrozenClock
 from engine.common.errors import Conflict, FormInvalid, NotFound
 from engine.common.numbering import TRACKING_ALPHABET
 from engine.common.settings import PROJECT_ROOT
-from engine.directory.models import Building, Unit
+from engine.directory.models import Building, Owner, Unit
 from engine.surveys.campaigns import (
     CODE_LENGTH,
     accepts_staff_entries,
@@ -34,6 +34,7 @@ from engine.surveys.campaigns import (
     record_reminders,
     sample_units,
 )
+from engine.surveys.report import campaign_report
 from engine.surveys.sample import MIN_PERCENT
 from engine.system import System
 from tests.engine.surveys.conftest import Estates, OpenSurvey
@@ -72,6 +73,7 @@ def test_an_approved_plan_opens_a_numbered_campaign(system: System, estates: Est
         first = open_campaign(session, system.rt, year=2026, target_percent="17.5",
                               estate_id=estates.harmony, actor="boss")
         second = open_campaign(session, system.rt, year=2026, target_percent=15, actor="boss")
+        assert second.repeat_reason is None  # the whole office is not Harmony Gardens alone
         assert (first.number, second.number) == ("S-2026-000001", "S-2026-000002")
         assert first.target_percent == Decimal("17.50") and first.state == "planned"
         assert first.approved_by == "boss" and first.questionnaire.code == "standard"
@@ -128,7 +130,7 @@ def test_a_campaign_is_sampled_once_and_only_from_units_that_exist(
             sample_units(session, system.rt, survey.id, actor="boss")
         bare = open_campaign(session, system.rt, year=2026, target_percent=15,
                              estate_id=empty.id, actor="boss")
-        with pytest.raises(Conflict, match="there are no units to survey"):
+        with pytest.raises(Conflict, match="there are no occupied, delivered units to survey"):
             sample_units(session, system.rt, bare.id, actor="boss")
 
 
@@ -160,7 +162,7 @@ def test_a_campaign_is_distributed_once(system: System, open_survey: OpenSurvey)
         distribute(session, system.rt, survey.id, collection_days=21, actor="boss")
 
 
-def test_reminders_go_only_to_units_that_have_not_answered(
+def test_reminders_are_recorded_only_for_units_that_have_not_answered(
         system: System, open_survey: OpenSurvey, clock: FrozenClock) -> None:
     survey = open_survey()
     answered, *waiting = survey.sampled()
@@ -170,7 +172,7 @@ def test_reminders_go_only_to_units_that_have_not_answered(
         with system.sessions() as session:
             assert record_reminders(session, system.rt, survey.id, actor=None) == 3
             session.commit()
-    reminded = {s.id: (s.reminders_sent, s.last_reminded_at) for s in survey.sampled()}
+    reminded = {s.id: (s.reminders_recorded, s.last_reminded_at) for s in survey.sampled()}
     assert reminded[answered.id] == (0, None)
     assert all(reminded[s.id] == (2, clock.now()) for s in waiting)
 
@@ -224,3 +226,66 @@ def test_a_survey_that_reached_75_percent_has_nothing_to_explain(
 def test_staff_enter_answers_only_while_collection_is_open(open_survey: OpenSurvey) -> None:
     assert not accepts_staff_entries(open_survey(days=None).campaign())
     assert accepts_staff_entries(open_survey().campaign())
+
+
+def test_a_second_survey_of_the_same_estate_and_year_is_refused_without_a_reason(
+        system: System, estates: Estates) -> None:
+    with system.sessions() as session:
+        open_campaign(session, system.rt, year=2026, target_percent=15,
+                      estate_id=estates.harmony, actor="boss")
+        with pytest.raises(FormInvalid) as refused:
+            open_campaign(session, system.rt, year=2026, target_percent=15,
+                          estate_id=estates.harmony, repeat_reason="  ", actor="boss")
+        assert [e.field for e in refused.value.errors] == ["repeat_reason"]
+        other_year = open_campaign(session, system.rt, year=2027, target_percent=15,
+                                   estate_id=estates.harmony, actor="boss")
+        other_estate = open_campaign(session, system.rt, year=2026, target_percent=15,
+                                     estate_id=estates.riverside, actor="boss")
+        again = open_campaign(session, system.rt, year=2026, target_percent=15,
+                              estate_id=estates.harmony, actor="boss",
+                              repeat_reason=" The lifts were replaced in June ")
+        session.commit()
+        assert other_year.repeat_reason is None and other_estate.repeat_reason is None
+        assert again.repeat_reason == "The lifts were replaced in June"
+        opened = session.scalars(select(AuditEvent.data).where(
+            AuditEvent.kind == "survey_opened").order_by(AuditEvent.id)).all()
+    assert [d.get("repeat_reason") for d in opened] == [
+        None, None, None, "The lifts were replaced in June"]
+
+
+def test_only_occupied_delivered_units_are_sampled_and_the_rest_counted_by_reason(
+        system: System, estates: Estates) -> None:
+    with system.sessions() as session:
+        units = session.scalars(select(Unit).join(Building).where(
+            Building.estate_id == estates.riverside).order_by(Unit.id)).all()
+        developer = Owner(name="Developer Ltd", is_developer=True)
+        units[0].delivered = False
+        units[1].owners = [developer]
+        units[2].owners = []
+        units[3].owners = [*units[3].owners, developer]  # still partly the developer's: unsold
+        row = open_campaign(session, system.rt, year=2026, target_percent=100,
+                            estate_id=estates.riverside, actor="boss")
+        sampled = sample_units(session, system.rt, row.id, seed=1, actor="boss")
+        session.commit()
+        assert [s.unit_id for s in sampled] == [units[4].id]
+        assert row.units_total == 1
+        assert row.units_excluded == {"undelivered": 1, "unsold": 2, "vacant": 1}
+        # The report, archived as published, keeps who was left out.
+        assert campaign_report(session, row.id)["campaign"]["units_excluded"] == {
+            "undelivered": 1, "unsold": 2, "vacant": 1}
+        event = session.scalars(select(AuditEvent.data).where(
+            AuditEvent.kind == "survey_sampled")).one()
+    assert event["excluded"] == {"undelivered": 1, "unsold": 2, "vacant": 1}
+
+
+def test_an_estate_of_undelivered_units_only_has_nobody_to_survey(
+        system: System, estates: Estates) -> None:
+    with system.sessions() as session:
+        for unit in session.scalars(select(Unit).join(Building).where(
+                Building.estate_id == estates.riverside)):
+            unit.delivered = False
+        row = open_campaign(session, system.rt, year=2026, target_percent=15,
+                            estate_id=estates.riverside, actor="boss")
+        with pytest.raises(Conflict, match="no occupied, delivered units"):
+            sample_units(session, system.rt, row.id, actor="boss")
+        assert row.state == "planned"  # nothing lost: it can be sampled once units exist

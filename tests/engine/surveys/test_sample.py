@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.surveys.sample import SampleUnit, building_quotas, draw_sample, sample_size
+from engine.surveys.sample import (
+    EXCLUSION_REASONS,
+    SampleUnit,
+    building_quotas,
+    draw_sample,
+    exclusion_reason,
+    sample_size,
+)
 
 # Fixed examples, no deadline: the same run on every machine, and quick.
 PROFILE = settings(derandomize=True, max_examples=200, deadline=None)
@@ -82,3 +89,19 @@ def test_a_percentage_outside_15_to_100_is_refused(percent: Decimal) -> None:
 def test_a_unit_listed_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="listed twice"):
         draw_sample([SampleUnit(1, 7), SampleUnit(2, 7)], percent=15, seed=0)
+
+
+@pytest.mark.parametrize(("delivered", "owners", "developer_owned", "reason"), [
+    (True, 1, False, None),
+    (True, 2, False, None),
+    (False, 1, False, "undelivered"),
+    (False, 1, True, "undelivered"),  # not delivered comes first, whoever holds it
+    (True, 1, True, "unsold"),
+    (True, 0, False, "vacant"),
+])
+def test_only_an_occupied_delivered_unit_can_be_sampled(delivered: bool, owners: int,
+                                                         developer_owned: bool,
+                                                         reason: str | None) -> None:
+    assert exclusion_reason(delivered=delivered, owners=owners,
+                            developer_owned=developer_owned) == reason
+    assert reason is None or reason in EXCLUSION_REASONS

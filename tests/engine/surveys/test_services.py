@@ -90,7 +90,7 @@ def test_the_services_open_sample_distribute_and_remind_for_the_instance(
     assert draw_survey_sample(opened["id"]) == {"sample_size": 5}  # 20 % of 25 units
     deadline = work.rt.clock.now() + timedelta(days=21)
     assert distribute_survey(opened["id"], 21) == {"deadline": deadline.isoformat()}
-    assert remind_survey_non_respondents(opened["id"]) == {"reminded": 5}
+    assert remind_survey_non_respondents(opened["id"]) == {"recorded": 5, "sent": 0}
     row = work.session.get_one(SurveyCampaign, opened["id"])
     assert (row.instance_id, row.approved_by, row.estate_id) == (work.instance.id, "boss", None)
     events = work.session.execute(select(AuditEvent.kind, AuditEvent.actor).where(
@@ -98,7 +98,7 @@ def test_the_services_open_sample_distribute_and_remind_for_the_instance(
         .order_by(AuditEvent.id)).all()
     assert [tuple(e) for e in events] == [
         ("survey_opened", "boss"), ("survey_sampled", "boss"), ("survey_distributed", "boss"),
-        ("survey_reminded", None)]
+        ("survey_reminders_recorded", None)]
 
 
 def test_the_follow_up_services_list_look_up_and_record_the_visits(work: UnitOfWork) -> None:

@@ -39,7 +39,8 @@ def test_tabulation_counts_each_question_overall_and_per_building() -> None:
     assert result["responses"] == 3
     assert result["overall"]["overall"] == {
         "counts": {"1": 1, "2": 0, "3": 0, "4": 1, "5": 1}, "answered": 3,
-        "mean": 3.33, "mean_exact": "10/3"}
+        "mean": 3.33, "mean_exact": "10/3",
+        "satisfaction": {"satisfied": 2, "answered": 3, "percent": 66.7, "exact": "2/3"}}
     # A blank and a True (not a rating) count for nobody.
     assert result["overall"]["repairs"]["answered"] == 1
     assert result["buildings"]["A"]["responses"] == 2
@@ -104,3 +105,20 @@ def test_free_text_gets_a_suggested_kind_and_category(text: str, asked_for: str,
 def test_one_answer_splits_into_its_points() -> None:
     assert split_points("垃圾沒人清理。建議增加保潔次數\n\n  Thanks; ") == [
         "垃圾沒人清理", "建議增加保潔次數", "Thanks"]
+
+
+def test_the_satisfaction_rate_is_the_share_of_4_and_5_per_question_and_overall() -> None:
+    result = tabulate(["overall", "repairs", "security"], [
+        ("A", {"overall": 5, "repairs": 3}), ("A", {"overall": 4, "repairs": 2}),
+        ("B", {"overall": 3, "repairs": 4}), ("B", {"overall": 2})])
+    overall, repairs = result.overall["overall"], result.overall["repairs"]
+    assert overall.mean == Fraction(14, 4) and overall.satisfaction == Fraction(1, 2)
+    assert repairs.satisfaction == Fraction(1, 3)
+    assert result.overall["security"].satisfaction is None  # nobody answered it
+    # Every rating answer together: 3 of 7 were a 4 or a 5.
+    assert result.satisfaction == Fraction(3, 7)
+    figures = result.as_json()
+    assert figures["satisfaction"] == {"satisfied": 3, "answered": 7, "percent": 42.9,
+                                       "exact": "3/7"}
+    assert figures["overall"]["security"]["satisfaction"]["percent"] is None
+    assert figures["buildings"]["B"]["questions"]["overall"]["satisfaction"]["percent"] == 0.0
