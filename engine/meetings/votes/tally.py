@@ -14,8 +14,9 @@ them) need at least 3/4 of the participating area and headcount to agree;
 every other item, using the maintenance fund included, more than 1/2.
 Every comparison is exact: areas are ``Decimal``, thresholds ``Fraction``.
 
-Decided here: a delivered unit belongs to the voter it names; a delivered unit the developer still holds under its id joins the
-developer, who stays one person; with nobody taking part nothing is agreed.
+Decided here: a delivered unit belongs to the voter it names; a delivered unit
+the developer still holds under its id joins the developer, who stays one
+person; with nobody taking part nothing is agreed.
 """
 
 from __future__ import annotations
