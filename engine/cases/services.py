@@ -21,15 +21,18 @@ METHOD_KEYS = ("handling_method", "notified_party", "rectification_notes", "expl
                "supervisor_instruction", "superior_instruction")
 
 
-def create_work_order(case_id: int, department: str, description: str) -> dict[str, Any]:
+def create_work_order(department: str, description: str, case_id: int | None = None
+                      ) -> dict[str, Any]:
+    """Dispatch a work order; a routine repair's has no case behind it, so no case record."""
     work = current()
     now = work.rt.clock.now()
     order = WorkOrder(number=next_number(work.session, "W", now.year), case_id=case_id,
                       department=department, description=description, dispatched_at=now)
     work.session.add(order)
     work.session.flush()
-    _record(work.session, case_id, "work_order_dispatched", f"Work order {order.number}",
-            {"work_order": order.number, "department": department})
+    if case_id is not None:
+        _record(work.session, case_id, "work_order_dispatched", f"Work order {order.number}",
+                {"work_order": order.number, "department": department})
     return {"id": order.id, "number": order.number, "department": department}
 
 

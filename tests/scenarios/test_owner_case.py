@@ -261,3 +261,78 @@ def test_an_archived_record_is_corrected_by_a_new_entry(office: System) -> None:
         entries = list(session.scalars(select(ArchiveEntry).order_by(ArchiveEntry.id)))
     assert [e.method for e in entries] == [original.method, "Cleared and disinfected"]
     assert fixed.supersedes_id == original.id and entries[0].result == original.result
+
+
+def due_in(case: CaseDriver, element_id: str) -> timedelta:
+    task = case.open()[element_id]
+    assert task.due_at is not None, f"{element_id} has no due time"
+    return task.due_at - task.created_at
+
+
+def test_every_step_of_an_urgent_case_is_due_by_the_sla_table(office: System) -> None:
+    case = CaseDriver.register(office, category="security", urgency="urgent")
+    assert due_in(case, "triage") == timedelta(hours=2)  # reply within
+    escalate(case)
+    case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
+    assert due_in(case, "superior_decide") == timedelta(hours=8)  # superior limit
+    case.do("superior_decide", {"superior_instruction": "Add a night patrol"}, actor="manager")
+    assert due_in(case, "carry_out_instruction") == timedelta(hours=8)  # handle within
+    case.do("carry_out_instruction", {"handling_method": "Night patrol added"})
+    assert due_in(case, "reply_to_complainant") == timedelta(hours=2)
+    case.do("reply_to_complainant", dict(REPLY))
+    assert due_in(case, "record_satisfaction") == timedelta(hours=2)
+
+
+def test_the_rectification_and_explanation_steps_are_due_too(office: System) -> None:
+    defect = CaseDriver.register(office, category="developer_defect")
+    defect.do("triage", {"triage_decision": "not_office_cause", "triage_notes": "",
+                         "responsible_party": "developer"})
+    assert due_in(defect, "notify_responsible_party") == timedelta(hours=120)
+    defect.do("notify_responsible_party", {"notified_party": "Developer's after-sales team",
+                                           "notified_how": "written notice",
+                                           "rectification_requested": "repair the roof seal"})
+    defect.wait(timedelta(days=3, seconds=1))  # follow_up_every
+    assert due_in(defect, "follow_up_rectification") == timedelta(hours=120)
+    question = CaseDriver.register(office, type="move_in", category="other")
+    question.do("triage", {"triage_decision": "explain", "triage_notes": ""})
+    assert due_in(question, "explain_to_owner") == timedelta(hours=24)
+
+
+def test_an_untriaged_urgent_case_is_flagged_then_escalated(office: System) -> None:
+    case = CaseDriver.register(office, category="noise", urgency="urgent")  # 4 h, then 48 h
+    assert case.wait(timedelta(hours=4, seconds=1)) == 0
+    assert case.open()["triage"].overdue_since == office.rt.clock.now()
+    assert case.wait(timedelta(hours=44)) == 1  # past escalate_after: to the supervisor
+    assert set(case.open()) == {"supervisor_review"}
+    assert case.task_data("supervisor_review")["escalation_reason"] == (
+        "The case was not triaged within PT48H.")
+    case.do("supervisor_review", {"supervisor_decision": "return",
+                                  "supervisor_instruction": "Triage it now"}, actor="supervisor")
+    assert set(case.open()) == {"triage"}
+
+
+def test_a_reply_not_given_in_time_is_escalated_and_then_given(office: System) -> None:
+    case = CaseDriver.register(office)  # hygiene, normal: reply 24 h, escalate after 120 h
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+    case.do("handle_work_order", HANDLED)
+    case.wait(timedelta(hours=24, seconds=1))
+    assert case.open()["reply_to_complainant"].overdue_since is not None
+    assert case.wait(timedelta(hours=96)) == 1
+    assert "not replied to within PT120H" in case.task_data("supervisor_review")[
+        "escalation_reason"]
+    case.do("supervisor_review", {"supervisor_decision": "resolve",
+                                  "supervisor_instruction": "Phone the owner today"},
+            actor="supervisor")
+    case.do("carry_out_instruction", {"handling_method": "The supervisor asked us to phone"})
+    reply_and_close(case)
+    assert case.status() == "completed"
+
+
+def test_a_superior_who_does_not_decide_in_time_is_flagged(office: System) -> None:
+    case = CaseDriver.register(office, category="fees")
+    escalate(case)
+    case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
+    case.wait(timedelta(hours=47))
+    assert case.open()["superior_decide"].overdue_since is None
+    case.wait(timedelta(hours=1, seconds=1))
+    assert case.open()["superior_decide"].overdue_since == office.rt.clock.now()

@@ -14,7 +14,7 @@ from engine.cases.registration import Complainant, register_case
 from engine.common.clock import FrozenClock
 from engine.directory.models import Department
 from engine.system import System
-from engine.workflow.instances import load_workflow
+from engine.workflow.instances import load_workflow, start_instance
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.tasks.complete import complete_task
 from engine.workflow.worker import fire_due_timers, flag_overdue_tasks
@@ -54,6 +54,15 @@ class CaseDriver:
             session.commit()
             assert case.instance_id is not None
             return cls(system, case.id, case.instance_id)
+
+    @classmethod
+    def repair(cls, system: System) -> CaseDriver:
+        """Start a routine repair: the same steps and timers, with no case behind it (case_id 0)."""
+        with system.sessions() as session:
+            instance = start_instance(session, system.rt, process_id="routine_repair", data={},
+                                      actor="clerk")
+            session.commit()
+            return cls(system, 0, instance.id)
 
     def open(self) -> dict[str, HumanTask]:
         with self.system.sessions() as session:

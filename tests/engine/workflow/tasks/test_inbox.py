@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from engine.common.errors import FormInvalid, PermissionDenied
 from engine.system import System
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask
 from engine.workflow.tasks.inbox import MAX_PER_PAGE, InboxCounts, TaskFilters, list_tasks
 from engine.workflow.tasks.inbox import inbox_counts as counts_of
 from engine.workflow.viewer import Viewer
@@ -118,19 +121,20 @@ def test_filters_narrow_by_process_category_building_text_and_due(office: System
 
     assert only(category="security") == [unsafe_id]
     assert only(building="A") == [dirty_id]
-    assert only(process_id="owner_case") == [unsafe_id, dirty_id, noisy_id]
+    assert only(process_id="owner_case") == [unsafe_id, noisy_id, dirty_id]  # by due time
     assert only(process_id="escalation") == []
     assert only(text=noisy.case().number) == [noisy_id]
     assert only(text="work ORDER") == [unsafe_id, dirty_id]  # title, any case
     assert only(text="100%") == []  # wildcards are matched as they are
-    assert only(due="no_due") == [noisy_id]
+    assert only(due="no_due") == []  # every step of a case is due (case_sla), triage too
     assert only(due="overdue") == []
     # 16:30 UTC is 00:30 the next day in the office: 8 h after 09:00 UTC falls due "today".
     office.rt.clock.advance(timedelta(hours=7, minutes=30))  # type: ignore[attr-defined]
-    assert only(due="due_today") == [unsafe_id]
+    # The noisy case's triage, due 09:00 UTC tomorrow (17:00 in the office), is due "today" too.
+    assert only(due="due_today") == [unsafe_id, noisy_id]
     office.rt.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
     assert only(due="overdue") == [unsafe_id]
-    assert only(due="due_today") == []
+    assert only(due="due_today") == [noisy_id]
     assert counts(office, viewer).overdue == 1
 
 
@@ -146,12 +150,19 @@ def test_sorting_by_due_time_puts_tasks_without_one_last(office: System) -> None
     create_user(office, "all_hands", "customer_service", "cleaning", "security")
     viewer = viewer_of(office, "all_hands")
     dirty_id, unsafe_id = dirty.task_id("handle_work_order"), unsafe.task_id("handle_work_order")
-    noisy_id = noisy.task_id("triage")
+    noisy_id = noisy.task_id("triage")  # due in 24 h
+    office.rt.clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    with office.sessions() as session:  # describing a repair has no due time
+        repair = start_instance(session, office.rt, process_id="routine_repair", data={},
+                                actor="clerk")
+        session.commit()
+        repair_id = session.scalars(select(HumanTask.id).where(
+            HumanTask.instance_id == repair.id)).one()
 
-    assert ids(office, viewer, sort="due") == [unsafe_id, dirty_id, noisy_id]
-    assert ids(office, viewer, sort="-due") == [dirty_id, unsafe_id, noisy_id]
-    assert ids(office, viewer, sort="offered") == [noisy_id, dirty_id, unsafe_id]
-    assert ids(office, viewer, sort="-offered") == [unsafe_id, dirty_id, noisy_id]
+    assert ids(office, viewer, sort="due") == [unsafe_id, noisy_id, dirty_id, repair_id]
+    assert ids(office, viewer, sort="-due") == [dirty_id, noisy_id, unsafe_id, repair_id]
+    assert ids(office, viewer, sort="offered") == [noisy_id, dirty_id, unsafe_id, repair_id]
+    assert ids(office, viewer, sort="-offered") == [repair_id, unsafe_id, dirty_id, noisy_id]
 
 
 def test_pages_are_capped_and_cover_every_task_once(office: System) -> None:
