@@ -85,9 +85,8 @@ def _readable(data: dict[str, Any], schema: dict[str, Any] | None,
     """
     if sees_personal_data(viewer.roles):
         return data
-    own = set((schema or {}).get("properties", {}))
-    masked = masked_data({k: v for k, v in data.items() if k not in own})
-    return {key: data[key] if key in own else masked[key] for key in data}
+    own = (schema or {}).get("properties", {})
+    return {**masked_data(data), **{key: data[key] for key in own if key in data}}
 
 
 def _gone(process_id: str, element_id: str) -> TaskNotReady:
