@@ -13,7 +13,7 @@ from api.surveys.blueprint import blueprint
 from api.surveys.questions import words
 from api.surveys.staff_pages import campaign_of, private_report
 from api.web.auth import login_required, signed_in_viewer
-from api.web.database import db
+from api.web.database import db, system
 from engine.common.privacy import sees_personal_data
 from engine.surveys.report import campaign_report, year_on_year
 
@@ -22,7 +22,7 @@ from engine.surveys.report import campaign_report, year_on_year
 @login_required
 def results(number: str) -> ResponseReturnValue:
     row = campaign_of(number)
-    report = campaign_report(db(), row.id)
+    report = campaign_report(db(), row.id, zone=system().rt.office_zone)
     labels = _labels(report)
     rated = [(q, labels[q]) for q in export.rating_order(report, labels)]
     years = year_on_year(db(), estate_id=row.estate_id)
@@ -49,7 +49,8 @@ def results(number: str) -> ResponseReturnValue:
 @blueprint.get("/surveys/<number>/results.csv")
 @login_required
 def results_csv(number: str) -> ResponseReturnValue:
-    report = campaign_report(db(), campaign_of(number).id)
+    report = campaign_report(db(), campaign_of(number).id,
+                                                    zone=system().rt.office_zone)
     return _download(export.as_csv(export.score_table(report, _labels(report))),
                      f"{number}-results.csv", "text/csv; charset=utf-8")
 
@@ -58,7 +59,8 @@ def results_csv(number: str) -> ResponseReturnValue:
 @login_required
 def results_xlsx(number: str) -> ResponseReturnValue:
     whole = sees_personal_data(signed_in_viewer().roles)
-    report = private_report(campaign_report(db(), campaign_of(number).id), whole=whole)
+    report = private_report(campaign_report(db(), campaign_of(number).id,
+                                                    zone=system().rt.office_zone), whole=whole)
     book = export.as_xlsx([(gettext("Scores"), export.score_table(report, _labels(report))),
                            (gettext("Return rate"), export.rate_table(report)),
                            (gettext("Opinions"), export.feedback_table(report))])

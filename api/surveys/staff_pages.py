@@ -180,7 +180,8 @@ def private_report(report: dict[str, Any], *, whole: bool) -> dict[str, Any]:
 def _campaign_page(row: SurveyCampaign, *, entry: Any = None,
                    errors: dict[str, str] | None = None) -> str:
     whole = sees_personal_data(signed_in_viewer().roles)
-    report = private_report(campaign_report(db(), row.id), whole=whole)
+    report = private_report(campaign_report(db(), row.id, zone=system().rt.office_zone),
+                            whole=whole)
     return render_template(
         "surveys/show.html", campaign=row, report=report, desk=on_survey_desk(),
         waiting=waiting_units(row, whole=whole), whole=whole,

@@ -20,10 +20,16 @@ from sqlalchemy.orm import Session, selectinload
 from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.common.numbering import TRACKING_ALPHABET, next_number
-from engine.directory.models import Building, Owner, Unit
+from engine.directory.models import Building, Unit
 from engine.surveys.models import Questionnaire, SampledUnit, SurveyCampaign, SurveyResponse
 from engine.surveys.questionnaire import load_questionnaires
-from engine.surveys.sample import MIN_PERCENT, SampleUnit, draw_sample, exclusion_reason
+from engine.surveys.sample import (
+    MIN_PERCENT,
+    SampleUnit,
+    UnitOnRecord,
+    draw_sample,
+    surveyable,
+)
 from engine.surveys.tally import meets_target, return_rate
 from engine.workflow.runtime import Runtime
 from engine.workflow.viewer import Viewer
@@ -194,17 +200,10 @@ def _surveyable_units(session: Session,
     query = select(Unit).join(Building).options(selectinload(Unit.owners)).order_by(Unit.id)
     if estate_id is not None:
         query = query.where(Building.estate_id == estate_id)
-    units: list[SampleUnit] = []
-    excluded: dict[str, int] = {}
-    for unit in session.scalars(query):
-        owners: list[Owner] = unit.owners
-        reason = exclusion_reason(delivered=unit.delivered, owners=len(owners),
-                                  developer_owned=any(o.is_developer for o in owners))
-        if reason is None:
-            units.append(SampleUnit(building=unit.building_id, unit_id=unit.id))
-        else:
-            excluded[reason] = excluded.get(reason, 0) + 1
-    return units, excluded
+    return surveyable(UnitOnRecord(building=unit.building_id, unit_id=unit.id,
+                                   delivered=unit.delivered, owners=len(unit.owners),
+                                   developer_owned=any(o.is_developer for o in unit.owners))
+                      for unit in session.scalars(query))
 
 
 def distribute(session: Session, rt: Runtime, campaign_id: int, *, collection_days: int,

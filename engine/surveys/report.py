@@ -9,14 +9,16 @@ categorised free text. Published reports are archived as they were shown.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.common import audit
+from engine.common.clock import office_zone
 from engine.common.errors import Conflict
-from engine.directory.models import Building
+from engine.directory.models import Building, Estate
 from engine.surveys.campaigns import campaign, campaign_return_rate
 from engine.surveys.feedback import feedback_counts, feedback_items, unconfirmed_items
 from engine.surveys.models import RESPONSE_CHANNELS, SampledUnit, SurveyCampaign, SurveyResponse
@@ -66,7 +68,7 @@ def publish_report(session: Session, rt: Runtime, campaign_id: int, *,
     if row.state != "categorised":
         raise Conflict(f"survey {row.number} has no categorised report to publish")
     row.report_approved_by, row.published_at, row.state = actor, rt.clock.now(), "published"
-    row.archived_report = campaign_report(session, row.id)
+    row.archived_report = campaign_report(session, row.id, zone=rt.office_zone)
     session.flush()
     audit.record(session, rt, kind="survey_published", actor=actor, instance_id=row.instance_id,
                  data={"campaign_id": row.id, "number": row.number})
@@ -78,14 +80,18 @@ def list_campaigns(session: Session) -> list[SurveyCampaign]:
                                 .order_by(SurveyCampaign.year.desc(), SurveyCampaign.id.desc())))
 
 
-def campaign_report(session: Session, campaign_id: int) -> dict[str, Any]:
-    """Everything a results page shows for one campaign, as plain JSON."""
+def campaign_report(session: Session, campaign_id: int, *,
+                    zone: tzinfo | None = None) -> dict[str, Any]:
+    """Everything a results page shows for one campaign, as plain JSON.
+
+    Answers are counted per day of the office's calendar (``zone``), not of UTC.
+    """
     row = campaign(session, campaign_id)
     responses = list(session.scalars(select(SurveyResponse).where(
         SurveyResponse.campaign_id == row.id).order_by(SurveyResponse.submitted_at)))
     sent = [s for s in session.scalars(select(SampledUnit)
                                        .where(SampledUnit.campaign_id == row.id))]
-    codes = _building_codes(session)
+    codes = _building_names(session, row.id)
     rate = campaign_return_rate(session, row.id) if sent else None
     items = feedback_items(session, row.id)
     questionnaire = row.questionnaire
@@ -107,7 +113,7 @@ def campaign_report(session: Session, campaign_id: int) -> dict[str, Any]:
         "by_channel": {c: sum(1 for r in responses if r.channel == c)
                        for c in RESPONSE_CHANNELS},
         "by_building": _by_building(sent, responses, codes),
-        "rate_over_time": _over_time(responses, len(sent)),
+        "rate_over_time": _over_time(responses, len(sent), zone or office_zone()),
         "questions": {q: questionnaire.ui.get("labels", {}).get(q, {})
                       for q in questionnaire.ui.get("order", [])},
         "tabulation": row.tabulation or _tabulation(session, row),
@@ -120,8 +126,11 @@ def campaign_report(session: Session, campaign_id: int) -> dict[str, Any]:
     }
 
 
+NO_RATE: dict[str, Any] = {"satisfied": 0, "answered": 0, "percent": None, "exact": None}
+
+
 def year_on_year(session: Session, *, estate_id: int | None = None) -> list[dict[str, Any]]:
-    """One line per campaign, oldest first: rate and each question's mean."""
+    """One line per campaign, oldest first: rate, satisfaction, and each question's mean."""
     lines = []
     for row in reversed(list_campaigns(session)):
         if row.estate_id != estate_id or row.state in ("planned", "sampled"):
@@ -129,12 +138,16 @@ def year_on_year(session: Session, *, estate_id: int | None = None) -> list[dict
         tabulation = row.tabulation or _tabulation(session, row)
         lines.append({"year": row.year, "number": row.number, "state": row.state,
                       "return_rate": campaign_return_rate(session, row.id).as_json(),
-                      "means": {q: d["mean"] for q, d in tabulation["overall"].items()}})
+                      # a tabulation stored before satisfaction was counted has none
+                      "satisfaction": tabulation.get("satisfaction") or NO_RATE,
+                      "means": {q: d["mean"] for q, d in tabulation["overall"].items()},
+                      "satisfaction_by_question": {q: d.get("satisfaction") or NO_RATE
+                                                   for q, d in tabulation["overall"].items()}})
     return lines
 
 
 def _tabulation(session: Session, row: SurveyCampaign) -> dict[str, Any]:
-    codes = _building_codes(session)
+    codes = _building_names(session, row.id)
     answers = session.execute(select(SurveyResponse.building_id, SurveyResponse.answers)
                               .where(SurveyResponse.campaign_id == row.id)
                               .order_by(SurveyResponse.id))
@@ -150,17 +163,25 @@ def _by_building(sent: list[SampledUnit], responses: list[SurveyResponse],
             for b, n in sorted(sampled.items(), key=lambda item: codes[item[0]])]
 
 
-def _over_time(responses: list[SurveyResponse], sent: int) -> list[dict[str, Any]]:
-    """Cumulative returns at the end of each day an answer came in."""
+def _over_time(responses: list[SurveyResponse], sent: int,
+               zone: tzinfo) -> list[dict[str, Any]]:
+    """Cumulative returns at the end of each office day an answer came in."""
     days: dict[str, int] = {}
     for count, response in enumerate(responses, start=1):
-        days[response.submitted_at.date().isoformat()] = count
+        days[response.submitted_at.astimezone(zone).date().isoformat()] = count
     return [{"date": day, "returned": n, "percent": round(100 * n / sent, 1) if sent else None}
             for day, n in days.items()]
 
 
-def _building_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Building.id, Building.code)).all())
+def _building_names(session: Session, campaign_id: int) -> dict[int, str]:
+    """Each building's name in the campaign's report: its code, after the estate's name
+    when the sample spans estates — two estates may both have a block A, never merged."""
+    rows = session.execute(select(Building.id, Building.code, Estate.name).join(Estate)
+                           .where(Building.id.in_(select(SampledUnit.building_id).where(
+                               SampledUnit.campaign_id == campaign_id)))).all()
+    if len({estate for _, _, estate in rows}) <= 1:
+        return {building: code for building, code, _ in rows}
+    return {building: f"{estate} {code}" for building, code, estate in rows}
 
 
 def _iso(moment: Any) -> str | None:

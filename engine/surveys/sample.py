@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["EXCLUSION_REASONS", "MIN_PERCENT", "SampleUnit", "building_quotas", "draw_sample",
-           "exclusion_reason", "sample_size"]
+__all__ = ["EXCLUSION_REASONS", "MIN_PERCENT", "SampleUnit", "UnitOnRecord", "building_quotas",
+           "draw_sample", "exclusion_reason", "sample_size", "surveyable"]
 
 # Seed rule 5: "no fewer than 15 % of the total number of units".
 MIN_PERCENT = 15
@@ -42,6 +42,31 @@ def exclusion_reason(*, delivered: bool, owners: int, developer_owned: bool) -> 
     if owners == 0:
         return "vacant"
     return None
+
+
+@dataclass(frozen=True)
+class UnitOnRecord:
+    """A unit as the register holds it: what decides whether it can be surveyed."""
+
+    building: int
+    unit_id: int
+    delivered: bool
+    owners: int
+    developer_owned: bool
+
+
+def surveyable(units: Iterable[UnitOnRecord]) -> tuple[list[SampleUnit], dict[str, int]]:
+    """The occupied, delivered units to sample from, and how many were left out and why."""
+    kept: list[SampleUnit] = []
+    excluded: dict[str, int] = {}
+    for unit in units:
+        reason = exclusion_reason(delivered=unit.delivered, owners=unit.owners,
+                                  developer_owned=unit.developer_owned)
+        if reason is None:
+            kept.append(SampleUnit(building=unit.building, unit_id=unit.unit_id))
+        else:
+            excluded[reason] = excluded.get(reason, 0) + 1
+    return kept, excluded
 
 
 @dataclass(frozen=True, order=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from engine.surveys.report import (
 from engine.surveys.responses import enter_response, submit_by_code
 from engine.system import System
 from tests.engine.surveys.conftest import Estates, OpenSurvey, Survey
+from tests.support.people import create_estate
 from tests.support.surveys import GOOD
 
 
@@ -202,3 +203,49 @@ def test_year_on_year_compares_the_estates_campaigns_oldest_first(
     assert lines[0]["return_rate"]["rate"] == "3/4"
     assert lines[1]["means"]["overall"] == 4.0 and lines[1]["means"]["repairs"] is None
     assert lines[1]["return_rate"]["percent"] == 25.0
+
+
+def test_year_on_year_shows_the_satisfaction_rate_overall_and_per_question(
+        system: System, open_survey: OpenSurvey) -> None:
+    earlier, later = open_survey(year=2025), open_survey(year=2026)
+    # 2025: overall 5, 4, 2 → 2 of 3 satisfied; repairs 2, 2, 2 → none.
+    earlier.answer(earlier.sampled()[:1], {"overall": 5, "repairs": 2})
+    earlier.answer(earlier.sampled()[1:2], {"overall": 4, "repairs": 2})
+    earlier.answer(earlier.sampled()[2:3], {"overall": 2, "repairs": 2})
+    tabulated(system, earlier)
+    later.answer(later.sampled()[:2], {"overall": 3})
+    with system.sessions() as session:
+        lines = year_on_year(session, estate_id=later.campaign().estate_id)
+    by_year = {line["year"]: line for line in lines}
+    assert by_year[2025]["satisfaction"]["exact"] == "1/3"  # 2 of 6 rating answers
+    assert by_year[2025]["satisfaction_by_question"]["overall"]["exact"] == "2/3"
+    assert by_year[2025]["satisfaction_by_question"]["repairs"]["percent"] == 0.0
+    assert by_year[2026]["satisfaction"]["percent"] == 0.0
+    assert by_year[2026]["satisfaction_by_question"]["repairs"]["percent"] is None
+
+
+def test_a_survey_of_every_estate_keeps_two_estates_blocks_apart(
+        system: System, estates: Estates, open_survey: OpenSurvey) -> None:
+    create_estate(system, "Lakeside", buildings=("A",), units=("0101", "0102"))
+    survey = open_survey(estate=None, percent=100)
+    survey.answer(survey.sampled(), {"overall": 5})
+    with system.sessions() as session:
+        report = campaign_report(session, survey.id)
+    buildings = {line["building"]: line["sampled"] for line in report["by_building"]}
+    assert buildings == {"Harmony Gardens A": 10, "Harmony Gardens B": 10,
+                         "Lakeside A": 2, "Riverside D": 5}
+    assert set(report["tabulation"]["buildings"]) == set(buildings)
+
+
+def test_returns_over_time_are_counted_per_office_day(
+        system: System, open_survey: OpenSurvey, clock: FrozenClock) -> None:
+    survey = open_survey()
+    # 23:30 UTC on 3 December is 07:30 on 4 December in the office (UTC+8).
+    clock.set(datetime(2026, 12, 3, 23, 30, tzinfo=UTC))
+    survey.answer(survey.sampled()[:1])
+    clock.set(datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    survey.answer(survey.sampled()[1:2])
+    with system.sessions() as session:
+        report = campaign_report(session, survey.id, zone=system.rt.office_zone)
+    assert [(day["date"], day["returned"]) for day in report["rate_over_time"]] == [
+        ("2026-12-04", 2)]

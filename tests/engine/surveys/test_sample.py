@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from engine.surveys.sample import (
     EXCLUSION_REASONS,
     SampleUnit,
+    UnitOnRecord,
     building_quotas,
     draw_sample,
     exclusion_reason,
     sample_size,
+    surveyable,
 )
 
 # Fixed examples, no deadline: the same run on every machine, and quick.
@@ -105,3 +107,29 @@ def test_only_an_occupied_delivered_unit_can_be_sampled(delivered: bool, owners:
     assert exclusion_reason(delivered=delivered, owners=owners,
                             developer_owned=developer_owned) == reason
     assert reason is None or reason in EXCLUSION_REASONS
+
+
+@st.composite
+def registers(draw: st.DrawFn) -> list[UnitOnRecord]:
+    """An estate as the register holds it: some units undelivered, unsold or vacant."""
+    units = draw(estates())
+    return [UnitOnRecord(building=u.building, unit_id=u.unit_id,
+                         delivered=draw(st.booleans()) or draw(st.booleans()),
+                         owners=draw(st.integers(0, 3)),
+                         developer_owned=draw(st.integers(0, 5)) == 0)
+            for u in units]
+
+
+@PROFILE
+@given(registers(), percentages, st.integers(0, 2**48))
+def test_only_occupied_delivered_units_are_drawn_and_the_rest_are_counted_by_reason(
+        register: list[UnitOnRecord], percent: Decimal, seed: int) -> None:
+    kept, excluded = surveyable(register)
+    eligible = {u.unit_id for u in register
+                if u.delivered and u.owners and not u.developer_owned}
+    assert {u.unit_id for u in kept} == eligible
+    assert sum(excluded.values()) + len(kept) == len(register)
+    assert set(excluded) <= set(EXCLUSION_REASONS) and all(excluded.values())
+    drawn = draw_sample(kept, percent=percent, seed=seed)
+    assert {u.unit_id for u in drawn} <= eligible
+    assert len(drawn) == math.ceil(Fraction(percent) * len(eligible) / 100)
