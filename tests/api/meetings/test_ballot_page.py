@@ -64,8 +64,8 @@ def ballots(system: System) -> list[tuple[int, str, str]]:
 @pytest.mark.parametrize(("accept", "words"), [
     ("en", ("Annual general meeting", "Agree", "Disagree", "Abstain", "Send my ballot",
             "88.50 m²", "Thank you for voting")),
-    ("zh-TW", ("周年業主大會", "同意", "不同意", "棄權", "遞交我的選票", "88.50 平方米",
-               "多謝投票")),
+    ("zh-TW", ("業主大會定期會議", "同意", "不同意", "棄權", "遞交我的選票", "88.50 平方米",
+               "感謝您參與表決")),
 ])
 def test_an_owner_votes_once_through_the_link(client: FlaskClient, shipped: System,
                                               estate: Estate, meeting: ProcessDriver,

@@ -145,7 +145,7 @@ def test_an_expired_code_and_an_unknown_code_each_get_a_clear_page(
 
     assert expired.status_code == 410 and posted.status_code == 410
     assert "This survey has closed" in text(expired)
-    assert "本次意見征詢已經結束" in text(client.get(path, headers={"Accept-Language": "zh"}))
+    assert "本次意見徵詢已經結束" in text(client.get(path, headers={"Accept-Language": "zh"}))
     assert responses(shipped) == []
 
 

@@ -230,8 +230,8 @@ def test_the_inbox_in_chinese_has_no_english_interface_text(app: Flask, office: 
     set_due(office, task, clock.now() - timedelta(hours=1))
     clock.advance(timedelta(hours=2))
     html = text(signed_in(app, "boss", accept_language="zh-TW").get("/inbox?scope=all"))
-    for chinese in ("待辦事項", "我的角色", "全部", "認領", "改派", "逾期", "分流", "衛生",
-                    "2 小時前", "未認領", "派出時間"):
+    for chinese in ("待辦事項", "我的角色", "全部", "認領", "改派", "逾期", "分流", "環境衛生",
+                    "2 小時前", "未認領", "派發時間"):
         assert chinese in html, chinese
     for english in ("Inbox", "My roles", ">Claim<", ">Reassign<", "Overdue", "Triage",
                     "Hygiene", "h ago", "Unclaimed", "Sort by", "Any category"):
