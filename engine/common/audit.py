@@ -47,9 +47,13 @@ def _audit_is_append_only(_mapper: Any, _connection: Any, audit_event: AuditEven
 def record(session: Session, rt: HasClock, *, kind: str, actor: str | None,
            instance_id: int | None = None, process_id: str | None = None,
            element_id: str | None = None, task_id: str | None = None,
-           data: dict[str, Any] | None = None) -> AuditEvent:
-    """Add one audit event to the unit of work (flushed with the change it records)."""
-    entry = AuditEvent(at=rt.clock.now(), actor=actor, kind=kind, instance_id=instance_id,
+           data: dict[str, Any] | None = None, at: datetime | None = None) -> AuditEvent:
+    """Add one audit event to the unit of work (flushed with the change it records).
+
+    ``at`` is for an event that records a moment already written elsewhere (a task's
+    completion is also a case record): one instant keeps the two recognisably the same.
+    """
+    entry = AuditEvent(at=at or rt.clock.now(), actor=actor, kind=kind, instance_id=instance_id,
                        process_id=process_id, element_id=element_id, task_id=task_id,
                        data=data or {})
     session.add(entry)

@@ -83,7 +83,7 @@ def stopped_message(incident_id: int | None) -> str:
         return gettext("This case is stopped by an incident; a supervisor must retry it "
                        "before this task can be completed.")
     return gettext("This case is stopped by incident %(number)s; a supervisor must retry it "
-                   "before this task can be completed.", number=f"#{incident_id}")
+                   "before this task can be completed.", number="#" + str(incident_id))
 
 
 @blueprint.app_template_global()

@@ -67,7 +67,7 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
         hook(session, step)
     audit.record(session, rt, kind="task_completed", actor=actor, instance_id=instance.id,
                  process_id=row.process_id, element_id=row.element_id, task_id=task_id,
-                 data={"data": clean, "title": row.title})
+                 data={"data": clean, "title": row.title}, at=step.at)
     session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # nobody resumes it
     advance(session, rt, instance, workflow, actor=actor)
     return instance

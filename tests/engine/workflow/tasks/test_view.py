@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from engine.common.clock import FrozenClock
 from engine.common.errors import NotFound, PermissionDenied, TaskNotReady
 from engine.system import System
 from engine.workflow.deployments import deploy
@@ -60,6 +63,19 @@ def test_a_returned_escalation_reopens_triage_with_what_was_entered_before(
     steps = [(h.source, h.step, h.actor) for h in page.history if h.kind != "instance_started"]
     assert steps == [("record", "Triage", "clerk"),
                      ("record", "Review the escalation", "boss")]  # each completion once
+
+
+def test_a_completion_shows_once_when_the_clock_moves_while_it_is_recorded(
+        office: System, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real clock moves between writing the case record and the audit event.
+    def ticking() -> datetime:
+        return clock.advance(timedelta(milliseconds=1))
+    monkeypatch.setattr(clock, "now", ticking)
+    case = CaseDriver.register(office)
+    escalate(case, reason="the owner wants compensation")
+    page = view(office, case.task_id("supervisor_review"), "boss")
+    done = [h.step for h in page.history if h.kind in ("task", "task_completed")]
+    assert done == ["Triage"]
 
 
 def test_the_layout_defaults_to_the_ui_file_beside_the_schema(office: System) -> None:
