@@ -224,3 +224,18 @@ def test_the_reply_letter_prints_without_its_button_and_breaks_no_policy(
     expect(page.locator("article.letter")).to_contain_text("此致")
     shot(page, f"reply_letter_printed_{shipped.db.dialect.name}")
     assert problems == []
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_a_very_long_unbroken_name_wraps_instead_of_widening_the_pages(
+        browser: Browser, live_app: str, shipped: System, size: dict) -> None:
+    unbroken = "W" * 10_000
+    case = CaseDriver.register(shipped, name=unbroken[:200], description=unbroken)
+    page, problems = open_page(browser, **size)
+    sign_in(page, live_app, "supervisor")
+    width = size["viewport"]["width"]
+    for address in (f"/cases/{case.case().number}", f"/tasks/{case.task_id('triage')}"):
+        page.goto(live_app + address)
+        expect(page.get_by_text(unbroken[:20], exact=False).first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, address
+    assert problems == []

@@ -44,12 +44,13 @@ class CaseDriver:
     def register(cls, system: System, *, channel: str = "phone", type: str = "complaint",
                  category: str = "hygiene", urgency: str = "normal",
                  address: str = "", unit_id: int | None = None, estate_id: int | None = None,
-                 phone: str = "13800000000") -> CaseDriver:
+                 phone: str = "13800000000", name: str = "陳大文",
+                 description: str = "Rubbish left in the stairwell of block A") -> CaseDriver:
         with system.sessions() as session:
             case = register_case(
                 session, system.rt, channel=channel, type=type, category=category,
-                urgency=urgency, description="Rubbish left in the stairwell of block A",
-                complainant=Complainant("陳大文", phone, address), unit_id=unit_id,
+                urgency=urgency, description=description,
+                complainant=Complainant(name, phone, address), unit_id=unit_id,
                 estate_id=estate_id, actor="clerk")
             session.commit()
             assert case.instance_id is not None
