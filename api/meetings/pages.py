@@ -20,6 +20,7 @@ from api.web.auth import FRONT_DESK, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound, VoteInputError
+from engine.directory.ordering import unit_order
 from engine.meetings.ballots import VOTES, issue_ballot_tokens, record_paper_ballot
 from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import NOTICE_PERIOD, Participation, participation
@@ -124,8 +125,9 @@ def links(meeting_id: int) -> ResponseReturnValue:
         except Conflict as refused:
             refusal = refused.message
         else:
+            in_order = sorted(tokens.items(), key=lambda t: unit_order(labels[t[0]]))
             issued = [(labels[unit], url_for("ballot.paper", token=token, _external=True))
-                      for unit, token in sorted(tokens.items(), key=lambda t: labels[t[0]])]
+                      for unit, token in in_order]
     return (render_template("meetings/links.html", view=view, issued=issued,
                             posted=request.method == "POST", refusal=refusal,
                             units=len(labels)), 409 if refusal else 200)
@@ -218,7 +220,7 @@ def _paper_page(view: MeetingView, *, form: MultiDict[str, str] | None = None,
     labels = electorate(db(), view.estate_id).labels
     return render_template("meetings/paper_ballot.html", view=view, form=form or MultiDict(),
                            errors=errors or {}, refusal=refusal, votes=VOTES,
-                           units=sorted(labels.items(), key=lambda u: u[1]))
+                           units=sorted(labels.items(), key=lambda u: unit_order(u[1])))
 
 
 def _petition_form(estate_id: int, labels: dict[int, str], *,
@@ -228,12 +230,12 @@ def _petition_form(estate_id: int, labels: dict[int, str], *,
     return render_template("meetings/petition_form.html", estate_id=estate_id, form=form,
                            chosen={int(u) for u in form.getlist("unit_id") if u.isdigit()},
                            errors=errors or {}, share=int(PETITION_SHARE * 100),
-                           units=sorted(labels.items(), key=lambda u: u[1]))
+                           units=sorted(labels.items(), key=lambda u: unit_order(u[1])))
 
 
 def _petition_page(found: PetitionView, *, refusal: str | None = None) -> str:
     labels = electorate(db(), found.estate_id).labels
     return render_template("meetings/petition.html", petition=found, refusal=refusal,
-                           signed_units=sorted(labels[u] for u in found.unit_ids),
+                           signed_units=sorted((labels[u] for u in found.unit_ids), key=unit_order),
                            share=int(PETITION_SHARE * 100),
                            may_start=SUPERVISOR in signed_in_viewer().roles)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from engine.cases.access import may_read_case, summary_for, timeline_for
@@ -21,6 +21,7 @@ from engine.cases.models import ArchiveEntry, Case, ReplyLetter, WorkOrder
 from engine.common.errors import NotFound
 from engine.common.privacy import mask_address, sees_personal_data
 from engine.directory.models import Building, Unit
+from engine.directory.ordering import unit_order
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.progress import ProcessProgress, instance_progress
@@ -144,8 +145,11 @@ def search_units(session: Session, *, viewer: Viewer, building: str | None = Non
     if prefix:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Unit.number.like(escaped + "%", escape="\\"))
-    units = session.scalars(query.order_by(Building.code, Unit.number)
-                            .limit(min(max(1, limit), 100)))
+    # Shorter numbers first keeps 101 before 1001 in SQL, so the limit cuts the right rows;
+    # the page of rows is then put in full natural order.
+    units = sorted(session.scalars(
+        query.order_by(Building.code, func.length(Unit.number), Unit.number)
+        .limit(min(max(1, limit), 100))), key=lambda u: (u.building.code, unit_order(u.number)))
     return [UnitView(id=u.id, label=u.label, building=u.building.code,
                      number=u.number, floor=u.floor, estate_id=u.building.estate_id,
                      owners=[OwnerView(o.name, o.phone) for o in u.owners]) for u in units]

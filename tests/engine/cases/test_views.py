@@ -126,6 +126,17 @@ def test_earlier_cases_are_found_by_phone_or_unit_within_the_estate(office: Syst
     assert len(limited) == 2
 
 
+def test_units_come_in_the_order_people_count_them_and_the_limit_keeps_the_first(
+        office: System) -> None:
+    create_estate(office, "North", buildings=("A",), units=("1001", "102", "101", "1002"))
+    viewer = viewer_of(office, "clerk")
+    with office.sessions() as session:
+        first_two = search_units(session, viewer=viewer, building="A", limit=2)
+        every = search_units(session, viewer=viewer, building="A")
+    assert [u.label for u in first_two] == ["A-101", "A-102"]
+    assert [u.label for u in every] == ["A-101", "A-102", "A-1001", "A-1002"]
+
+
 def test_units_are_searched_by_building_and_number_within_the_estate(office: System) -> None:
     north = create_estate(office, "North", buildings=("A", "B"), units=("1203", "1204", "801"))
     create_estate(office, "South", buildings=("A",), units=("1203",))
@@ -139,5 +150,5 @@ def test_units_are_searched_by_building_and_number_within_the_estate(office: Sys
                                   number_prefix="1203")
     assert [u.label for u in twelfth] == ["A-1203", "A-1204"]
     assert twelfth[0].owners[0].name == "Owner of A-1203" and twelfth[0].floor == 12
-    assert [u.label for u in all_a] == ["A-1203", "A-1204", "A-801"] and wild == []
+    assert [u.label for u in all_a] == ["A-801", "A-1203", "A-1204"] and wild == []
     assert len(everywhere) == 3  # company-wide staff search every estate
