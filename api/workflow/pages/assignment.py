@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from api.web.auth import current_user, login_required
 from api.web.database import db, system
 from api.web.errors import error_page
+from api.web.i18n import reads_chinese
 from api.web.times import local_time
 from api.web.urls import safe_next
 from api.workflow.labels import task_title
 from engine.common.errors import Conflict, FormInvalid, NotFound, PermissionDenied, TaskNotReady
-from engine.directory.lookups import display_names
+from engine.directory.lookups import display_names, role_names
 from engine.workflow.tasks.assignment import claim_task, open_row, reassign_task, release_task
 from engine.workflow.tasks.completions import completion_of
 from engine.workflow.tasks.inbox import TaskSummary
@@ -52,15 +53,34 @@ def release(task_id: str) -> ResponseReturnValue:
 @login_required
 def reassign(task_id: str) -> ResponseReturnValue:
     to = request.form.get("to", "").strip()
-    return _act(task_id, lambda viewer: reassign_task(db(), system().rt, task_id=task_id,
-                                                       viewer=viewer, to=to),
-                lambda task: gettext("“%(title)s” now goes to %(name)s.",
-                                     title=task_title(task.title),
-                                     name=display_names(db(), [to]).get(to, to)))
+    despite_role = request.form.get("despite_role") == "1"
+    user = current_user()
+    assert user is not None  # login_required
+    try:
+        return _act(task_id, lambda viewer: reassign_task(
+            db(), system().rt, task_id=task_id, viewer=viewer, to=to,
+            despite_role=despite_role),
+            lambda task: gettext("“%(title)s” now goes to %(name)s.",
+                                 title=task_title(task.title),
+                                 name=display_names(db(), [to]).get(to, to)),
+            confirmable=True)
+    except _NeedsConfirmation:
+        # Someone without the task's role: say so and let the supervisor decide.
+        db().rollback()
+        row = open_row(db(), task_id)
+        return render_template(
+            "inbox/confirm_reassign.html", task_id=task_id, to=to,
+            title=task_title(row.title), name=display_names(db(), [to]).get(to, to),
+            role=role_names(db(), chinese=reads_chinese()).get(row.role or "", row.role),
+            back=safe_next(request.form.get("next")) or url_for("inbox.index"))
+
+
+class _NeedsConfirmation(Exception):
+    """The chosen person lacks the task's role and the supervisor has not confirmed it."""
 
 
 def _act(task_id: str, change: Callable[[Viewer], TaskSummary],
-         done: Callable[[TaskSummary], str]) -> ResponseReturnValue:
+         done: Callable[[TaskSummary], str], *, confirmable: bool = False) -> ResponseReturnValue:
     user = current_user()
     assert user is not None  # login_required
     back = safe_next(request.form.get("next")) or url_for("inbox.index")
@@ -76,7 +96,9 @@ def _act(task_id: str, change: Callable[[Viewer], TaskSummary],
         return error_page(404)
     except Conflict:
         flash(_held_message(task_id), "warning")
-    except FormInvalid:
+    except FormInvalid as refused:
+        if confirmable and all(e.path == ("despite_role",) for e in refused.errors):
+            raise _NeedsConfirmation() from refused
         flash(gettext("That person cannot take this task: they do not hold its role, "
                       "work for another estate, or are not active."), "error")
     else:

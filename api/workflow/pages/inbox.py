@@ -49,6 +49,7 @@ class Row:
     may_claim: bool
     may_release: bool
     assignees: list[Person]  # whom a supervisor may hand it to; empty for everyone else
+    others: list[Person]     # the estate's other staff: offered too, with a warning
 
 
 @blueprint.get("/inbox")
@@ -79,7 +80,7 @@ def index() -> ResponseReturnValue:
 
 def _rows(tasks: list[TaskSummary], viewer: Viewer) -> list[Row]:
     # A page holds a handful of (role, estate) pairs: ask for each pair's people once.
-    people: dict[tuple[str | None, int | None], list[Person]] = {}
+    people: dict[tuple[str | None, int | None], tuple[list[Person], list[Person]]] = {}
     rows = []
     for task in tasks:
         supervises = viewer.is_supervisor and viewer.sees_estate(task.estate_id)
@@ -87,12 +88,23 @@ def _rows(tasks: list[TaskSummary], viewer: Viewer) -> list[Row]:
                                                           or task.role in viewer.roles)
         key = (task.role, task.estate_id)
         if supervises and key not in people:
-            people[key] = eligible_assignees(db(), role=task.role, estate_id=task.estate_id)
+            people[key] = _assignable(task.role, task.estate_id)
+        holders, others = people[key] if supervises else ([], [])
         rows.append(Row(task=task, may_claim=task.assignee is None and offered,
                         may_release=task.assignee is not None
                         and (task.assignee == viewer.username or supervises),
-                        assignees=people[key] if supervises else []))
+                        assignees=holders, others=others))
     return rows
+
+
+def _assignable(role: str | None, estate_id: int | None) -> tuple[list[Person], list[Person]]:
+    """Who holds the task's role, and everyone else of the estate (covering is normal)."""
+    holders = eligible_assignees(db(), role=role, estate_id=estate_id)
+    if role is None:
+        return holders, []
+    named = {p.username for p in holders}
+    return holders, [p for p in eligible_assignees(db(), role=None, estate_id=estate_id)
+                     if p.username not in named]
 
 
 def _filter_choices(viewer: Viewer) -> dict[str, Any]:

@@ -96,9 +96,10 @@ class Assign(MethodView):
     @blueprint.arguments(TaskAssignCreate)
     @blueprint.response(200, TaskSummaryRead, headers=ETAG)
     def post(self, body: dict[str, Any], task_id: UUID) -> tuple[TaskSummary, Headers]:
-        """Hand a task to a named user who holds its role"""
+        """Hand a task to a named user of its estate (one without its role: `despite_role`)"""
         return reassign_task(db(), system().rt, task_id=str(task_id), viewer=current_viewer(),
-                             to=body["assignee"]), _etag(task_id)
+                             to=body["assignee"], despite_role=body["despite_role"]), \
+            _etag(task_id)
 
 
 @blueprint.route(f"{TASK}/complete")

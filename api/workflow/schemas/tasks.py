@@ -85,6 +85,9 @@ class TaskRead(Schema):
 class TaskAssignCreate(Schema):
     assignee = Text(required=True, validate=validate.Length(1, 150),
                     metadata={"description": "user name of who is to hold the task"})
+    despite_role = fields.Boolean(load_default=False, metadata={
+        "description": "hand the task to someone without its role all the same (without "
+                       "it such a request is refused with 422 naming `despite_role`)"})
 
 
 class TaskCompleteCreate(Schema):

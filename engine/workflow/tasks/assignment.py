@@ -21,6 +21,10 @@ from engine.workflow.tasks.completions import why_not_open
 from engine.workflow.tasks.inbox import TaskSummary, summary_of
 from engine.workflow.viewer import Viewer
 
+# The refusal that a confirmation overrides: the field names what the caller must set.
+LACKS_ROLE = ("{user} does not hold the role {role}; set despite_role to hand the task "
+              "over all the same")
+
 
 def claim_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) -> TaskSummary:
     """Take an unassigned task of one's role and estate; claiming one's own is a no-op."""
@@ -57,8 +61,13 @@ def release_task(session: Session, rt: Runtime, *, task_id: str,
 
 
 def reassign_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer,
-                  to: str) -> TaskSummary:
-    """Hand a task to a named active user who holds its role (supervisors only)."""
+                  to: str, despite_role: bool = False) -> TaskSummary:
+    """Hand a task to a named active user of its estate (supervisors only).
+
+    Someone without the task's role takes it only when the supervisor says so
+    (``despite_role``): covering for a colleague is normal, doing it by a slip is not.
+    The audit event names the role they lacked.
+    """
     row = open_row(session, task_id)
     if not _supervises(viewer, row):
         raise PermissionDenied("only a supervisor may reassign tasks",
@@ -68,12 +77,19 @@ def reassign_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer
     if problem:
         raise FormInvalid([FieldError(("assignee",), problem)], process_id=row.process_id,
                           element_id=row.element_id)
+    assert target is not None  # _unfit says so
+    lacks_role = row.role is not None and row.role not in target.role_codes
+    if lacks_role and not despite_role:
+        raise FormInvalid([FieldError(("despite_role",), LACKS_ROLE.format(
+            user=target.username, role=row.role))], process_id=row.process_id,
+            element_id=row.element_id)
     holder = row.assignee
     if holder == to:
         return summary_of(session, row, rt.clock.now())
     if not _moved(session, rt, row, expected=holder, to=to):
         raise _changed_meanwhile(session, task_id)
-    _record(session, rt, row, "task_reassigned", viewer, {"from": holder, "to": to})
+    _record(session, rt, row, "task_reassigned", viewer,
+            {"from": holder, "to": to, **({"without_role": row.role} if lacks_role else {})})
     return summary_of(session, open_row(session, task_id), rt.clock.now())
 
 
@@ -93,8 +109,6 @@ def _supervises(viewer: Viewer, row: HumanTask) -> bool:
 def _unfit(user: User | None, row: HumanTask) -> str | None:
     if user is None or not user.active:
         return "there is no active user by that name"
-    if row.role is not None and row.role not in user.role_codes:
-        return f"{user.username} does not hold the role {row.role}"
     if not Viewer.of(user).sees_estate(row.estate_id):
         return f"{user.username} works for another estate"
     return None

@@ -186,8 +186,9 @@ def test_a_supervisor_reassigns_to_an_eligible_user(app: Flask, office: System) 
     inbox = text(boss.get("/inbox?scope=all"))
     picker = inbox[inbox.index(f'id="reassign-{task}"'):]
     picker = picker[:picker.index("</select>")]
-    assert '<option value="amy">張美玲</option>' in picker
-    assert 'value="cleaner"' not in picker  # no customer-service role
+    holders, others = picker.split("<optgroup", 2)[1:]
+    assert '<option value="amy">張美玲</option>' in holders
+    assert 'value="cleaner"' in others and 'value="cleaner"' not in holders  # not their role
     assert 'value="clerk"' not in picker    # holds it already
 
     page = post(boss, f"/tasks/{task}/reassign", {"to": "amy"}, follow=True)
@@ -196,9 +197,26 @@ def test_a_supervisor_reassigns_to_an_eligible_user(app: Flask, office: System) 
     [event] = events(office, "task_reassigned")
     assert (event.actor, event.data["from"], event.data["to"]) == ("boss", "clerk", "amy")
 
-    unfit = post(boss, f"/tasks/{task}/reassign", {"to": "cleaner"}, follow=True)
+    unfit = post(boss, f"/tasks/{task}/reassign", {"to": "nobody"}, follow=True)
     assert "That person cannot take this task" in text(unfit)
     assert assignee(office, task) == "amy"
+
+
+def test_reassigning_to_someone_without_the_role_asks_first(app: Flask, office: System) -> None:
+    task = CaseDriver.register(office).task_id("triage")
+    boss = signed_in(app, "boss")
+    asked = post(boss, f"/tasks/{task}/reassign", {"to": "cleaner", "next": "/inbox?scope=all"})
+    assert asked.status_code == 200 and assignee(office, task) is None
+    page = text(asked)
+    assert "Reassign to someone without the role?" in page
+    assert 'name="despite_role" value="1"' in page and 'value="cleaner"' in page
+
+    done = post(boss, f"/tasks/{task}/reassign",
+                {"to": "cleaner", "despite_role": "1", "next": "/inbox?scope=all"},
+                follow=True)
+    assert "now goes to" in text(done) and assignee(office, task) == "cleaner"
+    [event] = events(office, "task_reassigned")
+    assert event.data["without_role"] == "customer_service"
 
 
 def test_clerks_may_not_reassign(app: Flask, office: System) -> None:

@@ -84,11 +84,27 @@ def test_only_a_supervisor_reassigns_and_only_to_someone_fit_for_the_task(
     with pytest.raises(PermissionDenied, match="only a supervisor"):
         act(office, reassign_task, task, "clerk", to="clerk2")
     create_user(office, "former", "customer_service", active=False)
-    for unfit in ("nobody", "former", "cleaner"):
+    for unfit in ("nobody", "former"):
         with pytest.raises(FormInvalid) as refused:
             act(office, reassign_task, task, "boss", to=unfit)
         assert [e.field for e in refused.value.errors] == ["assignee"]
+    with pytest.raises(FormInvalid) as unconfirmed:  # no customer-service role
+        act(office, reassign_task, task, "boss", to="cleaner")
+    assert [e.field for e in unconfirmed.value.errors] == ["despite_role"]
     assert assignee(office, task) is None
+
+
+def test_a_supervisor_may_hand_a_task_to_someone_without_its_role_when_they_say_so(
+        office: System) -> None:
+    case = CaseDriver.register(office)
+    task = case.task_id("triage")
+    act(office, reassign_task, task, "boss", to="cleaner", despite_role=True)
+    assert assignee(office, task) == "cleaner"
+    [data] = [data for kind, _, data in events(office, task) if kind == "task_reassigned"]
+    assert (data["to"], data["without_role"]) == ("cleaner", "customer_service")
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""},
+            actor="cleaner")
+    assert "triage" not in case.open()
 
 
 def test_a_completed_task_says_who_completed_it_and_when(office: System) -> None:
