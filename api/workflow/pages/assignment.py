@@ -18,7 +18,7 @@ from api.web.database import db, system
 from api.web.errors import error_page
 from api.web.times import local_time
 from api.web.urls import safe_next
-from api.workflow.labels import task_title
+from api.workflow.labels import element_name
 from engine.common.errors import Conflict, FormInvalid, NotFound, PermissionDenied, TaskNotReady
 from engine.directory.lookups import display_names
 from engine.workflow.tasks.assignment import claim_task, open_row, reassign_task, release_task
@@ -36,7 +36,7 @@ blueprint = Blueprint("assignment", __name__)
 def claim(task_id: str) -> ResponseReturnValue:
     return _act(task_id, lambda viewer: claim_task(db(), system().rt, task_id=task_id,
                                                     viewer=viewer),
-                lambda task: gettext("You now hold “%(title)s”.", title=task_title(task.title)))
+                lambda task: gettext("You now hold “%(title)s”.", title=element_name(task.title)))
 
 
 @blueprint.post("/tasks/<task_id>/release")
@@ -45,7 +45,7 @@ def release(task_id: str) -> ResponseReturnValue:
     return _act(task_id, lambda viewer: release_task(db(), system().rt, task_id=task_id,
                                                       viewer=viewer),
                 lambda task: gettext("“%(title)s” is back with its role.",
-                                     title=task_title(task.title)))
+                                     title=element_name(task.title)))
 
 
 @blueprint.post("/tasks/<task_id>/reassign")
@@ -55,7 +55,7 @@ def reassign(task_id: str) -> ResponseReturnValue:
     return _act(task_id, lambda viewer: reassign_task(db(), system().rt, task_id=task_id,
                                                        viewer=viewer, to=to),
                 lambda task: gettext("“%(title)s” now goes to %(name)s.",
-                                     title=task_title(task.title),
+                                     title=element_name(task.title),
                                      name=display_names(db(), [to]).get(to, to)))
 
 
