@@ -1,17 +1,24 @@
 """Names people read for the work itself: processes, task titles, steps in a case's history.
 
-Titles come from the deployed BPMN; the shipped ones are translated here, and a
-title a process owner adds later is shown as the diagram spells it.
+Task titles and every other name on a diagram come from the deployed BPMN. Babel
+extracts the shipped diagrams' names (api/workflow/extract.py), so each has its
+translation in the catalog; a name a process owner adds in a later version that
+the catalog does not know yet is shown as the diagram spells it.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import gettext
+from lxml import etree
 
 from api.web.i18n import N_
+from engine.common.errors import DefinitionError
+from engine.workflow.names import message_id, named_elements
+from engine.workflow.xmlsafe import parse_xml
 
-__all__ = ["EVENTS", "PROCESSES", "event_label", "init_app", "process_label", "task_title"]
+__all__ = ["EVENTS", "PROCESSES", "diagram_xml", "element_name", "event_label", "init_app",
+           "process_label"]
 
 PROCESSES = {
     "owner_case": N_("Owner case"),
@@ -22,22 +29,6 @@ PROCESSES = {
     "general_meeting": N_("General meeting of owners"),
     "survey_follow_up": N_("Survey follow-up visit"),
 }
-
-TASK_TITLES = frozenset({
-    N_("Triage"), N_("Notify the responsible party"), N_("Follow up the rectification"),
-    N_("Explain to the owner"), N_("Carry out the instruction"),
-    N_("Reply to the complainant"), N_("Record satisfaction"), N_("Handle the work order"),
-    N_("Review the escalation"), N_("Decide the escalation"), N_("Describe the repair"),
-    N_("Carry out the repair"),
-    N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
-    N_("Review the return rate"), N_("Categorise the opinions"),
-    N_("Approve the survey report"), N_("Visit or call the unit"),
-    N_("Form the preparatory group"), N_("Announce the candidates"),
-    N_("Send the notice of the first general meeting"), N_("Close the vote"),
-    N_("Constitute the committee"), N_("File the committee with the housing authority"),
-    N_("Chase the overdue committee filing"), N_("Prepare the agenda"),
-    N_("Send the notice of the general meeting"), N_("Record the minutes"),
-})
 
 # What an audit event or case record says happened; %(step)s is the task's title.
 EVENTS = {
@@ -66,9 +57,36 @@ EVENTS = {
 }
 
 
-def task_title(title: str) -> str:
-    """The task's title in the reader's language, when it is one Liaison ships."""
-    return gettext(title) if title in TASK_TITLES else title
+def element_name(name: str | None) -> str:
+    """A diagram's name for a step, lane, flow or process, in the reader's language.
+
+    A name the catalog does not know (a later version's own) comes back as written.
+    """
+    if not name or not name.strip():
+        return name or ""  # never look up "": the catalog's header sits there
+    msgid = message_id(name)
+    translated = gettext(msgid)
+    return name if translated == msgid else translated.replace("%%", "%")
+
+
+def diagram_xml(xml: str) -> str:
+    """The diagram's BPMN XML with each name people read in the reader's language.
+
+    Only ``name`` attributes change; ids, layout and everything else stay as deployed.
+    A diagram that does not parse is handed back untouched for the viewer to refuse.
+    """
+    try:
+        root = parse_xml(xml.encode(), file="diagram.bpmn").getroot()
+    except DefinitionError:
+        return xml
+    changed = False
+    for element in named_elements(root):
+        name = element.get("name")
+        localised = element_name(name)
+        if localised != name:
+            element.set("name", localised)
+            changed = True
+    return etree.tostring(root, encoding="unicode") if changed else xml
 
 
 def process_label(process_id: str) -> str:
@@ -80,11 +98,12 @@ def event_label(kind: str, step: str) -> str:
     """One line of history: what happened, naming the step it happened to."""
     message = EVENTS.get(kind)
     if message is None:
-        return task_title(step)
-    return gettext(message, step=task_title(step))
+        return element_name(step)
+    return gettext(message, step=element_name(step))
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_global(task_title)
+    app.add_template_global(element_name)
+    app.add_template_global(diagram_xml)
     app.add_template_global(process_label)
     app.add_template_global(event_label)

@@ -91,6 +91,13 @@ def test_the_case_page_draws_the_diagrams_with_the_steps_marked(
     phone.goto(f"{live_app}/cases/{number}")
     _diagrams_drawn(phone, 2)
     expect(phone.locator("#timeline-title")).to_have_text("時間線")
+    # The diagrams are drawn with the reader's names for the steps, lanes and flows.
+    zh_owner, zh_escalation = phone.locator("figure.diagram").all()
+    expect(zh_owner.locator('.djs-element[data-element-id="triage"] .djs-visual text')
+           ).to_have_text("分流")
+    expect(zh_escalation.locator('.djs-element[data-element-id="supervisor_review"] '
+                                 '.djs-visual text')).to_have_text("審核上報事項")
+    expect(phone.locator(".moment-step").first).to_have_text("分流")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, f"case-page-phone-zh-{backend}")
     assert problems == [] and phone_problems == []

@@ -19,7 +19,7 @@ from api.web.errors import error_page
 from api.web.i18n import reads_chinese
 from api.web.times import local_time
 from api.web.urls import safe_next
-from api.workflow.labels import task_title
+from api.workflow.labels import element_name
 from engine.common.errors import Conflict, FormInvalid, NotFound, PermissionDenied, TaskNotReady
 from engine.directory.lookups import display_names, role_names
 from engine.workflow.tasks.assignment import claim_task, open_row, reassign_task, release_task
@@ -37,7 +37,7 @@ blueprint = Blueprint("assignment", __name__)
 def claim(task_id: str) -> ResponseReturnValue:
     return _act(task_id, lambda viewer: claim_task(db(), system().rt, task_id=task_id,
                                                     viewer=viewer),
-                lambda task: gettext("You now hold “%(title)s”.", title=task_title(task.title)))
+                lambda task: gettext("You now hold “%(title)s”.", title=element_name(task.title)))
 
 
 @blueprint.post("/tasks/<task_id>/release")
@@ -46,7 +46,7 @@ def release(task_id: str) -> ResponseReturnValue:
     return _act(task_id, lambda viewer: release_task(db(), system().rt, task_id=task_id,
                                                       viewer=viewer),
                 lambda task: gettext("“%(title)s” is back with its role.",
-                                     title=task_title(task.title)))
+                                     title=element_name(task.title)))
 
 
 @blueprint.post("/tasks/<task_id>/reassign")
@@ -61,7 +61,7 @@ def reassign(task_id: str) -> ResponseReturnValue:
             db(), system().rt, task_id=task_id, viewer=viewer, to=to,
             despite_role=despite_role),
             lambda task: gettext("“%(title)s” now goes to %(name)s.",
-                                 title=task_title(task.title),
+                                 title=element_name(task.title),
                                  name=display_names(db(), [to]).get(to, to)),
             confirmable=True)
     except _NeedsConfirmation:
@@ -70,7 +70,7 @@ def reassign(task_id: str) -> ResponseReturnValue:
         row = open_row(db(), task_id)
         return render_template(
             "inbox/confirm_reassign.html", task_id=task_id, to=to,
-            title=task_title(row.title), name=display_names(db(), [to]).get(to, to),
+            title=element_name(row.title), name=display_names(db(), [to]).get(to, to),
             role=role_names(db(), chinese=reads_chinese()).get(row.role or "", row.role),
             back=safe_next(request.form.get("next")) or url_for("inbox.index"))
 

@@ -20,7 +20,7 @@ from api.web.database import db, system
 from api.web.field_messages import for_people
 from api.web.i18n import reads_chinese
 from api.web.webforms import FieldError, parse_submission, render_form
-from api.workflow.labels import task_title
+from api.workflow.labels import element_name
 from api.workflow.pages.assignment import completed_message
 from engine.common.errors import CaseStopped, FormInvalid, TaskNotReady
 from engine.directory.lookups import display_names, role_names
@@ -72,7 +72,7 @@ def submit(task_id: str) -> ResponseReturnValue:
     except CaseStopped:
         db().rollback()  # the page says which incident stopped the case; what was typed stays
         return _page(view, values=form), 409
-    flash(gettext("Done: %(title)s", title=task_title(view.task.title)), "success")
+    flash(gettext("Done: %(title)s", title=element_name(view.task.title)), "success")
     return redirect(url_for("inbox.index"), 303)
 
 
