@@ -76,8 +76,8 @@ def notify_first_meeting(committee_id: int, meeting_at: str, notice_text: str,
 
 
 def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary_matters: str = "",
-                   special_matters: str = "", **items: str) -> list[list[str]]:
-    """Check the grounds and the agenda; an extraordinary meeting stands on an accepted petition.
+                   special_matters: str = "", convener: str = "", **items: str) -> list[list[str]]:
+    """Check the grounds, the convener and the agenda; an extraordinary meeting needs a petition.
 
     ``items`` are the form's matters, one a line, under the key of their item of
     art. 278. Returns the agenda as [title, matter key] pairs in the order of
@@ -94,6 +94,8 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
                 "an extraordinary meeting is called on a recorded petition of this estate's "
                 "owners"))])
         check_petition(petition)
+    meetings.choose_convener(work.session, work.rt, estate_id=estate_id, kind=meeting_kind,
+                             chosen=convener)
     unknown = sorted(set(items) - {matter.value for matter in ITEMS})
     if unknown:  # a process passing a key the tally does not know is a modelling error
         raise FormInvalid([FieldError((key,), "this is no item of Civil Code art. 278")
@@ -108,13 +110,16 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
 
 
 def notify_general_meeting(estate_id: int, meeting_kind: str, petition_id: int, meeting_at: str,
-                           notice_text: str, agenda: list[list[str]]) -> dict[str, Any]:
+                           notice_text: str, agenda: list[list[str]],
+                           convener: str = "") -> dict[str, Any]:
+    """Notice the meeting; instances begun before conveners were named pass none (the default)."""
     work = current()
     matters = [(title, matter_class, None) for title, matter_class in agenda]
     meeting = meetings.schedule_meeting(
         work.session, work.rt, estate_id=estate_id, kind=meeting_kind,
         meeting_at=_moment(meeting_at), notice_text=notice_text, matters=matters,
-        instance_id=work.instance.id, petition_id=petition_id or None, actor=work.actor)
+        instance_id=work.instance.id, petition_id=petition_id or None, convener=convener,
+        actor=work.actor)
     return _meeting(meeting)
 
 
@@ -239,7 +244,7 @@ def _moment(text: str) -> datetime:
 def _meeting(meeting: Any) -> dict[str, Any]:
     return {"meeting_id": meeting.id, "round": meeting.round,
             "meeting_at": meeting.meeting_at.isoformat(),
-            "notice_sent_at": meeting.notice_sent_at.isoformat()}
+            "notice_sent_at": meeting.notice_sent_at.isoformat(), "convener": meeting.convener}
 
 
 MEETING_SERVICES: dict[str, Callable[..., Any]] = {

@@ -92,6 +92,7 @@ class MeetingView:
     id: int
     estate_id: int
     kind: str
+    convener: str | None  # None on meetings noticed before conveners were recorded
     round: int
     previous_id: int | None
     state: str
@@ -145,7 +146,8 @@ def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
     meeting = get_meeting(session, meeting_id)
     voters = electorate(session, meeting.estate_id)
     return MeetingView(
-        id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind, round=meeting.round,
+        id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind,
+        convener=meeting.convener, round=meeting.round,
         previous_id=meeting.previous_id, state=meeting.state, meeting_at=meeting.meeting_at,
         notice_sent_at=meeting.notice_sent_at, notice_text=meeting.notice_text,
         residents_committee_notified=meeting.residents_committee_notified,

@@ -77,6 +77,7 @@ def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: Syst
     meeting = formation.meeting()
     assert (meeting.kind, meeting.round, meeting.state) == ("first", 1, "voting")
     assert meeting.residents_committee_notified is True
+    assert meeting.convener == "preparatory_group"  # the first meeting, before any committee
     assert [m.title.split(":")[0] for m in meeting.agenda] == [
         "No. 1 Owner of A-101", "No. 2 Owner of A-102", "No. 3 Owner of A-103",
         "No. 4 Owner of A-104", "No. 5 Owner of A-105", "No. 6 Owner of A-106"]

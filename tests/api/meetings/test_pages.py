@@ -57,6 +57,13 @@ def boss(app: Flask, system: System, clock: FrozenClock) -> FlaskClient:
     return client
 
 
+def shown_in(page: str, css_class: str) -> str:
+    """The text of the first <dd> with ``css_class``, tags and runs of space removed."""
+    match = re.search(rf'<dd class="{css_class}"[^>]*>(.*?)</dd>', page, re.S)
+    assert match, f"no .{css_class} on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
 def figures(page: str, css_class: str) -> str:
     """The text of the first element with ``css_class``, tags and runs of space removed."""
     match = re.search(rf'class="{css_class}"[^>]*>(.*?)</', page, re.S)
@@ -114,6 +121,10 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
 
     assert figures(page, "notice-rule") == \
         "15 days before the meeting: at least 15, as required"
+    # No committee serves the estate: the residents' committee convened it, never the office.
+    convener = str(escape("The residents' committee, with the office's help"))
+    assert figures(page, "meeting-convener") == convener
+    assert f"Convener: {convener}" in page
     assert str(escape(REPORT)) in page and LEVY in page
     words = " ".join(page.split())
     assert ("Art. 278 item 9: Other major matters of the shared ownership and management · "
@@ -286,25 +297,36 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
 
     short = petition(desk, units[:1])
     page = text(desk.get(short.headers["Location"]))
-    assert figures(page, "petition-count") == "1 of 10 owners"
-    assert "Below 20 % of the headcount" in page and "Start the extraordinary" not in page
+    assert shown_in(page, "petition-count") == (
+        "1 of 10 owners · threshold 20 %: 2 owners Not reached")
+    assert shown_in(page, "petition-area") == (
+        "88.50 of 885.00 m² · threshold 20 %: 177.00 m² Not reached")
+    assert "Below 20 % of the area or of the headcount" in page
+    assert "Start the extraordinary" not in page
+
+    twice = desk.post(path, data={"csrf_token": csrf_token(desk, path), "purpose": "Repairs",
+                                  "unit_id": [units[0], units[0]]})
+    assert twice.status_code == 422 and "signed more than once" in text(twice)
 
     enough = petition(desk, units[:2])
     shown = enough.headers["Location"]
-    assert "Meets 20 % of the headcount" in text(desk.get(shown))
-    assert "A supervisor starts" in text(desk.get(shown))
+    page = text(desk.get(shown))
+    assert "Meets 20 % of the area and of the headcount" in page
+    assert shown_in(page, "petition-area") == (
+        "177.00 of 885.00 m² · threshold 20 %: 177.00 m² Reached")
+    assert "the owners' committee convenes it" in page
     start = shown + "/meeting"
     assert desk.post(start, data={"csrf_token": csrf_token(desk, shown)}).status_code == 403
 
     short_start = short.headers["Location"] + "/meeting"
     refused = boss.post(short_start, data={"csrf_token": csrf_token(boss, shown)})
-    assert refused.status_code == 422 and "(2 of 10); this petition has 1" in text(refused)
+    assert refused.status_code == 422 and "(2 of 10); its signers hold 88.50 m²" in text(refused)
     started = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert started.status_code == 303
     again = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert again.status_code == 409 and "already started on this petition" in text(again)
     with shipped.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Petition)) == 2
+        assert session.scalar(select(func.count()).select_from(Petition)) == 2  # not "twice"
         started = list(session.scalars(select(ProcessInstance.business_key).where(
             ProcessInstance.process_id == "general_meeting")))
     assert started == [f"petition-{shown.rsplit('/', 1)[1]}"]

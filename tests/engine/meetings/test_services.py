@@ -145,17 +145,23 @@ def test_the_committee_needs_five_owners_and_a_tallied_meeting(session: Session,
                         seats=5, chair=1, vice_chair=2, term_years=5, actor="clerk")
 
 
-def test_a_petition_counts_each_owner_once_and_refuses_foreign_units(
+def test_a_petition_refuses_foreign_units_and_a_unit_signed_twice(
         session: Session, system: System, estate: Estate) -> None:
     units = unit_ids(system, estate)
-    signed = record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
-                             signed_unit_ids=[units[0], units[0], units[1]], actor="clerk")
-    assert (signed.headcount_signed, signed.headcount_total, signed.meets_threshold) == (
-        2, 10, True)
+    with pytest.raises(FormInvalid) as twice:
+        record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
+                        signed_unit_ids=[units[0], units[0], units[1]], actor="clerk")
+    assert [(e.field, e.message) for e in twice.value.errors] == [
+        ("signed_unit_ids", "A-101 signed more than once: a unit signs once")]
     with pytest.raises(FormInvalid, match="attention") as foreign:
         record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
                         signed_unit_ids=[999_999], actor="clerk")
-    assert foreign.value.errors[0].field == "signed_unit_ids"
+    assert [(e.field, e.message) for e in foreign.value.errors] == [
+        ("signed_unit_ids", "units [999999] are not units of this estate")]
+    with pytest.raises(FormInvalid) as empty:
+        record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
+                        signed_unit_ids=[], actor="clerk")
+    assert "tick the units" in empty.value.errors[0].message
     with pytest.raises(FormInvalid):
         record_petition(session, system.rt, estate_id=estate.id, purpose=" ",
                         signed_unit_ids=units[:2], actor="clerk")
