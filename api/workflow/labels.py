@@ -35,7 +35,11 @@ TASK_TITLES = frozenset({
     N_("Form the preparatory group"), N_("Announce the candidates"),
     N_("Send the notice of the first general meeting"), N_("Close the vote"),
     N_("Constitute the committee"), N_("File the committee with the housing authority"),
-    N_("Chase the overdue committee filing"), N_("Prepare the agenda"),
+    N_("Chase the overdue committee filing"),
+    N_("File the committee with the district housing department"),
+    N_("File the committee with the street office"),
+    N_("Chase the overdue filing with the housing department"),
+    N_("Chase the overdue filing with the street office"), N_("Prepare the agenda"),
     N_("Send the notice of the general meeting"), N_("Record the minutes"),
 })
 

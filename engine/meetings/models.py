@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -51,7 +51,7 @@ class CommitteeFiling(Base):
     authority: Mapped[str] = mapped_column(String(30))  # housing_department, street_office
     authority_name: Mapped[str] = mapped_column(String(200))  # as on the receipt
     reference: Mapped[str] = mapped_column(String(100))
-    filed_on: Mapped[datetime]  # the date the authority received it
+    filed_on: Mapped[date]  # the day the authority received it
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[str | None] = mapped_column(String(100))
 

@@ -8,7 +8,7 @@ the form just submitted: the submission is refused whole and the task stays.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -148,19 +148,35 @@ def elect_committee(committee_id: int, meeting_id: int, chair: int, vice_chair: 
             "filing_due_at": elected.filing_due_at.isoformat()}
 
 
-def remind_filing(committee_id: int) -> dict[str, Any]:
+def remind_filing(committee_id: int, authority: str = "") -> dict[str, Any]:
     work = current()
     return committee.record_filing_alert(work.session, work.rt, committee_id=committee_id,
-                                         kind="committee_filing_reminder")
+                                         kind="committee_filing_reminder", authority=authority)
 
 
-def report_filing_overdue(committee_id: int) -> dict[str, Any]:
+def report_filing_overdue(committee_id: int, authority: str = "") -> dict[str, Any]:
     work = current()
     return committee.record_filing_alert(work.session, work.rt, committee_id=committee_id,
-                                         kind="committee_filing_overdue")
+                                         kind="committee_filing_overdue", authority=authority)
+
+
+def record_authority_filing(committee_id: int, authority: str, authority_name: str,
+                            reference: str, filed_on: str) -> str:
+    """Record the filing with one authority from its form; returns the day it was received."""
+    work = current()
+    try:
+        day = date.fromisoformat(filed_on.strip())
+    except ValueError:
+        raise FormInvalid([FieldError((f"{authority}_filed_on",), (
+            "give the date the authority received the filing as YYYY-MM-DD"))]) from None
+    filing = committee.record_authority_filing(
+        work.session, work.rt, committee_id=committee_id, authority=authority,
+        authority_name=authority_name, reference=reference, filed_on=day, actor=work.actor)
+    return filing.filed_on.isoformat()
 
 
 def record_filing(committee_id: int, reference: str, authority: str) -> str:
+    """Record the one filing of an instance begun on the single-filing diagram."""
     work = current()
     filed = committee.record_filing(work.session, work.rt, committee_id=committee_id,
                                     reference=reference, authority=authority, actor=work.actor)
@@ -258,6 +274,7 @@ MEETING_SERVICES: dict[str, Callable[..., Any]] = {
     "elect_committee": elect_committee,
     "remind_filing": remind_filing,
     "report_filing_overdue": report_filing_overdue,
+    "record_authority_filing": record_authority_filing,
     "record_filing": record_filing,
     "archive_committee": archive_committee,
     "publish_minutes": publish_minutes,

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column('authority', sa.String(length=30), nullable=False),
         sa.Column('authority_name', sa.String(length=200), nullable=False),
         sa.Column('reference', sa.String(length=100), nullable=False),
-        sa.Column('filed_on', engine.common.db.UtcDateTime(), nullable=False),
+        sa.Column('filed_on', sa.Date(), nullable=False),
         sa.Column('recorded_at', engine.common.db.UtcDateTime(), nullable=False),
         sa.Column('recorded_by', sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(['committee_id'], ['committees.id'],
@@ -55,10 +55,11 @@ def upgrade() -> None:
     with op.batch_alter_table('committee_filings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_committee_filings_committee_id'), ['committee_id'],
                               unique=False)
+    day = 'DATE(filed_at)' if op.get_bind().dialect.name == 'sqlite' else 'CAST(filed_at AS DATE)'
     op.execute(
         "INSERT INTO committee_filings (committee_id, authority, authority_name, reference, "
-        "filed_on, recorded_at) SELECT id, 'housing_department', "
-        "COALESCE(filing_authority, ''), COALESCE(filing_reference, ''), filed_at, filed_at "
+        f"filed_on, recorded_at) SELECT id, 'housing_department', "
+        f"COALESCE(filing_authority, ''), COALESCE(filing_reference, ''), {day}, filed_at "
         "FROM committees WHERE filed_at IS NOT NULL")
 
 

@@ -27,6 +27,7 @@ from tests.support.meetings import (
     LEVY,
     REPORT,
     elected_committee,
+    filing,
     noticed_meeting,
     owners_estate,
     unit_ids,
@@ -102,11 +103,18 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
     listed = text(desk.get("/committees"))
     assert f'href="/committees/{committee_id}"' in listed and "Overdue" in listed
 
-    formation.do("file_with_housing_authority", {"filing_reference": "HA-2026-0417",
-                                                 "filing_authority": "District housing office"},
+    formation.do("file_with_housing_department",
+                 filing(shipped, "housing_department", "HA-2026-0417"), actor="boss")
+    page = text(desk.get(f"/committees/{committee_id}"))
+    housing = page.split('class="filing-housing_department"', 1)[1].split("</dd>", 1)[0]
+    assert "HA-2026-0417" in housing and "District housing bureau" in housing
+    street = page.split('class="filing-street_office"', 1)[1].split("</dd>", 1)[0]
+    assert "Not yet filed" in street  # one of the two: the committee is not filed yet
+    assert "Not yet filed" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
+    formation.do("file_with_street_office", filing(shipped, "street_office", "JD-2026-0418"),
                  actor="boss")
     page = text(desk.get(f"/committees/{committee_id}"))
-    assert "HA-2026-0417" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
+    assert "JD-2026-0418" in page.split('class="filing-street_office"', 1)[1]
     assert "Not yet filed" not in page and "badge-overdue" not in page
 
 
