@@ -234,6 +234,12 @@ def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate
     assert "面積參與" in chinese and 'lang="en"' in chinese
     levy = results[LEVY].result
     assert levy is not None and str(escape(levy["explanation"][-1])) in chinese
+    assert "召集人：居民委員會（管理處協助）" in chinese
+
+    meeting.do("record_minutes", {"minutes": "The report was approved; the levy was not."})
+    minuted = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
+    convener = str(escape("The residents' committee, with the office's help"))
+    assert f'class="minutes-convener">Meeting convened by {convener}<' in minuted
 
 
 def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> TestResponse:
