@@ -21,8 +21,9 @@ from engine.meetings.general_meeting import participation, schedule_meeting
 from engine.meetings.models import MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
-from engine.workflow.models import ProcessInstance
+from engine.workflow.models import HumanTask, ProcessInstance
 from tests.api.conftest import add_user, csrf_token, sign_in, text
+from tests.support.inbox_pages import post
 from tests.support.meetings import (
     LEVY,
     REPORT,
@@ -111,8 +112,15 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
     street = page.split('class="filing-street_office"', 1)[1].split("</dd>", 1)[0]
     assert "Not yet filed" in street  # one of the two: the committee is not filed yet
     assert "Not yet filed" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
-    formation.do("file_with_street_office", filing(shipped, "street_office", "JD-2026-0418"),
-                 actor="boss")
+    task = formation.task_id("file_with_street_office")
+    form = text(desk.get(f"/tasks/{task}"))
+    assert 'name="street_office_filed_on"' in form and 'type="date"' in form
+    future = filing(shipped, "street_office", "JD-2026-0418", days_ago=-2)
+    refused = post(desk, f"/tasks/{task}", {"action": "complete", **future})
+    assert refused.status_code == 422 and "between the election" in text(refused)
+    done = post(desk, f"/tasks/{task}", {"action": "complete",
+                                         **filing(shipped, "street_office", "JD-2026-0418")})
+    assert done.status_code == 303
     page = text(desk.get(f"/committees/{committee_id}"))
     assert "JD-2026-0418" in page.split('class="filing-street_office"', 1)[1]
     assert "Not yet filed" not in page and "badge-overdue" not in page
@@ -337,6 +345,13 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
     assert refused.status_code == 422 and "(2 of 10); its signers hold 88.50 m²" in text(refused)
     started = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert started.status_code == 303
+    with shipped.sessions() as session:
+        agenda_task = session.scalars(select(HumanTask.id).where(
+            HumanTask.element_id == "prepare_agenda")).one()
+    form = text(desk.get(f"/tasks/{agenda_task}"))
+    # No committee serves the estate: the residents' committee is proposed, and can be changed.
+    assert re.search(r'value="residents_committee"\s+checked', form)
+    assert 'value="owners_committee"' in form and 'value="street_office"' in form
     again = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert again.status_code == 409 and "already started on this petition" in text(again)
     with shipped.sessions() as session:
