@@ -18,7 +18,7 @@ from api.meetings.labels import MEETING_LABELS
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate, Owner, Unit
 from engine.meetings.general_meeting import participation, schedule_meeting
-from engine.meetings.models import MeetingBallot, Petition
+from engine.meetings.models import Meeting, MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -352,6 +352,23 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
     # No committee serves the estate: the residents' committee is proposed, and can be changed.
     assert re.search(r'value="residents_committee"\s+checked', form)
     assert 'value="owners_committee"' in form and 'value="street_office"' in form
+    agenda = {"action": "complete", "estate_id": str(estate.id), "meeting_kind": "extraordinary",
+              "petition_id": shown.rsplit("/", 1)[1], "convener": "residents_committee",
+              "hire_manager": "Replace the company"}
+    assert post(desk, f"/tasks/{agenda_task}", agenda).status_code == 303
+    with shipped.sessions() as session:
+        notice_task = session.scalars(select(HumanTask.id).where(
+            HumanTask.element_id == "send_meeting_notice")).one()
+    when = (shipped.rt.clock.now() + timedelta(days=16)).astimezone(shipped.rt.office_zone)
+    assert post(desk, f"/tasks/{notice_task}", {
+        "action": "complete", "meeting_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "notice_text": "Extraordinary meeting, estate hall."}).status_code == 303
+    with shipped.sessions() as session:
+        meeting_id = session.scalars(select(Meeting.id)).one()
+    page = text(desk.get(f"/meetings/{meeting_id}"))
+    assert shown_in(page, "meeting-petition") == (
+        f"Owners' petition No. {shown.rsplit('/', 1)[1]} : 177.00 of 885.00 m² (threshold 20 %: "
+        "177.00 m²), 2 of 10 owners (threshold 20 %: 2 owners)")
     again = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert again.status_code == 409 and "already started on this petition" in text(again)
     with shipped.sessions() as session:
