@@ -12,6 +12,12 @@ __all__ = ["MEETING_LABELS", "init_app", "meeting_label"]
 MEETING_LABELS: dict[str, dict[str, str]] = {
     "meeting_kind": {"first": N_("First general meeting"), "annual": N_("Annual general meeting"),
                      "extraordinary": N_("Extraordinary general meeting")},
+    "convener": {"owners_committee": N_("The owners' committee"),
+                 "residents_committee": N_("The residents' committee, with the office's help"),
+                 "street_office": N_("The street office, with the office's help"),
+                 "preparatory_group": N_("The preparatory group of the owners' committee")},
+    "filing_authority": {"housing_department": N_("District housing department"),
+                         "street_office": N_("Street office")},
     "meeting_state": {"voting": N_("Voting open"), "tallied": N_("Tallied"),
                       "failed": N_("Too few took part"), "minuted": N_("Minutes published"),
                       "archived": N_("Archived")},

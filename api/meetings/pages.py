@@ -67,7 +67,10 @@ def show(meeting_id: int) -> ResponseReturnValue:
     ahead = view.meeting_at - view.notice_sent_at
     thresholds = {matter.value: AGREEMENT[matter] for matter in Matter}
     items = {matter.value: matter.item for matter in Matter}
+    petition = (petition_view(db(), petition_id=view.petition_id)
+                if view.petition_id is not None else None)
     return render_template("meetings/show.html", view=view, notice_days=ahead.days,
+                           petition=petition, share=int(PETITION_SHARE * 100),
                            notice_ok=ahead >= NOTICE_PERIOD,
                            notice_period=NOTICE_PERIOD.days, thresholds=thresholds, items=items,
                            participation_threshold=PARTICIPATION,

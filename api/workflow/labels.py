@@ -30,6 +30,10 @@ PROCESSES = {
     "survey_follow_up": N_("Survey follow-up visit"),
 }
 
+# Names of steps in diagrams no longer shipped, which instances started on them still show.
+RETIRED_NAMES = (N_("File the committee with the housing authority"),
+                 N_("Chase the overdue committee filing"))
+
 # What an audit event or case record says happened; %(step)s is the task's title.
 EVENTS = {
     "case_registered": N_("Case registered"),

@@ -1,5 +1,9 @@
 """The owners' committee (P5): preparatory group, candidates, election, filing, archive.
 
+The committee is filed with two authorities (Regulations art. 16): the district
+housing department and the street office, each with the day it received the
+filing and its reference; it counts as filed once both are recorded.
+
 Operations take the session explicitly, flush and never commit. A refusal is a
 ``FormInvalid`` naming the form field it concerns, so a task form shows it
 beside that field and nothing of the submission is kept.
@@ -8,6 +12,7 @@ beside that field and nothing of the submission is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -17,17 +22,25 @@ from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.directory.models import Building, Owner, Unit, ownerships
 from engine.meetings.archive import archive
-from engine.meetings.models import Candidate, Committee, Meeting, PreparatoryMember
+from engine.meetings.models import (
+    Candidate,
+    Committee,
+    CommitteeFiling,
+    Meeting,
+    PreparatoryMember,
+)
 from engine.meetings.ranking import Ranking, rank_elected
 from engine.workflow.runtime import Runtime
 from engine.workflow.timers.iso8601 import after
 
-__all__ = ["FILING_WITHIN", "MAX_MEMBERS", "MIN_MEMBERS", "archive_committee", "elect_committee",
-           "get_committee", "open_committee", "record_candidates", "record_filing",
-           "record_filing_alert", "record_preparatory_group"]
+__all__ = ["AUTHORITIES", "FILING_WITHIN", "MAX_MEMBERS", "MIN_MEMBERS", "archive_committee",
+           "elect_committee", "get_committee", "open_committee", "record_authority_filing",
+           "record_candidates", "record_filing", "record_filing_alert",
+           "record_preparatory_group"]
 
 MIN_MEMBERS, MAX_MEMBERS = 5, 11
-FILING_WITHIN = "P30D"  # with the district housing authority, after the election
+FILING_WITHIN = "P30D"  # with each authority, after the election
+AUTHORITIES = ("housing_department", "street_office")
 OFFICES = ("chair", "vice_chair")
 
 
@@ -186,28 +199,86 @@ def _run_off_errors(ranking: Ranking, winners: Sequence[int]) -> list[FieldError
     return []
 
 
-def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int,
-                        kind: str) -> dict[str, Any]:
-    """Record a filing reminder, or that the filing is overdue, with the days left."""
+def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int, kind: str,
+                        authority: str = "") -> dict[str, Any]:
+    """Record a filing reminder, or that a filing is overdue, with the days left.
+
+    ``authority`` is the one whose filing is awaited; instances begun on the
+    single-filing diagram pass none.
+    """
     committee = get_committee(session, committee_id)
     if committee.filing_due_at is None:
         raise Conflict("the committee has not been elected, so no filing is due")
     left = committee.filing_due_at - rt.clock.now()
-    data = {"due_at": committee.filing_due_at.isoformat(), "days_left": left.days}
+    data: dict[str, Any] = {"due_at": committee.filing_due_at.isoformat(), "days_left": left.days}
+    if authority:
+        data["authority"] = _authority(authority)
     _note(session, rt, committee, kind, None, data)
     return data
 
 
+def record_authority_filing(session: Session, rt: Runtime, *, committee_id: int, authority: str,
+                            authority_name: str, reference: str, filed_on: date,
+                            actor: str | None) -> CommitteeFiling:
+    """Record the committee's filing with one authority; with both recorded, it is filed."""
+    committee = get_committee(session, committee_id)
+    authority = _authority(authority)
+    if committee.state != "elected" or committee.elected_at is None:
+        raise Conflict(f"a committee is filed after its election; it is {committee.state}")
+    if any(f.authority == authority for f in committee.filings):
+        raise Conflict(f"the filing with the {authority.replace('_', ' ')} is recorded already")
+    errors = []
+    if not authority_name.strip():
+        errors.append(FieldError((f"{authority}_name",), "name the authority as on its receipt"))
+    if not reference.strip():
+        errors.append(FieldError((f"{authority}_reference",),
+                                 "give the reference the authority gave"))
+    elected_on = committee.elected_at.astimezone(rt.office_zone).date()
+    today = rt.clock.now().astimezone(rt.office_zone).date()
+    if not elected_on <= filed_on <= today:
+        errors.append(FieldError((f"{authority}_filed_on",), (
+            f"the filing is received between the election ({elected_on:%Y-%m-%d}) and today "
+            f"({today:%Y-%m-%d})")))
+    if errors:
+        raise FormInvalid(errors)
+    filing = CommitteeFiling(committee_id=committee.id, authority=authority,
+                             authority_name=authority_name.strip(), reference=reference.strip(),
+                             filed_on=filed_on, recorded_at=rt.clock.now(), recorded_by=actor)
+    committee.filings.append(filing)
+    assert committee.filing_due_at is not None  # set on election
+    due_on = committee.filing_due_at.astimezone(rt.office_zone).date()
+    _note(session, rt, committee, "committee_filing_recorded", actor,
+          {"authority": authority, "reference": filing.reference,
+           "filed_on": filed_on.isoformat(), "in_time": filed_on <= due_on})
+    if {f.authority for f in committee.filings} == set(AUTHORITIES):
+        committee.state, committee.filed_at = "filed", rt.clock.now()
+        _note(session, rt, committee, "committee_filed", actor,
+              {"references": {f.authority: f.reference for f in committee.filings},
+               "in_time": all(f.filed_on <= due_on for f in committee.filings)})
+    session.flush()
+    return filing
+
+
 def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference: str,
                   authority: str, actor: str | None) -> Committee:
-    """Record the filing with the district housing authority and its reference."""
+    """Record the one filing of an instance begun on the single-filing diagram.
+
+    Those instances file with the district housing department only, as the rule
+    they started under had it; the committee page shows the street office's
+    filing as not recorded.
+    """
     committee = get_committee(session, committee_id)
     if committee.state != "elected":
         raise Conflict(f"a committee is filed once, after its election; it is {committee.state}")
     if not reference.strip():
         raise FormInvalid([FieldError(("filing_reference",),
                                       "give the reference the housing authority gave")])
-    committee.state, committee.filed_at = "filed", rt.clock.now()
+    now = rt.clock.now()
+    committee.filings.append(CommitteeFiling(
+        authority="housing_department", authority_name=authority.strip(),
+        reference=reference.strip(), filed_on=now.astimezone(rt.office_zone).date(),
+        recorded_at=now, recorded_by=actor))
+    committee.state, committee.filed_at = "filed", now
     committee.filing_reference, committee.filing_authority = reference.strip(), authority
     session.flush()
     assert committee.filing_due_at is not None  # set on election
@@ -219,7 +290,7 @@ def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference
 
 def archive_committee(session: Session, rt: Runtime, *, committee_id: int,
                       actor: str | None) -> Committee:
-    """Archive a committee once its filing is recorded."""
+    """Archive a committee once it is filed (with both authorities, or on the old diagram)."""
     committee = get_committee(session, committee_id)
     archive(session, rt, committee, after=("filed",),
             refusal="a committee is archived once it is filed")
@@ -241,6 +312,13 @@ def _estate_owners(session: Session, estate_id: int) -> dict[int, str]:
         .join(Unit, Unit.id == ownerships.c.unit_id).join(Building)
         .where(Building.estate_id == estate_id, Owner.is_developer.is_(False)).distinct())
     return {owner_id: name for owner_id, name in rows}
+
+
+def _authority(authority: str) -> str:
+    if authority not in AUTHORITIES:
+        raise FormInvalid([FieldError(("authority",), (
+            "a committee is filed with the district housing department and the street office"))])
+    return authority
 
 
 def get_committee(session: Session, committee_id: int) -> Committee:

@@ -20,17 +20,22 @@ from engine.common import audit
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound
 from engine.meetings.archive import archive
 from engine.meetings.electorate import Electorate, electorate
-from engine.meetings.models import AgendaMatter, Meeting, MeetingBallot
+from engine.meetings.models import AgendaMatter, Committee, Meeting, MeetingBallot
 from engine.meetings.votes.report import tally_record
 from engine.meetings.votes.tally import PARTICIPATION, Ballot, Check, Matter, Vote, tally
 from engine.meetings.votes.text import explain
 from engine.workflow.runtime import Runtime
 
-__all__ = ["KINDS", "NOTICE_PERIOD", "Participation", "archive_meeting", "get_meeting",
-           "participation", "publish_minutes", "schedule_meeting", "tally_meeting"]
+__all__ = ["CONVENERS", "KINDS", "NOTICE_PERIOD", "Participation", "archive_meeting",
+           "choose_convener", "get_meeting", "participation", "publish_minutes",
+           "schedule_meeting", "serving_committee", "tally_meeting"]
 
 NOTICE_PERIOD = timedelta(days=15)  # the notice reaches all owners at least this long before
 KINDS = ("first", "annual", "extraordinary")
+# Who convenes a meeting: the owners' committee; where the estate has none, the residents'
+# committee or the street office (with the office's help); the first meeting, the
+# preparatory group that forms the committee.
+CONVENERS = ("owners_committee", "residents_committee", "street_office", "preparatory_group")
 
 
 @dataclass(frozen=True)
@@ -42,21 +47,58 @@ class Participation:
     ok: bool
 
 
+def serving_committee(session: Session, rt: Runtime, *, estate_id: int) -> Committee | None:
+    """The estate's elected owners' committee whose term has not ended, if there is one."""
+    now = rt.clock.now()
+    committees = session.scalars(select(Committee).where(
+        Committee.estate_id == estate_id, Committee.state.in_(("elected", "filed", "archived")))
+        .order_by(Committee.elected_at.desc()))
+    return next((c for c in committees if c.term_ends_at is None or c.term_ends_at > now), None)
+
+
+def choose_convener(session: Session, rt: Runtime, *, estate_id: int, kind: str,
+                    chosen: str = "") -> str:
+    """Who convenes a general meeting: ``chosen``, or by default from whether a committee serves.
+
+    Where a committee serves, it convenes; where none does, the residents' committee or
+    the street office does, and the owners' committee cannot.
+    """
+    if kind == "first":
+        return "preparatory_group"
+    committee = serving_committee(session, rt, estate_id=estate_id)
+    if not chosen:
+        return "owners_committee" if committee is not None else "residents_committee"
+    if chosen not in CONVENERS[:3]:
+        raise FormInvalid([FieldError(("convener",), (
+            "the owners' committee, the residents' committee or the street office convenes "
+            "a general meeting"))])
+    if committee is not None and chosen != "owners_committee":
+        raise FormInvalid([FieldError(("convener",), (
+            "the estate has an owners' committee: it convenes the meeting"))])
+    if committee is None and chosen == "owners_committee":
+        raise FormInvalid([FieldError(("convener",), (
+            "the estate has no owners' committee: the residents' committee or the street "
+            "office convenes the meeting, with the office's help"))])
+    return chosen
+
+
 def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str,
                      meeting_at: datetime, notice_text: str,
                      matters: Sequence[tuple[str, str, int | None]],
                      instance_id: int | None, committee_id: int | None = None,
                      petition_id: int | None = None, residents_committee_notified: bool = False,
-                     actor: str | None) -> Meeting:
+                     convener: str = "", actor: str | None) -> Meeting:
     """Send the notice of a meeting (or of its next round) and open the vote.
 
     ``matters`` are (title, key of its item of art. 278, candidate id); a next round of the same
     process repeats the failed round's matters instead. The meeting must be
-    at least 15 days after the notice.
+    at least 15 days after the notice. ``convener`` is checked by ``choose_convener``
+    ("" for its default).
     """
     if kind not in KINDS:
         raise FormInvalid([FieldError(("meeting_kind",),
                                       f"a meeting is one of {', '.join(KINDS)}")])
+    convener = choose_convener(session, rt, estate_id=estate_id, kind=kind, chosen=convener)
     now = rt.clock.now()
     if meeting_at - now < NOTICE_PERIOD:
         earliest = now + NOTICE_PERIOD
@@ -77,7 +119,7 @@ def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str
                for title, key, _ in matters if key not in keys]
     if unknown:
         raise FormInvalid([FieldError(("matters",), problem) for problem in unknown])
-    meeting = Meeting(estate_id=estate_id, kind=kind, instance_id=instance_id,
+    meeting = Meeting(estate_id=estate_id, kind=kind, convener=convener, instance_id=instance_id,
                       committee_id=committee_id, petition_id=petition_id,
                       previous_id=previous.id if previous is not None else None,
                       round=previous.round + 1 if previous is not None else 1, state="voting",

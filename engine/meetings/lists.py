@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.directory.models import Estate
 from engine.meetings.models import Committee, Meeting, Petition
+from engine.meetings.petitions import PETITION_SHARE, petition_reaches
 from engine.workflow.viewer import Viewer
 
 __all__ = ["CommitteeRow", "MeetingRow", "PetitionView", "committees_of", "estates_of",
@@ -47,7 +49,13 @@ class PetitionView:
     purpose: str
     signed: int  # owners, by headcount
     total: int
-    meets_threshold: bool
+    headcount_needed: int  # 20 % of the headcount, rounded up to whole owners
+    headcount_ok: bool
+    area_signed: Decimal | None  # m²; None on a petition recorded before the area counted
+    area_total: Decimal | None
+    area_needed: Decimal | None  # 20 % of the area
+    area_ok: bool
+    meets_threshold: bool  # both
     recorded_at: datetime
     unit_ids: list[int]  # the units signed for
 
@@ -90,8 +98,21 @@ def petition_view(session: Session, *, petition_id: int) -> PetitionView | None:
     petition = session.get(Petition, petition_id)
     if petition is None:
         return None
+    share = PETITION_SHARE
+    area_needed = (None if petition.area_total is None
+                   else petition.area_total * share.numerator / share.denominator)
     return PetitionView(id=petition.id, estate_id=petition.estate_id, purpose=petition.purpose,
                         signed=petition.headcount_signed, total=petition.headcount_total,
+                        headcount_needed=-(-petition.headcount_total * share.numerator
+                                           // share.denominator),
+                        headcount_ok=petition_reaches(petition.headcount_signed,
+                                                      petition.headcount_total),
+                        area_signed=petition.area_signed, area_total=petition.area_total,
+                        area_needed=area_needed,
+                        area_ok=(petition.area_signed is not None
+                                 and petition.area_total is not None
+                                 and petition_reaches(petition.area_signed,
+                                                      petition.area_total)),
                         meets_threshold=petition.meets_threshold,
                         recorded_at=petition.recorded_at,
                         unit_ids=[s.unit_id for s in petition.signatures])

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.common.db import Base
 
 
 class Committee(Base):
-    """An owners' committee from its preparatory group to its filing with the housing authority."""
+    """An owners' committee from its preparatory group to its filing with both authorities."""
 
     __tablename__ = "committees"
 
@@ -26,7 +27,9 @@ class Committee(Base):
     term_years: Mapped[int | None]
     term_ends_at: Mapped[datetime | None]
     filing_due_at: Mapped[datetime | None]
+    # Set once the committee is filed with every authority (CommitteeFiling): the later date.
     filed_at: Mapped[datetime | None]
+    # The single filing of committees formed before both authorities were filed with.
     filing_reference: Mapped[str | None] = mapped_column(String(100))
     filing_authority: Mapped[str | None] = mapped_column(String(200))
     archived_at: Mapped[datetime | None]
@@ -34,6 +37,23 @@ class Committee(Base):
     preparatory_members: Mapped[list[PreparatoryMember]] = relationship(
         order_by="PreparatoryMember.position")
     candidates: Mapped[list[Candidate]] = relationship(order_by="Candidate.position")
+    filings: Mapped[list[CommitteeFiling]] = relationship(order_by="CommitteeFiling.id")
+
+
+class CommitteeFiling(Base):
+    """The committee filed with one authority (Regulations art. 16), with its date and reference."""
+
+    __tablename__ = "committee_filings"
+    __table_args__ = (UniqueConstraint("committee_id", "authority"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id"), index=True)
+    authority: Mapped[str] = mapped_column(String(30))  # housing_department, street_office
+    authority_name: Mapped[str] = mapped_column(String(200))  # as on the receipt
+    reference: Mapped[str] = mapped_column(String(100))
+    filed_on: Mapped[date]  # the day the authority received it
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class PreparatoryMember(Base):
@@ -70,7 +90,7 @@ class Candidate(Base):
 
 
 class Petition(Base):
-    """Owners asking for an extraordinary general meeting, with the headcount they reach."""
+    """Owners asking for an extraordinary general meeting, with the area and headcount signed."""
 
     __tablename__ = "petitions"
 
@@ -81,16 +101,19 @@ class Petition(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(100))
     headcount_signed: Mapped[int]
     headcount_total: Mapped[int]
-    meets_threshold: Mapped[bool]
+    # None on petitions recorded when only the headcount was counted.
+    area_signed: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    area_total: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    meets_threshold: Mapped[bool]  # both the area and the headcount reach 20 %
 
     signatures: Mapped[list[PetitionSignature]] = relationship(order_by="PetitionSignature.id")
 
 
 class PetitionSignature(Base):
-    """One voter's signature, given for one of their units; one per voter (owner set)."""
+    """A unit signed for by its owners of record; a voter signing for two units counts once."""
 
     __tablename__ = "petition_signatures"
-    __table_args__ = (UniqueConstraint("petition_id", "voter"),)
+    __table_args__ = (UniqueConstraint("petition_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
@@ -107,6 +130,8 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # first, annual, extraordinary
+    # owners_committee, residents_committee, street_office; preparatory_group for the first.
+    convener: Mapped[str | None] = mapped_column(String(30))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"),
                                                     index=True)
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
@@ -181,5 +206,6 @@ class BallotToken(Base):
     used_at: Mapped[datetime | None]
 
 
-__all__ = ["AgendaMatter", "BallotToken", "Candidate", "Committee", "Meeting", "MeetingBallot",
+__all__ = ["AgendaMatter", "BallotToken", "Candidate", "Committee", "CommitteeFiling", "Meeting",
+           "MeetingBallot",
            "Petition", "PetitionSignature", "PreparatoryMember"]

@@ -8,7 +8,7 @@ the form just submitted: the submission is refused whole and the task stays.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -76,8 +76,8 @@ def notify_first_meeting(committee_id: int, meeting_at: str, notice_text: str,
 
 
 def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary_matters: str = "",
-                   special_matters: str = "", **items: str) -> list[list[str]]:
-    """Check the grounds and the agenda; an extraordinary meeting stands on an accepted petition.
+                   special_matters: str = "", convener: str = "", **items: str) -> list[list[str]]:
+    """Check the grounds, the convener and the agenda; an extraordinary meeting needs a petition.
 
     ``items`` are the form's matters, one a line, under the key of their item of
     art. 278. Returns the agenda as [title, matter key] pairs in the order of
@@ -94,6 +94,8 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
                 "an extraordinary meeting is called on a recorded petition of this estate's "
                 "owners"))])
         check_petition(petition)
+    meetings.choose_convener(work.session, work.rt, estate_id=estate_id, kind=meeting_kind,
+                             chosen=convener)
     unknown = sorted(set(items) - {matter.value for matter in ITEMS})
     if unknown:  # a process passing a key the tally does not know is a modelling error
         raise FormInvalid([FieldError((key,), "this is no item of Civil Code art. 278")
@@ -108,13 +110,16 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
 
 
 def notify_general_meeting(estate_id: int, meeting_kind: str, petition_id: int, meeting_at: str,
-                           notice_text: str, agenda: list[list[str]]) -> dict[str, Any]:
+                           notice_text: str, agenda: list[list[str]],
+                           convener: str = "") -> dict[str, Any]:
+    """Notice the meeting; instances begun before conveners were named pass none (the default)."""
     work = current()
     matters = [(title, matter_class, None) for title, matter_class in agenda]
     meeting = meetings.schedule_meeting(
         work.session, work.rt, estate_id=estate_id, kind=meeting_kind,
         meeting_at=_moment(meeting_at), notice_text=notice_text, matters=matters,
-        instance_id=work.instance.id, petition_id=petition_id or None, actor=work.actor)
+        instance_id=work.instance.id, petition_id=petition_id or None, convener=convener,
+        actor=work.actor)
     return _meeting(meeting)
 
 
@@ -143,19 +148,35 @@ def elect_committee(committee_id: int, meeting_id: int, chair: int, vice_chair: 
             "filing_due_at": elected.filing_due_at.isoformat()}
 
 
-def remind_filing(committee_id: int) -> dict[str, Any]:
+def remind_filing(committee_id: int, authority: str = "") -> dict[str, Any]:
     work = current()
     return committee.record_filing_alert(work.session, work.rt, committee_id=committee_id,
-                                         kind="committee_filing_reminder")
+                                         kind="committee_filing_reminder", authority=authority)
 
 
-def report_filing_overdue(committee_id: int) -> dict[str, Any]:
+def report_filing_overdue(committee_id: int, authority: str = "") -> dict[str, Any]:
     work = current()
     return committee.record_filing_alert(work.session, work.rt, committee_id=committee_id,
-                                         kind="committee_filing_overdue")
+                                         kind="committee_filing_overdue", authority=authority)
+
+
+def record_authority_filing(committee_id: int, authority: str, authority_name: str,
+                            reference: str, filed_on: str) -> str:
+    """Record the filing with one authority from its form; returns the day it was received."""
+    work = current()
+    try:
+        day = date.fromisoformat(filed_on.strip())
+    except ValueError:
+        raise FormInvalid([FieldError((f"{authority}_filed_on",), (
+            "give the date the authority received the filing as YYYY-MM-DD"))]) from None
+    filing = committee.record_authority_filing(
+        work.session, work.rt, committee_id=committee_id, authority=authority,
+        authority_name=authority_name, reference=reference, filed_on=day, actor=work.actor)
+    return filing.filed_on.isoformat()
 
 
 def record_filing(committee_id: int, reference: str, authority: str) -> str:
+    """Record the one filing of an instance begun on the single-filing diagram."""
     work = current()
     filed = committee.record_filing(work.session, work.rt, committee_id=committee_id,
                                     reference=reference, authority=authority, actor=work.actor)
@@ -239,7 +260,7 @@ def _moment(text: str) -> datetime:
 def _meeting(meeting: Any) -> dict[str, Any]:
     return {"meeting_id": meeting.id, "round": meeting.round,
             "meeting_at": meeting.meeting_at.isoformat(),
-            "notice_sent_at": meeting.notice_sent_at.isoformat()}
+            "notice_sent_at": meeting.notice_sent_at.isoformat(), "convener": meeting.convener}
 
 
 MEETING_SERVICES: dict[str, Callable[..., Any]] = {
@@ -253,6 +274,7 @@ MEETING_SERVICES: dict[str, Callable[..., Any]] = {
     "elect_committee": elect_committee,
     "remind_filing": remind_filing,
     "report_filing_overdue": report_filing_overdue,
+    "record_authority_filing": record_authority_filing,
     "record_filing": record_filing,
     "archive_committee": archive_committee,
     "publish_minutes": publish_minutes,

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.meetings.committee import MAX_MEMBERS, get_committee
+from engine.meetings.committee import AUTHORITIES, MAX_MEMBERS, get_committee
 from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import Participation, get_meeting, participation
-from engine.meetings.models import Meeting
+from engine.meetings.models import Committee, Meeting
 from engine.meetings.ranking import rank_elected
 
-__all__ = ["AgendaMatterView", "CandidateView", "CommitteeStatus", "MeetingView", "MemberView",
+__all__ = ["AgendaMatterView", "CandidateView", "CommitteeStatus", "FilingView", "MeetingView",
+           "MemberView",
            "PreparatoryMemberView", "VoterView", "committee_status", "meeting_view"]
 
 
@@ -50,6 +51,16 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class FilingView:
+    """The committee's filing with one authority, or None where not yet recorded."""
+
+    authority: str  # housing_department, street_office
+    authority_name: str | None
+    reference: str | None
+    filed_on: date | None
+
+
+@dataclass(frozen=True)
 class CommitteeStatus:
     id: int
     estate_id: int
@@ -61,7 +72,8 @@ class CommitteeStatus:
     term_years: int | None
     term_ends_at: datetime | None
     filing_due_at: datetime | None
-    filed_at: datetime | None
+    filed_at: datetime | None  # once filed with both authorities
+    filings: list[FilingView]  # one per authority, in AUTHORITIES order
     filing_reference: str | None
     filing_authority: str | None
     archived_at: datetime | None
@@ -92,6 +104,7 @@ class MeetingView:
     id: int
     estate_id: int
     kind: str
+    convener: str | None  # None on meetings noticed before conveners were recorded
     round: int
     previous_id: int | None
     state: str
@@ -136,8 +149,19 @@ def committee_status(session: Session, *, committee_id: int) -> CommitteeStatus:
                  for c in committee.candidates if c.office],
         elected_at=committee.elected_at, term_years=committee.term_years,
         term_ends_at=committee.term_ends_at, filing_due_at=committee.filing_due_at,
-        filed_at=committee.filed_at, filing_reference=committee.filing_reference,
+        filed_at=committee.filed_at, filings=_filings(committee),
+        filing_reference=committee.filing_reference,
         filing_authority=committee.filing_authority, archived_at=committee.archived_at)
+
+
+def _filings(committee: Committee) -> list[FilingView]:
+    recorded = {f.authority: f for f in committee.filings}
+    return [FilingView(authority=authority,
+                       authority_name=recorded[authority].authority_name
+                       if authority in recorded else None,
+                       reference=recorded[authority].reference if authority in recorded else None,
+                       filed_on=recorded[authority].filed_on if authority in recorded else None)
+            for authority in AUTHORITIES]
 
 
 def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
@@ -145,7 +169,8 @@ def meeting_view(session: Session, *, meeting_id: int) -> MeetingView:
     meeting = get_meeting(session, meeting_id)
     voters = electorate(session, meeting.estate_id)
     return MeetingView(
-        id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind, round=meeting.round,
+        id=meeting.id, estate_id=meeting.estate_id, kind=meeting.kind,
+        convener=meeting.convener, round=meeting.round,
         previous_id=meeting.previous_id, state=meeting.state, meeting_at=meeting.meeting_at,
         notice_sent_at=meeting.notice_sent_at, notice_text=meeting.notice_text,
         residents_committee_notified=meeting.residents_committee_notified,

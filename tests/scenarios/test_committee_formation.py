@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from engine.common.audit import AuditEvent
 from engine.common.errors import Conflict, FormInvalid
+from engine.common.settings import PROJECT_ROOT
 from engine.directory.models import Estate
 from engine.meetings.ballots import cast_online_ballot, issue_ballot_tokens, record_paper_ballot
 from engine.meetings.general_meeting import participation
 from engine.meetings.views import committee_status
 from engine.system import System
+from engine.workflow.deployments import Bundle, deploy
+from engine.workflow.models import ProcessInstance, ProcessVersion
 from tests.support.meetings import (
     CANDIDATES,
     CLOSE,
     GROUP,
+    UNITS,
     ProcessDriver,
     elected_committee,
+    filing,
     hold_the_vote,
     notice_first_meeting,
     owners_estate,
@@ -27,7 +33,10 @@ from tests.support.meetings import (
     unit_ids,
     vote_on_paper,
 )
-from tests.support.people import create_user
+from tests.support.people import create_estate, create_user
+
+# The committee formation as deployed before the committee was filed with two authorities.
+SINGLE_FILING = Path(__file__).parent / "fixtures" / "single_filing" / "processes"
 
 
 @pytest.fixture
@@ -77,6 +86,7 @@ def test_a_meeting_14_days_after_the_notice_is_refused_15_accepted(shipped: Syst
     meeting = formation.meeting()
     assert (meeting.kind, meeting.round, meeting.state) == ("first", 1, "voting")
     assert meeting.residents_committee_notified is True
+    assert meeting.convener == "preparatory_group"  # the first meeting, before any committee
     assert [m.title.split(":")[0] for m in meeting.agenda] == [
         "No. 1 Owner of A-101", "No. 2 Owner of A-102", "No. 3 Owner of A-103",
         "No. 4 Owner of A-104", "No. 5 Owner of A-105", "No. 6 Owner of A-106"]
@@ -146,54 +156,131 @@ def test_too_few_owners_vote_so_a_second_round_elects_the_committee(shipped: Sys
     assert [(m.number, m.office) for m in status.members] == [
         (1, "chair"), (2, "vice_chair"), (3, "member"), (4, "member"), (5, "member")]
     assert status.state == "elected" and status.filing_due_at is not None
+    assert set(formation.open()) == {"file_with_housing_department", "file_with_street_office"}
+
+
+def alerts(system: System, formation: ProcessDriver) -> list[tuple[str, str, int]]:
+    with system.sessions() as session:
+        events = session.scalars(select(AuditEvent).where(
+            AuditEvent.instance_id == formation.instance_id,
+            AuditEvent.kind.in_(("committee_filing_reminder", "committee_filing_overdue")))
+            .order_by(AuditEvent.id))
+        return sorted((e.kind, e.data["authority"], e.data["days_left"]) for e in events)
+
+
+def test_each_authority_is_reminded_at_day_20_and_27_and_chased_at_day_30(
+        shipped: System, estate: Estate) -> None:
+    formation = elected_committee(shipped, estate)
+    assert formation.wait(timedelta(days=19, hours=23)) == 0
+    assert formation.wait(timedelta(hours=1, seconds=1)) == 1
+    assert alerts(shipped, formation) == [
+        ("committee_filing_reminder", "housing_department", 9),
+        ("committee_filing_reminder", "street_office", 9)]
+    # The street office has it by day 25; only the housing department is still chased.
+    formation.wait(timedelta(days=5))
+    formation.do("file_with_street_office", filing(shipped, "street_office", "JD-2026-017",
+                                                   days_ago=1))
+    assert formation.wait(timedelta(days=2)) == 1
+    assert alerts(shipped, formation) == [  # none at day 27 for the one filed
+        ("committee_filing_reminder", "housing_department", 2),
+        ("committee_filing_reminder", "housing_department", 9),
+        ("committee_filing_reminder", "street_office", 9)]
+    assert set(formation.open()) == {"file_with_housing_department"}
+    assert formation.wait(timedelta(days=3)) == 1
+    assert [a[:2] for a in alerts(shipped, formation) if a[0] == "committee_filing_overdue"] == [
+        ("committee_filing_overdue", "housing_department")]
+    chase = formation.open()["chase_housing_department_filing"]
+    assert chase.role == "supervisor"
+    assert formation.open()["file_with_housing_department"].due_at is not None
+    with shipped.sessions() as session:
+        waiting = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert (waiting.state, waiting.filed_at) == ("elected", None)  # one of two: not filed
+    assert [(f.authority, f.reference) for f in waiting.filings] == [
+        ("housing_department", None), ("street_office", "JD-2026-017")]
+
+    formation.do("chase_housing_department_filing",
+                 {"action_taken": "Called the chair; filing tomorrow."}, actor="boss")
+    formation.do("file_with_housing_department",
+                 filing(shipped, "housing_department", "BA-2026-017"))
+    assert formation.status() == "completed"
+
+
+def test_filed_with_both_in_time_is_archived_and_no_reminder_fires(shipped: System,
+                                                                    estate: Estate) -> None:
+    formation = elected_committee(shipped, estate)
+    formation.wait(timedelta(days=10))
+    formation.do("file_with_housing_department",
+                 filing(shipped, "housing_department", "BA-2026-018", days_ago=2))
+    with shipped.sessions() as session:
+        half = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert (half.state, half.filed_at) == ("elected", None)
+    assert set(formation.open()) == {"file_with_street_office"}
+    formation.do("file_with_street_office", filing(shipped, "street_office", "JD-2026-044"))
+    assert formation.status() == "completed"
+    today = shipped.rt.clock.now().astimezone(shipped.rt.office_zone).date()
+    assert formation.wait(timedelta(days=30)) == 0
+    assert alerts(shipped, formation) == []
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert status.state == "archived"
+    assert [(f.authority, f.authority_name, f.reference, f.filed_on) for f in status.filings] == [
+        ("housing_department", "District housing bureau", "BA-2026-018",
+         today - timedelta(days=2)),
+        ("street_office", "Harmony street office", "JD-2026-044", today)]
+    assert status.filed_at is not None and status.filing_due_at is not None
+    assert status.filed_at < status.filing_due_at
+
+
+def test_a_filing_dated_before_the_election_or_in_the_future_is_refused(
+        shipped: System, estate: Estate) -> None:
+    formation = elected_committee(shipped, estate)
+    formation.wait(timedelta(days=3))
+    for days_ago in (4, -1):
+        with pytest.raises(FormInvalid) as refused:
+            formation.do("file_with_street_office",
+                         filing(shipped, "street_office", "JD-1", days_ago=days_ago))
+        assert [e.field for e in refused.value.errors] == ["street_office_filed_on"]
+        assert "between the election" in refused.value.errors[0].message
+    assert set(formation.open()) == {"file_with_housing_department", "file_with_street_office"}
+
+
+def test_an_instance_begun_on_the_single_filing_diagram_still_completes(
+        shipped: System, estate: Estate) -> None:
+    with shipped.sessions() as session:
+        deploy(session, shipped.rt, Bundle.from_paths([SINGLE_FILING]), actor="tests")
+        session.commit()
+    formation = elected_committee(shipped, estate)  # started on the old diagram
+    with shipped.sessions() as session:
+        new = deploy(session, shipped.rt, Bundle.from_paths([PROJECT_ROOT / "processes"]),
+                     actor="tests")
+        session.commit()
+        assert [d.version for d in new if d.process_id == "committee_formation"] == [3]
+        pinned = session.get(ProcessInstance, formation.instance_id)
+        assert pinned is not None
+        assert session.get(ProcessVersion, pinned.process_version_id).version == 2  # type: ignore[union-attr]
     assert set(formation.open()) == {"file_with_housing_authority"}
+    assert formation.wait(timedelta(days=20, seconds=1)) == 1
+    assert alerts_of_old(shipped, formation) == [("committee_filing_reminder", 9)]
+    formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
+                                                 "filing_reference": "BA-2026-019"})
+    assert formation.status() == "completed"
+    with shipped.sessions() as session:
+        status = committee_status(session, committee_id=formation.data()["committee_id"])
+    assert (status.state, status.filing_reference) == ("archived", "BA-2026-019")
+    assert [(f.authority, f.reference) for f in status.filings] == [
+        ("housing_department", "BA-2026-019"), ("street_office", None)]
+
+    again = elected_committee(shipped, create_estate(shipped, "翠景苑", units=UNITS))  # new diagram
+    assert set(again.open()) == {"file_with_housing_department", "file_with_street_office"}
 
 
-def alerts(system: System, formation: ProcessDriver) -> list[tuple[str, int]]:
+def alerts_of_old(system: System, formation: ProcessDriver) -> list[tuple[str, int]]:
     with system.sessions() as session:
         events = session.scalars(select(AuditEvent).where(
             AuditEvent.instance_id == formation.instance_id,
             AuditEvent.kind.in_(("committee_filing_reminder", "committee_filing_overdue")))
             .order_by(AuditEvent.id))
         return [(e.kind, e.data["days_left"]) for e in events]
-
-
-def test_filing_reminders_at_day_20_and_27_and_the_supervisor_at_day_30(
-        shipped: System, estate: Estate) -> None:
-    formation = elected_committee(shipped, estate)
-    assert formation.wait(timedelta(days=19, hours=23)) == 0
-    assert formation.wait(timedelta(hours=1, seconds=1)) == 1
-    assert alerts(shipped, formation) == [("committee_filing_reminder", 9)]
-    assert formation.wait(timedelta(days=7)) == 1
-    assert alerts(shipped, formation)[-1] == ("committee_filing_reminder", 2)
-    assert set(formation.open()) == {"file_with_housing_authority"}
-    assert formation.wait(timedelta(days=3)) == 1
-    assert alerts(shipped, formation)[-1][0] == "committee_filing_overdue"
-    chase = formation.open()["chase_overdue_filing"]
-    assert chase.role == "supervisor"
-    assert formation.open()["file_with_housing_authority"].due_at is not None
-
-    formation.do("chase_overdue_filing", {"action_taken": "Called the chair; filing tomorrow."},
-                 actor="boss")
-    formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
-                                                 "filing_reference": "BA-2026-017"})
-    assert formation.status() == "completed"
-
-
-def test_filed_in_time_is_archived_and_no_reminder_fires(shipped: System,
-                                                         estate: Estate) -> None:
-    formation = elected_committee(shipped, estate)
-    formation.wait(timedelta(days=10))
-    formation.do("file_with_housing_authority", {"filing_authority": "District housing bureau",
-                                                 "filing_reference": "BA-2026-018"})
-    assert formation.status() == "completed"
-    assert formation.wait(timedelta(days=30)) == 0
-    assert alerts(shipped, formation) == []
-    with shipped.sessions() as session:
-        status = committee_status(session, committee_id=formation.data()["committee_id"])
-    assert (status.state, status.filing_reference) == ("archived", "BA-2026-018")
-    assert status.filed_at is not None and status.filing_due_at is not None
-    assert status.filed_at < status.filing_due_at
 
 
 def test_more_elected_than_seats_are_seated_by_agreeing_area_then_headcount(

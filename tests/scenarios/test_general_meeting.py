@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine.common.clock import FrozenClock
 from engine.common.errors import Conflict, FormInvalid
 from engine.directory.models import Estate
+from engine.meetings.models import Committee
 from engine.meetings.petitions import record_petition, start_extraordinary_meeting
 from engine.system import System
 from engine.workflow.models import ProcessInstance
@@ -132,8 +133,8 @@ def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
     short = petition(shipped, estate, signers=1)
     with shipped.sessions() as session, pytest.raises(FormInvalid) as refused:
         start_extraordinary_meeting(session, shipped.rt, petition_id=short, actor="clerk")
-    assert "at least 20 % of the headcount (2 of 10); this petition has 1" in \
-        refused.value.errors[0].message
+    assert "at least 20 % of the headcount (2 of 10); its signers hold 88.50 m² and count as 1" \
+        in refused.value.errors[0].message
 
     # Nor can the agenda form call one on that petition.
     manual = ProcessDriver.start(shipped, "general_meeting", {"estate_id": estate.id,
@@ -160,6 +161,9 @@ def test_an_extraordinary_meeting_needs_a_fifth_of_the_owners(shipped: System,
     notice(meeting)
     assert (meeting.meeting().kind, meeting.meeting().petition_id) == ("extraordinary",
                                                                          enough)
+    # No committee serves this estate: the residents' committee convenes, proposed at the start.
+    assert meeting.data()["convener"] == "residents_committee"
+    assert meeting.meeting().convener == "residents_committee"
 
 
 def test_an_agenda_with_no_matter_under_any_item_is_refused(shipped: System,
@@ -179,3 +183,60 @@ def test_an_agenda_with_no_matter_under_any_item_is_refused(shipped: System,
     notice(meeting)
     assert [(m.title, m.matter_class) for m in meeting.meeting().agenda] == [
         ("Let the lobby to a café", "change_use_of_common_parts")]
+
+
+def serving_committee_of(system: System, estate: Estate) -> None:
+    """An owners' committee elected a year ago for five years."""
+    now = system.rt.clock.now()
+    with system.sessions() as session:
+        session.add(Committee(estate_id=estate.id, state="filed", opened_at=now,
+                              elected_at=now - timedelta(days=365), term_years=5,
+                              term_ends_at=now + timedelta(days=4 * 365)))
+        session.commit()
+
+
+def test_without_a_committee_the_residents_committee_or_street_office_convenes(
+        shipped: System, estate: Estate) -> None:
+    meeting = ProcessDriver.start(shipped, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    with pytest.raises(FormInvalid) as refused:
+        meeting.do("prepare_agenda", agenda(estate, convener="owners_committee"))
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("convener", "the estate has no owners' committee: the residents' committee or the "
+                     "street office convenes the meeting, with the office's help")]
+    assert set(meeting.open()) == {"prepare_agenda"}
+    meeting.do("prepare_agenda", agenda(estate, convener="street_office"))
+    notice(meeting)
+    assert meeting.meeting().convener == "street_office"
+
+
+def test_a_serving_committee_convenes_the_extraordinary_meeting_not_the_supervisor(
+        shipped: System, estate: Estate) -> None:
+    serving_committee_of(shipped, estate)
+    enough = petition(shipped, estate, signers=2)
+    with shipped.sessions() as session:
+        instance = start_extraordinary_meeting(session, shipped.rt, petition_id=enough,
+                                               actor="boss")
+        session.commit()
+    meeting = ProcessDriver(shipped, 0, instance.id)
+    assert meeting.data()["convener"] == "owners_committee"
+    extraordinary = agenda(estate, meeting_kind="extraordinary", petition_id=enough)
+    with pytest.raises(FormInvalid) as refused:
+        meeting.do("prepare_agenda", {**extraordinary, "convener": "street_office"})
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("convener", "the estate has an owners' committee: it convenes the meeting")]
+    meeting.do("prepare_agenda", extraordinary)  # the proposed convener stands
+    notice(meeting)
+    assert meeting.meeting().convener == "owners_committee"
+
+
+def test_an_annual_meeting_left_without_a_convener_takes_the_serving_committee(
+        shipped: System, estate: Estate) -> None:
+    serving_committee_of(shipped, estate)
+    meeting = ProcessDriver.start(shipped, "general_meeting",
+                                  {"estate_id": estate.id, "meeting_kind": "annual",
+                                   "petition_id": 0})
+    meeting.do("prepare_agenda", agenda(estate))
+    notice(meeting)
+    assert meeting.meeting().convener == "owners_committee"

@@ -97,6 +97,22 @@ def elected_committee(system: System, estate: Estate) -> ProcessDriver:
     return formation
 
 
+def filing(system: System, authority: str, reference: str, days_ago: int = 0) -> dict[str, str]:
+    """The filing form of one authority ("housing_department", "street_office"), received today."""
+    today = system.rt.clock.now().astimezone(system.rt.office_zone).date()
+    name = {"housing_department": "District housing bureau",
+            "street_office": "Harmony street office"}[authority]
+    return {f"{authority}_name": name, f"{authority}_reference": reference,
+            f"{authority}_filed_on": (today - timedelta(days=days_ago)).isoformat()}
+
+
+def file_with_both(formation: ProcessDriver, actor: str = "clerk") -> None:
+    formation.do("file_with_housing_department",
+                 filing(formation.system, "housing_department", "BA-2026-018"), actor=actor)
+    formation.do("file_with_street_office",
+                 filing(formation.system, "street_office", "JD-2026-044"), actor=actor)
+
+
 def noticed_meeting(system: System, estate: Estate, days: int = 15) -> ProcessDriver:
     """An annual general meeting on items 6 (3/4) and 9 (> 1/2) of art. 278, noticed, vote open."""
     meeting = ProcessDriver.start(system, "general_meeting",

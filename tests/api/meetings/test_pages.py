@@ -18,15 +18,17 @@ from api.meetings.labels import MEETING_LABELS
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate, Owner, Unit
 from engine.meetings.general_meeting import participation, schedule_meeting
-from engine.meetings.models import MeetingBallot, Petition
+from engine.meetings.models import Meeting, MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
-from engine.workflow.models import ProcessInstance
+from engine.workflow.models import HumanTask, ProcessInstance
 from tests.api.conftest import add_user, csrf_token, sign_in, text
+from tests.support.inbox_pages import post
 from tests.support.meetings import (
     LEVY,
     REPORT,
     elected_committee,
+    filing,
     noticed_meeting,
     owners_estate,
     unit_ids,
@@ -55,6 +57,13 @@ def boss(app: Flask, system: System, clock: FrozenClock) -> FlaskClient:
     client = app.test_client()
     sign_in(client, "boss")
     return client
+
+
+def shown_in(page: str, css_class: str) -> str:
+    """The text of the first <dd> with ``css_class``, tags and runs of space removed."""
+    match = re.search(rf'<dd class="{css_class}"[^>]*>(.*?)</dd>', page, re.S)
+    assert match, f"no .{css_class} on the page"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def figures(page: str, css_class: str) -> str:
@@ -95,11 +104,25 @@ def test_the_committee_page_shows_members_term_and_filing(shipped: System, estat
     listed = text(desk.get("/committees"))
     assert f'href="/committees/{committee_id}"' in listed and "Overdue" in listed
 
-    formation.do("file_with_housing_authority", {"filing_reference": "HA-2026-0417",
-                                                 "filing_authority": "District housing office"},
-                 actor="boss")
+    formation.do("file_with_housing_department",
+                 filing(shipped, "housing_department", "HA-2026-0417"), actor="boss")
     page = text(desk.get(f"/committees/{committee_id}"))
-    assert "HA-2026-0417" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
+    housing = page.split('class="filing-housing_department"', 1)[1].split("</dd>", 1)[0]
+    assert "HA-2026-0417" in housing and "District housing bureau" in housing
+    street = page.split('class="filing-street_office"', 1)[1].split("</dd>", 1)[0]
+    assert "Not yet filed" in street  # one of the two: the committee is not filed yet
+    assert "Not yet filed" in page.split('class="filed"', 1)[1].split("</dd>", 1)[0]
+    task = formation.task_id("file_with_street_office")
+    form = text(desk.get(f"/tasks/{task}"))
+    assert 'name="street_office_filed_on"' in form and 'type="date"' in form
+    future = filing(shipped, "street_office", "JD-2026-0418", days_ago=-2)
+    refused = post(desk, f"/tasks/{task}", {"action": "complete", **future})
+    assert refused.status_code == 422 and "between the election" in text(refused)
+    done = post(desk, f"/tasks/{task}", {"action": "complete",
+                                         **filing(shipped, "street_office", "JD-2026-0418")})
+    assert done.status_code == 303
+    page = text(desk.get(f"/committees/{committee_id}"))
+    assert "JD-2026-0418" in page.split('class="filing-street_office"', 1)[1]
     assert "Not yet filed" not in page and "badge-overdue" not in page
 
 
@@ -114,6 +137,10 @@ def test_the_meeting_page_shows_notice_agenda_and_live_participation(
 
     assert figures(page, "notice-rule") == \
         "15 days before the meeting: at least 15, as required"
+    # No committee serves the estate: the residents' committee convened it, never the office.
+    convener = str(escape("The residents' committee, with the office's help"))
+    assert figures(page, "meeting-convener") == convener
+    assert f"Convener: {convener}" in page
     assert str(escape(REPORT)) in page and LEVY in page
     words = " ".join(page.split())
     assert ("Art. 278 item 9: Other major matters of the shared ownership and management · "
@@ -215,6 +242,12 @@ def test_the_results_carry_the_tally_explanation(shipped: System, estate: Estate
     assert "面積參與" in chinese and 'lang="en"' in chinese
     levy = results[LEVY].result
     assert levy is not None and str(escape(levy["explanation"][-1])) in chinese
+    assert "召集人：居民委員會（管理處協助）" in chinese
+
+    meeting.do("record_minutes", {"minutes": "The report was approved; the levy was not."})
+    minuted = text(desk.get(f"/meetings/{meeting.meeting_id()}"))
+    convener = str(escape("The residents' committee, with the office's help"))
+    assert f'class="minutes-convener">Meeting convened by {convener}<' in minuted
 
 
 def paper(client: FlaskClient, meeting_id: int, data: dict[str, object]) -> TestResponse:
@@ -286,25 +319,60 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
 
     short = petition(desk, units[:1])
     page = text(desk.get(short.headers["Location"]))
-    assert figures(page, "petition-count") == "1 of 10 owners"
-    assert "Below 20 % of the headcount" in page and "Start the extraordinary" not in page
+    assert shown_in(page, "petition-count") == (
+        "1 of 10 owners · threshold 20 %: 2 owners Not reached")
+    assert shown_in(page, "petition-area") == (
+        "88.50 of 885.00 m² · threshold 20 %: 177.00 m² Not reached")
+    assert "Below 20 % of the area or of the headcount" in page
+    assert "Start the extraordinary" not in page
+
+    twice = desk.post(path, data={"csrf_token": csrf_token(desk, path), "purpose": "Repairs",
+                                  "unit_id": [units[0], units[0]]})
+    assert twice.status_code == 422 and "signed more than once" in text(twice)
 
     enough = petition(desk, units[:2])
     shown = enough.headers["Location"]
-    assert "Meets 20 % of the headcount" in text(desk.get(shown))
-    assert "A supervisor starts" in text(desk.get(shown))
+    page = text(desk.get(shown))
+    assert "Meets 20 % of the area and of the headcount" in page
+    assert shown_in(page, "petition-area") == (
+        "177.00 of 885.00 m² · threshold 20 %: 177.00 m² Reached")
+    assert "the owners' committee convenes it" in page
     start = shown + "/meeting"
     assert desk.post(start, data={"csrf_token": csrf_token(desk, shown)}).status_code == 403
 
     short_start = short.headers["Location"] + "/meeting"
     refused = boss.post(short_start, data={"csrf_token": csrf_token(boss, shown)})
-    assert refused.status_code == 422 and "(2 of 10); this petition has 1" in text(refused)
+    assert refused.status_code == 422 and "(2 of 10); its signers hold 88.50 m²" in text(refused)
     started = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert started.status_code == 303
+    with shipped.sessions() as session:
+        agenda_task = session.scalars(select(HumanTask.id).where(
+            HumanTask.element_id == "prepare_agenda")).one()
+    form = text(desk.get(f"/tasks/{agenda_task}"))
+    # No committee serves the estate: the residents' committee is proposed, and can be changed.
+    assert re.search(r'value="residents_committee"\s+checked', form)
+    assert 'value="owners_committee"' in form and 'value="street_office"' in form
+    agenda = {"action": "complete", "estate_id": str(estate.id), "meeting_kind": "extraordinary",
+              "petition_id": shown.rsplit("/", 1)[1], "convener": "residents_committee",
+              "hire_manager": "Replace the company"}
+    assert post(desk, f"/tasks/{agenda_task}", agenda).status_code == 303
+    with shipped.sessions() as session:
+        notice_task = session.scalars(select(HumanTask.id).where(
+            HumanTask.element_id == "send_meeting_notice")).one()
+    when = (shipped.rt.clock.now() + timedelta(days=16)).astimezone(shipped.rt.office_zone)
+    assert post(desk, f"/tasks/{notice_task}", {
+        "action": "complete", "meeting_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "notice_text": "Extraordinary meeting, estate hall."}).status_code == 303
+    with shipped.sessions() as session:
+        meeting_id = session.scalars(select(Meeting.id)).one()
+    page = text(desk.get(f"/meetings/{meeting_id}"))
+    assert shown_in(page, "meeting-petition") == (
+        f"Owners' petition No. {shown.rsplit('/', 1)[1]} : 177.00 of 885.00 m² (threshold 20 %: "
+        "177.00 m²), 2 of 10 owners (threshold 20 %: 2 owners)")
     again = boss.post(start, data={"csrf_token": csrf_token(boss, shown)})
     assert again.status_code == 409 and "already started on this petition" in text(again)
     with shipped.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Petition)) == 2
+        assert session.scalar(select(func.count()).select_from(Petition)) == 2  # not "twice"
         started = list(session.scalars(select(ProcessInstance.business_key).where(
             ProcessInstance.process_id == "general_meeting")))
     assert started == [f"petition-{shown.rsplit('/', 1)[1]}"]

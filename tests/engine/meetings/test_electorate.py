@@ -86,7 +86,8 @@ def test_one_buyers_two_units_are_one_voter_with_both_areas(session: Session,
                                purpose="Repairs", signed_unit_ids=[first.id, second.id],
                                actor="clerk")
     assert (petition.headcount_signed, petition.headcount_total) == (1, 2)
-    assert [s.voter for s in petition.signatures] == [buyer.key]
+    assert petition.area_signed == Decimal("200.00")  # both units' area, one head
+    assert [s.voter for s in petition.signatures] == [buyer.key, buyer.key]
     meeting = schedule_meeting(session, system.rt, estate_id=first.building.estate_id,
                                kind="annual", notice_text="",
                                meeting_at=system.rt.clock.now() + timedelta(days=15),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,10 +17,15 @@ from engine.meetings.ballots import (
     issue_ballot_tokens,
     record_paper_ballot,
 )
-from engine.meetings.committee import elect_committee, open_committee, record_candidates
+from engine.meetings.committee import (
+    elect_committee,
+    open_committee,
+    record_authority_filing,
+    record_candidates,
+)
 from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import schedule_meeting, tally_meeting
-from engine.meetings.models import Meeting
+from engine.meetings.models import Committee, CommitteeFiling, Meeting
 from engine.meetings.petitions import record_petition
 from engine.system import System
 from tests.support.meetings import owners_estate, unit_ids
@@ -145,17 +150,57 @@ def test_the_committee_needs_five_owners_and_a_tallied_meeting(session: Session,
                         seats=5, chair=1, vice_chair=2, term_years=5, actor="clerk")
 
 
-def test_a_petition_counts_each_owner_once_and_refuses_foreign_units(
+def test_a_petition_refuses_foreign_units_and_a_unit_signed_twice(
         session: Session, system: System, estate: Estate) -> None:
     units = unit_ids(system, estate)
-    signed = record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
-                             signed_unit_ids=[units[0], units[0], units[1]], actor="clerk")
-    assert (signed.headcount_signed, signed.headcount_total, signed.meets_threshold) == (
-        2, 10, True)
+    with pytest.raises(FormInvalid) as twice:
+        record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
+                        signed_unit_ids=[units[0], units[0], units[1]], actor="clerk")
+    assert [(e.field, e.message) for e in twice.value.errors] == [
+        ("signed_unit_ids", "A-101 signed more than once: a unit signs once")]
     with pytest.raises(FormInvalid, match="attention") as foreign:
         record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
                         signed_unit_ids=[999_999], actor="clerk")
-    assert foreign.value.errors[0].field == "signed_unit_ids"
+    assert [(e.field, e.message) for e in foreign.value.errors] == [
+        ("signed_unit_ids", "units [999999] are not units of this estate")]
+    with pytest.raises(FormInvalid) as empty:
+        record_petition(session, system.rt, estate_id=estate.id, purpose="New company",
+                        signed_unit_ids=[], actor="clerk")
+    assert "tick the units" in empty.value.errors[0].message
     with pytest.raises(FormInvalid):
         record_petition(session, system.rt, estate_id=estate.id, purpose=" ",
                         signed_unit_ids=units[:2], actor="clerk")
+
+
+def test_each_authority_is_filed_once_and_the_committee_only_with_both(
+        session: Session, system: System, estate: Estate) -> None:
+    now = system.rt.clock.now()
+    elected = Committee(estate_id=estate.id, state="elected", opened_at=now - timedelta(days=60),
+                        elected_at=now - timedelta(days=5), filing_due_at=now + timedelta(days=25))
+    session.add(elected)
+    session.flush()
+    today = now.astimezone(system.rt.office_zone).date()
+
+    def file(authority: str, name: str = "Bureau", reference: str = "R-1",
+             filed_on: date = today) -> CommitteeFiling:
+        return record_authority_filing(session, system.rt, committee_id=elected.id,
+                                       authority=authority, authority_name=name,
+                                       reference=reference, filed_on=filed_on, actor="clerk")
+
+    with pytest.raises(FormInvalid) as blank:
+        file("street_office", name=" ", reference="")
+    assert [e.field for e in blank.value.errors] == ["street_office_name",
+                                                     "street_office_reference"]
+    with pytest.raises(FormInvalid) as unknown:
+        file("district_court")
+    assert "housing department and the street office" in unknown.value.errors[0].message
+    file("housing_department")
+    assert (elected.state, elected.filed_at) == ("elected", None)
+    with pytest.raises(Conflict, match="recorded already"):
+        file("housing_department", reference="R-2")
+    file("street_office", filed_on=today - timedelta(days=5))  # the day of the election
+    assert (elected.state, elected.filed_at) == ("filed", now)
+    assert sorted(f.authority for f in elected.filings) == ["housing_department",
+                                                            "street_office"]
+    with pytest.raises(Conflict, match="after its election"):
+        file("street_office")
