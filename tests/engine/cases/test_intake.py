@@ -9,8 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from engine.cases.intake import (MIN_DESCRIPTION, OwnerRequest, estates, find_unit,
-                                 minimum_description, raise_owner_case)
+from engine.cases.intake import (
+    MIN_DESCRIPTION,
+    OwnerRequest,
+    estates,
+    find_unit,
+    minimum_description,
+    raise_owner_case,
+)
 from engine.cases.models import Case, ReplyLetter
 from engine.cases.receipts import receipt_for, receipt_of
 from engine.common.errors import FormInvalid, NotFound
@@ -157,12 +163,12 @@ def test_an_owner_who_asked_for_a_letter_is_answered_by_letter(shipped: System,
     driver.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     driver.do("handle_work_order", HANDLED)
 
+    reply = {"reply_text": "The leak is fixed.", "reply_letter_text": ""}
     with pytest.raises(FormInvalid) as refused:
-        driver.do("reply_to_complainant", {"reply_channel": "web", "reply_text": "The leak is fixed.",
-                                           "reply_letter_text": ""})
+        driver.do("reply_to_complainant", {**reply, "reply_channel": "web"})
     assert {e.field for e in refused.value.errors} == {"reply_channel", "reply_letter_text"}
 
-    driver.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "The leak is fixed.",
+    driver.do("reply_to_complainant", {**reply, "reply_channel": "letter",
                                        "reply_letter_text": "The leak was repaired."})
     with shipped.sessions() as session:
         assert session.scalars(select(ReplyLetter)).one().address == "和諧花園 A座 1203"
