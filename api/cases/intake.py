@@ -14,14 +14,17 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from api.web.i18n import N_
+from engine.attachments.files import IMAGE_TYPES
+from engine.attachments.services import AttachmentRefused, check_file
 from engine.cases.intake import OwnerRequest, minimum_description
 from engine.cases.models import CASE_TYPES, CATEGORIES, REPLY_CHANNELS
 from engine.common.errors import FieldError
 
-__all__ = ["CHOICES", "HONEYPOT", "OwnerForm", "challenge_passed", "form_token"]
+__all__ = ["CHOICES", "HONEYPOT", "MAX_PHOTOS", "OwnerForm", "Photo", "challenge_passed",
+           "form_token", "read_photos"]
 
 INPUTS = ("type", "category", "estate", "unit", "description", "name", "phone", "email",
           "address", "reply_channel")
@@ -33,6 +36,9 @@ TOKEN_SALT = "owner-intake-form"
 DEFAULT_MIN_SECONDS = 5
 # A form left open longer is sent again with a fresh stamp, the input kept.
 MAX_SECONDS = 12 * 3600
+
+# Enough to show a leak, a crack and where it is; each one no larger than the attachment limit.
+MAX_PHOTOS = 5
 
 MESSAGES = {
     "type": N_("Choose what kind of matter this is."),
@@ -51,6 +57,17 @@ NEEDED_FOR_REPLY = {
     "phone": N_("You asked for a reply by phone: enter your phone number."),
     "email": N_("You asked for a reply by e-mail: enter your e-mail address."),
 }
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    data: bytes
+
+
+def read_photos(files: MultiDict[str, FileStorage]) -> list[Photo]:
+    """The photos chosen in the form; an empty file input sends a part with no name."""
+    return [Photo(f.filename, f.read()) for f in files.getlist("photos") if f.filename]
 
 
 @dataclass
@@ -77,6 +94,25 @@ class OwnerForm:
                             name=value("name", ""), phone=value("phone", ""),
                             email=value("email", ""), address=value("address", ""),
                             reply_channel=value("reply_channel", ""))
+
+    def check_photos(self, photos: list[Photo], *, limit_bytes: int) -> None:
+        """Accept photos only (JPEG, PNG, WebP, read from the bytes), each within the limit."""
+        if len(photos) > MAX_PHOTOS:
+            self.errors["photos"] = gettext("Choose at most %(count)d photos.", count=MAX_PHOTOS)
+            return
+        refused = []
+        for photo in photos:
+            try:
+                accepted = check_file(photo.data, limit_bytes=limit_bytes) in IMAGE_TYPES.values()
+            except AttachmentRefused:
+                accepted = False
+            if not accepted:
+                refused.append(photo.name)
+        if refused:
+            self.errors["photos"] = gettext(
+                "Not accepted: %(names)s. Send photos (JPEG, PNG or WebP) of at most "
+                "%(megabytes)d MB each.", names=", ".join(refused),
+                megabytes=limit_bytes // (1024 * 1024))
 
     def refused(self, errors: list[FieldError]) -> None:
         """Word the engine's field errors for the owner, in the owner's language."""

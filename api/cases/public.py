@@ -8,11 +8,23 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
-from api.cases.intake import CHOICES, HONEYPOT, OwnerForm, challenge_passed, form_token
+from api.cases.intake import (
+    CHOICES,
+    HONEYPOT,
+    MAX_PHOTOS,
+    OwnerForm,
+    Photo,
+    challenge_passed,
+    form_token,
+    read_photos,
+)
 from api.web import throttle
 from api.web.database import db, system
 from api.web.security import csrf
-from engine.cases.intake import estates, raise_owner_case
+from engine.attachments.services import store_attachment
+from engine.attachments.storage import storage_for
+from engine.cases.intake import check_owner_request, estates, raise_owner_case
+from engine.cases.models import Case
 from engine.cases.receipts import receipt_of
 from engine.cases.registration import contact_directory
 from engine.cases.tracking import track_case
@@ -35,6 +47,9 @@ def home() -> ResponseReturnValue:
 @blueprint.post("/raise")
 @throttle.intake
 def raise_case() -> ResponseReturnValue:
+    settings = system().settings
+    # Read no further than the photos may take, plus the text fields.
+    request.max_content_length = MAX_PHOTOS * settings.attachment_limit_bytes + 1024 * 1024
     form = OwnerForm.typed(request.form)
     rt = system().rt
     if not challenge_passed(request.form, rt.clock.now()):
@@ -42,13 +57,27 @@ def raise_case() -> ResponseReturnValue:
             "Your form could not be accepted as it was sent. Check it and send it again; "
             "if this happens again, call the management office.")
         return _home(code="", error=None, form=form), 400
-    try:
-        case = raise_owner_case(db(), rt, form.request())
-    except FormInvalid as refused:
-        form.refused(refused.errors)
+    photos = read_photos(request.files)
+    form.check_photos(photos, limit_bytes=settings.attachment_limit_bytes)
+    form.refused(check_owner_request(db(), form.request()))
+    if form.errors:
+        if photos:
+            form.errors.setdefault("photos", gettext("Choose your photos again."))
         return _home(code="", error=None, form=form), 422
-    return render_template("public/receipt.html", receipt=receipt_of(db(), case)), 201, \
-        NO_STORE
+    case = raise_owner_case(db(), rt, form.request())
+    _store_photos(case, photos)
+    page = render_template("public/receipt.html", receipt=receipt_of(db(), case),
+                           photos=[p.name for p in photos])
+    return page, 201, NO_STORE
+
+
+def _store_photos(case: Case, photos: list[Photo]) -> None:
+    settings = system().settings
+    storage = storage_for(settings)
+    for photo in photos:
+        store_attachment(db(), system().rt, storage, case=case, file_name=photo.name,
+                         data=photo.data, limit_bytes=settings.attachment_limit_bytes,
+                         uploaded_by=None)
 
 
 @blueprint.get("/track")
@@ -71,7 +100,7 @@ def track() -> ResponseReturnValue:
 def _home(*, code: str, error: str | None, form: OwnerForm) -> str:
     return render_template("public/home.html", contacts=_contacts(), code=code, error=error,
                            form=form, choices=CHOICES, estates=estates(db()), honeypot=HONEYPOT,
-                           form_token=form_token(system().rt.clock.now()))
+                           max_photos=MAX_PHOTOS, form_token=form_token(system().rt.clock.now()))
 
 
 def _contacts() -> list[dict[str, Any]]:

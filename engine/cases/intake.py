@@ -20,8 +20,8 @@ from engine.common.errors import FieldError, FormInvalid
 from engine.directory.models import Building, Estate, Unit
 from engine.workflow.runtime import Runtime
 
-__all__ = ["EstateChoice", "OwnerRequest", "estates", "find_unit", "minimum_description",
-           "raise_owner_case"]
+__all__ = ["EstateChoice", "OwnerRequest", "check_owner_request", "estates", "find_unit",
+           "minimum_description", "raise_owner_case"]
 
 # Chinese says in ten characters what English needs some twenty letters for.
 MIN_DESCRIPTION = {"zh": 10, "en": 20}
@@ -80,6 +80,11 @@ def find_unit(session: Session, *, estate_id: int, typed: str) -> Unit | None:
         return by_label[0]
     by_number = [u for u in candidates if _plain(u.number) == wanted]
     return by_number[0] if len(by_number) == 1 else None
+
+
+def check_owner_request(session: Session, request: OwnerRequest) -> list[FieldError]:
+    """Everything wrong with the request, without registering anything."""
+    return _check(session, request)[0]
 
 
 def raise_owner_case(session: Session, rt: Runtime, request: OwnerRequest) -> Case:

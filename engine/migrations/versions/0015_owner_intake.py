@@ -1,14 +1,14 @@
 """an owner's e-mail address and the way they asked to be answered, for cases raised on the web
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-05 07:30:00.000000
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -3,20 +3,27 @@ the check against scripts, the limit per address, and the receipt sent by letter
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from api import create_app
+from api.cases.intake import OwnerForm, Photo
+from engine.attachments.models import Attachment
+from engine.attachments.storage import storage_for
 from engine.cases.models import Case
 from engine.common.clock import FrozenClock
 from engine.system import System
 from tests.api.conftest import sign_in, text
+from tests.support.attachments import EXE_BYTES, PDF_BYTES, photo
 from tests.support.case_pages import Office, open_office, untranslated, visible_text
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -27,8 +34,9 @@ def office(shipped: System, clock: FrozenClock) -> Office:
     return open_office(shipped, clock)
 
 
-def owner_form(office: Office, **values: str) -> dict[str, str]:
-    form = {"type": "repair", "category": "facilities", "estate": str(office.estate_id),
+def owner_form(office: Office, **values: object) -> dict[str, object]:
+    form: dict[str, object] = {
+            "type": "repair", "category": "facilities", "estate": str(office.estate_id),
             "unit": "A-1203", "description": "Water drips from the bathroom ceiling.",
             "name": "陳大文", "phone": "13812345678", "email": "", "address": "",
             "reply_channel": "phone", "website": ""}
@@ -36,7 +44,7 @@ def owner_form(office: Office, **values: str) -> dict[str, str]:
     return form
 
 
-def send(client: FlaskClient, clock: FrozenClock, form: dict[str, str], *, wait: int = 30,
+def send(client: FlaskClient, clock: FrozenClock, form: dict[str, object], *, wait: int = 30,
          language: str = "en") -> TestResponse:
     """Open the page as a person would, take a while to fill the form in, send it."""
     page = client.get("/", headers={"Accept-Language": language})
@@ -200,3 +208,74 @@ def test_a_case_not_by_letter_offers_no_receipt_letter(office: Office,
     sign_in(client, "clerk")
 
     assert "/receipt" not in text(client.get(f"/cases/{case.number}"))
+
+
+def upload(name: str, data: bytes) -> tuple[io.BytesIO, str]:
+    return io.BytesIO(data), name
+
+
+def test_an_owner_sends_photos_with_the_case(office: Office, client: FlaskClient,
+                                             clock: FrozenClock) -> None:
+    photos = [upload("leak.jpg", photo("JPEG")), upload("ceiling.png", photo("PNG"))]
+
+    response = send(client, clock, owner_form(office, photos=photos))
+
+    assert response.status_code == 201
+    assert "Photos received: leak.jpg, ceiling.png" in text(response)
+    [case] = cases(office.system)
+    with office.system.sessions() as session:
+        stored = list(session.scalars(select(Attachment).order_by(Attachment.id)))
+    assert [(a.case_id, a.original_name, a.content_type, a.uploaded_by) for a in stored] == [
+        (case.id, "leak.jpg", "image/jpeg", None), (case.id, "ceiling.png", "image/png", None)]
+    assert storage_for(office.system.settings).get(stored[0].storage_key) == photo("JPEG")
+
+
+@pytest.mark.parametrize(("name", "data"), [("letter.pdf", PDF_BYTES), ("photo.jpg", EXE_BYTES),
+                                            ("empty.jpg", b"")])
+def test_only_photos_are_accepted(office: Office, client: FlaskClient, clock: FrozenClock,
+                                  name: str, data: bytes) -> None:
+    form = owner_form(office, photos=[upload("fine.jpg", photo()), upload(name, data)])
+
+    response = send(client, clock, form)
+
+    assert response.status_code == 422
+    assert f"Not accepted: {name}. Send photos (JPEG, PNG or WebP)" in text(response)
+    assert 'value="A-1203"' in text(response)
+    assert cases(office.system) == []
+    with office.system.sessions() as session:
+        assert session.scalars(select(Attachment)).first() is None
+
+
+def test_a_photo_over_the_limit_is_refused(app: Flask) -> None:
+    # Checked on the form itself: a test client posting more than 500 kB leaves a file open.
+    big = io.BytesIO()
+    Image.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3)).save(big, "PNG")
+    assert len(big.getvalue()) > 1024 * 1024
+    form = OwnerForm.blank()
+
+    with app.test_request_context():
+        form.check_photos([Photo("big.png", big.getvalue()), Photo("small.jpg", photo())],
+                          limit_bytes=1024 * 1024)
+
+    assert form.errors == {"photos": "Not accepted: big.png. Send photos (JPEG, PNG or WebP) "
+                                     "of at most 1 MB each."}
+
+
+def test_at_most_five_photos_are_taken(office: Office, client: FlaskClient,
+                                       clock: FrozenClock) -> None:
+    photos = [upload(f"p{i}.jpg", photo(size=(40, 30))) for i in range(6)]
+
+    response = send(client, clock, owner_form(office, photos=photos))
+
+    assert response.status_code == 422 and "Choose at most 5 photos." in text(response)
+    assert cases(office.system) == []
+
+
+def test_a_photo_error_is_worded_in_chinese_with_the_rest(office: Office, client: FlaskClient,
+                                                          clock: FrozenClock) -> None:
+    form = owner_form(office, name="", photos=[upload("scan.pdf", PDF_BYTES)])
+
+    response = send(client, clock, form, language="zh-TW")
+
+    assert response.status_code == 422
+    assert "不接受：scan.pdf" in text(response) and "請填寫您的姓名" in text(response)
