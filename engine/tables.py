@@ -1,5 +1,6 @@
 """Every mapped table, imported here so metadata and migrations see them all."""
 
+from engine.attachments.models import Attachment
 from engine.cases.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
 from engine.common.audit import AuditEvent
 from engine.common.numbering import Counter
@@ -38,6 +39,7 @@ from engine.workflow.models import (
 __all__ = [
     "ApiToken",
     "ArchiveEntry",
+    "Attachment",
     "AuditEvent",
     "Building",
     "Case",

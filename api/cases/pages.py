@@ -1,4 +1,4 @@
-"""Case pages: the case with its diagram and timeline, the printable letter, registration."""
+"""Case pages: the case with its diagram and timeline, printable letters, registration."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from api.cases.form import CHOICES, Registration
 from api.cases.labels import case_label
@@ -17,6 +17,7 @@ from api.web.auth import FRONT_DESK, current_user, login_required, roles_require
 from api.web.database import db, system
 from api.web.security import CONTENT_SECURITY_POLICY
 from engine.cases.letters import LETTER_LANGUAGES, estate_name, letter_of, render_letter
+from engine.cases.receipts import receipt_for
 from engine.cases.registration import register_case
 from engine.cases.views import UnitView, case_view, find_cases, search_units
 from engine.common.errors import FieldError, FormInvalid
@@ -63,6 +64,21 @@ def letter(number: str, letter_id: int) -> ResponseReturnValue:
                          print_label=gettext("Print the letter"),
                          static=url_for("static", filename=""))
     return page, {"Content-Security-Policy": _letter_policy(page)}
+
+
+@blueprint.get("/cases/<number>/receipt")
+@login_required
+def receipt_letter(number: str) -> ResponseReturnValue:
+    """The receipt by letter for a case that came by letter (as the web answer page has it)."""
+    viewer = signed_in_viewer()
+    language = request.args.get("language", "zh")
+    if language not in LETTER_LANGUAGES:
+        raise FormInvalid([FieldError(("language",), "a letter is written in zh or en")])
+    receipt = receipt_for(db(), number=number, viewer=viewer,
+                          whole=sees_personal_data(viewer.roles))
+    with force_locale(language):
+        return render_template("cases/receipt_letter.html", receipt=receipt, language=language,
+                               today=system().rt.clock.now())
 
 
 def _letter_policy(page: str) -> str:

@@ -94,6 +94,7 @@ PAGES: dict[str, Rule] = {
     "i18n.switch": PUBLIC,
     "public.home": PUBLIC,
     "public.track": PUBLIC,
+    "public.raise_case": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,  # an expired session may still press "Sign out"
     "auth.account": SIGNED_IN,
@@ -106,6 +107,7 @@ PAGES: dict[str, Rule] = {
     "assignment.reassign": role(SUPERVISOR),
     "cases.show": SIGNED_IN,
     "cases.letter": SIGNED_IN,
+    "cases.receipt_letter": SIGNED_IN,
     "cases.new": role(CUSTOMER_SERVICE, SUPERVISOR),
     "cases.units": role(CUSTOMER_SERVICE, SUPERVISOR),
     "cases.earlier": role(CUSTOMER_SERVICE, SUPERVISOR),

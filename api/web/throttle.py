@@ -5,7 +5,8 @@ counts per web process: with N gunicorn workers an address gets up to N times
 the limit. ``LIAISON_RATELIMIT_STORAGE`` names a shared storage instead, e.g.
 ``redis://127.0.0.1:6379``, so every process counts against one figure.
 
-Two shared buckets per address: ``lookup`` (tracking codes, survey codes,
+Three shared buckets per address: ``intake`` (cases owners raise on the public
+page: each one starts a case, so few are let through) and ``lookup`` (tracking codes, survey codes,
 ballot links, on pages and in the API alike: they guess the same kind of
 secret) and ``sign_in`` (the sign-in form and ``POST /api/v1/auth/tokens``).
 A refusal is a 429 with ``Retry-After``, written by ``api/web/errors.py``.
@@ -21,13 +22,15 @@ from collections.abc import Mapping
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 
-__all__ = ["DEFAULT_LOOKUP_LIMIT", "DEFAULT_SIGN_IN_LIMIT", "init_app", "limiter", "lookup",
-           "retry_after_seconds", "sign_in"]
+__all__ = ["DEFAULT_INTAKE_LIMIT", "DEFAULT_LOOKUP_LIMIT", "DEFAULT_SIGN_IN_LIMIT", "init_app",
+           "intake", "limiter", "lookup", "retry_after_seconds", "sign_in"]
 
 # Far above what an office, or an estate's owners behind one carrier-grade NAT address, do
 # by hand; far below a guesser (the sign-in form also blocks an address after 20 failures).
 DEFAULT_LOOKUP_LIMIT = "120 per minute; 1200 per hour"
 DEFAULT_SIGN_IN_LIMIT = "60 per minute; 600 per hour"
+# A household raises a few matters at a time, and corrects a form a few times.
+DEFAULT_INTAKE_LIMIT = "6 per minute; 30 per hour"
 
 
 def _client_address() -> str:
@@ -43,6 +46,9 @@ limiter = Limiter(key_func=_client_address, on_breach=_remember_wait, headers_en
 
 lookup = limiter.shared_limit(lambda: current_app.config["LIAISON_RATELIMIT_LOOKUP"],
                               scope="lookup")
+# Only sending the form counts, not reading the page it is on.
+intake = limiter.shared_limit(lambda: current_app.config["LIAISON_RATELIMIT_INTAKE"],
+                              scope="intake", methods=["POST"])
 # Only attempts count, not opening the sign-in page.
 sign_in = limiter.shared_limit(lambda: current_app.config["LIAISON_RATELIMIT_SIGN_IN"],
                                scope="sign_in", methods=["POST"])
@@ -65,6 +71,8 @@ def configure(app: Flask, env: Mapping[str, str]) -> None:
     app.config.setdefault("LIAISON_RATELIMIT_SIGN_IN",
                           env.get("LIAISON_RATELIMIT_SIGN_IN", "").strip()
                           or DEFAULT_SIGN_IN_LIMIT)
+    app.config.setdefault("LIAISON_RATELIMIT_INTAKE",
+                          env.get("LIAISON_RATELIMIT_INTAKE", "").strip() or DEFAULT_INTAKE_LIMIT)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "liaison")
     # A moving window: no double burst across the edge of two fixed windows.
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")

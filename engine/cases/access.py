@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from engine.cases.history import CaseSummary
 from engine.cases.models import Case, WorkOrder
-from engine.common.privacy import mask_phone, mask_phones_in, masked_data, sees_personal_data
+from engine.common.privacy import (
+    mask_email,
+    mask_phone,
+    mask_phones_in,
+    masked_data,
+    sees_personal_data,
+)
 from engine.workflow.history import HistoryEntry
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.viewer import Viewer
@@ -62,6 +68,7 @@ def summary_for(summary: CaseSummary, viewer: Viewer) -> CaseSummary:
     if sees_personal_data(viewer.roles):
         return summary
     return replace(summary, complainant_phone=mask_phone(summary.complainant_phone),
+                   complainant_email=mask_email(summary.complainant_email),
                    description=mask_phones_in(summary.description))
 
 

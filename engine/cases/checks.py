@@ -26,10 +26,16 @@ def reply_by_the_same_channel(session: Session, data: Mapping[str, Any],
         return []
     errors = []
     channel = submitted.get("reply_channel")
-    if case.channel not in ANY_REPLY_CHANNEL and channel != case.channel:
+    # An owner who raised the case on the web chose how to be answered.
+    expected = case.reply_channel or case.channel
+    if case.reply_channel:
+        if channel != expected:
+            errors.append(FieldError(("reply_channel",),
+                                     f"the owner asked to be answered by {expected}"))
+    elif case.channel not in ANY_REPLY_CHANNEL and channel != case.channel:
         errors.append(FieldError(("reply_channel",),
                                  f"this case came by {case.channel}: reply by {case.channel}"))
-    if case.channel == "letter" and not str(submitted.get("reply_letter_text", "")).strip():
+    if expected == "letter" and not str(submitted.get("reply_letter_text", "")).strip():
         errors.append(FieldError(("reply_letter_text",),
                                  "a letter must be answered by letter: write the reply letter"))
     return errors

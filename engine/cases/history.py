@@ -27,6 +27,8 @@ class CaseSummary:
     unit_label: str
     complainant_name: str
     complainant_phone: str
+    complainant_email: str
+    reply_channel: str | None  # how the owner asked to be answered; None: as the case came
     description: str
     received_at: datetime
     status: str
@@ -45,7 +47,9 @@ class CaseSummary:
                    category=case.category, urgency=case.urgency,
                    unit_label=unit.label if unit else "",
                    complainant_name=case.complainant_name,
-                   complainant_phone=case.complainant_phone, description=case.description,
+                   complainant_phone=case.complainant_phone,
+                   complainant_email=case.complainant_email, reply_channel=case.reply_channel,
+                   description=case.description,
                    received_at=case.received_at, status=case.status, estate_id=case.estate_id,
                    instance_id=case.instance_id, tracking_code=case.tracking_code,
                    registered_by=case.registered_by, first_reply_at=case.first_reply_at,

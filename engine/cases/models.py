@@ -17,6 +17,8 @@ CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise
 CATEGORIES = ("noise", "hygiene", "security", "parking", "facilities", "fees", "neighbours",
               "developer_defect", "other")
 URGENCIES = ("normal", "urgent")
+# The ways an owner raising a case on the web may ask to be answered.
+REPLY_CHANNELS = ("phone", "email", "letter")
 
 
 class Case(Base):
@@ -37,6 +39,9 @@ class Case(Base):
     complainant_name: Mapped[str] = mapped_column(String(200))
     complainant_phone: Mapped[str] = mapped_column(String(50), default="", index=True)
     complainant_address: Mapped[str] = mapped_column(String(300), default="")
+    complainant_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # How the owner asked to be answered; None: by the channel the case came by (seed IV.2).
+    reply_channel: Mapped[str | None] = mapped_column(String(30))
     received_at: Mapped[datetime] = mapped_column(index=True)
     registered_by: Mapped[str | None] = mapped_column(String(150))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases.models import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES, Case
+from engine.cases.models import CASE_TYPES, CATEGORIES, CHANNELS, REPLY_CHANNELS, URGENCIES, Case
 from engine.common import audit
 from engine.common.errors import FieldError, FormInvalid
 from engine.common.numbering import next_number, tracking_code
@@ -27,26 +27,29 @@ class Complainant:
     name: str
     phone: str = ""
     address: str = ""
+    email: str = ""
 
 
 def register_case(session: Session, rt: Runtime, *, channel: str, type: str, category: str,
                   description: str, complainant: Complainant, unit_id: int | None = None,
                   received_at: datetime | None = None, urgency: str = "normal",
-                  estate_id: int | None = None, actor: str | None,
-                  roles: Set[str] | None = None) -> Case:
+                  estate_id: int | None = None, reply_channel: str | None = None,
+                  actor: str | None, roles: Set[str] | None = None) -> Case:
     """Record what an owner raised and start its handling; any channel, any hour.
 
     The case belongs to its unit's estate; ``estate_id`` places a case raised
-    without a unit (a common area, an anonymous call). ``roles`` are those of
-    the person registering it, who must be one of the owner case's starters;
-    None: the office itself raises it (a complaint in a survey).
+    without a unit (a common area, an anonymous call). ``reply_channel`` is how
+    the owner asked to be answered (None: by the channel the case came by).
+    ``roles`` are those of the person registering it, who must be one of the
+    owner case's starters; None: no staff member does (the office itself raises
+    it from a survey, or an owner raises it on the public page).
     """
     if roles is not None:
         check_starter(session, rt, process_id=OWNER_CASE, roles=roles)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     _check(channel=channel, type=type, category=category, urgency=urgency,
            description=description, complainant=complainant, unit_id=unit_id,
-           unit_found=unit is not None, received_at=received_at)
+           unit_found=unit is not None, received_at=received_at, reply_channel=reply_channel)
     now = rt.clock.now()
     received = received_at or now
     case = Case(number=next_number(session, "C", received.year), tracking_code=tracking_code(),
@@ -54,8 +57,9 @@ def register_case(session: Session, rt: Runtime, *, channel: str, type: str, cat
                 description=description.strip(), unit_id=unit_id,
                 estate_id=unit.building.estate_id if unit is not None else estate_id,
                 complainant_name=complainant.name.strip(), complainant_phone=complainant.phone,
-                complainant_address=complainant.address.strip(), received_at=received,
-                registered_by=actor)
+                complainant_address=complainant.address.strip(),
+                complainant_email=complainant.email.strip(), reply_channel=reply_channel,
+                received_at=received, registered_by=actor)
     session.add(case)
     session.flush()
     audit.record(session, rt, kind="case_registered", actor=actor,
@@ -73,6 +77,8 @@ def start_data(case: Case, unit: Unit | None) -> dict[str, Any]:
         "description": case.description, "complainant_name": case.complainant_name,
         "complainant_phone": case.complainant_phone,
         "complainant_address": case.complainant_address,
+        "complainant_email": case.complainant_email,
+        "preferred_reply_channel": case.reply_channel or case.channel,
         "unit_label": unit.label if unit else "",
         "received_at": case.received_at.isoformat(), "reopen_count": 0,
     }
@@ -87,7 +93,7 @@ def contact_directory(session: Session) -> list[dict[str, str]]:
 
 def _check(*, channel: str, type: str, category: str, urgency: str, description: str,
            complainant: Complainant, unit_id: int | None, unit_found: bool,
-           received_at: datetime | None) -> None:
+           received_at: datetime | None, reply_channel: str | None) -> None:
     errors = []
     for field, value, allowed in (("channel", channel, CHANNELS), ("type", type, CASE_TYPES),
                                   ("category", category, CATEGORIES),
@@ -101,9 +107,23 @@ def _check(*, channel: str, type: str, category: str, urgency: str, description:
     if channel == "letter" and not complainant.address.strip():
         errors.append(FieldError(("complainant", "address"),
                                  "a letter is answered by letter: the postal address is needed"))
+    if reply_channel is not None:
+        errors += _reply_errors(reply_channel, complainant)
     if unit_id is not None and not unit_found:
         errors.append(FieldError(("unit",), f"there is no unit {unit_id}"))
     if received_at is not None and received_at.tzinfo is None:
         errors.append(FieldError(("received_at",), "give the time with its time zone"))
     if errors:
         raise FormInvalid(errors)
+
+
+def _reply_errors(reply_channel: str, complainant: Complainant) -> list[FieldError]:
+    # The owner is answered the way they asked: that way needs its address.
+    if reply_channel not in REPLY_CHANNELS:
+        return [FieldError(("reply_channel",), f"must be one of: {', '.join(REPLY_CHANNELS)}")]
+    needed = {"phone": complainant.phone, "email": complainant.email,
+              "letter": complainant.address}[reply_channel]
+    if needed.strip():
+        return []
+    field = "address" if reply_channel == "letter" else reply_channel
+    return [FieldError(("complainant", field), f"a reply by {reply_channel} needs the {field}")]

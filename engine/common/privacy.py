@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Set
 from typing import Any
 
-__all__ = ["PERSONAL_DATA_ROLES", "mask_address", "mask_phone", "mask_phones_in",
+__all__ = ["PERSONAL_DATA_ROLES", "mask_address", "mask_email", "mask_phone", "mask_phones_in",
            "masked_data", "sees_personal_data"]
 
 PERSONAL_DATA_ROLES = frozenset({"customer_service", "supervisor", "superior"})
@@ -19,6 +19,7 @@ PERSONAL_DATA_ROLES = frozenset({"customer_service", "supervisor", "superior"})
 # Keys under which process data, audit data and read models carry a phone or an address.
 PHONE_KEYS = frozenset({"phone", "complainant_phone", "owner_phone"})
 ADDRESS_KEYS = frozenset({"address", "complainant_address", "owner_address"})
+EMAIL_KEYS = frozenset({"email", "complainant_email"})
 
 # Where an address names its building; what follows is the flat.
 BUILDING = re.compile(r"(座|棟|幢|栋|樓|楼|\b(?:block|building|tower|bldg)\b)", re.IGNORECASE)
@@ -51,6 +52,14 @@ def mask_address(address: str) -> str:
     return " ".join(words[:-1]) if len(words) > 1 else ("…" if address else "")
 
 
+def mask_email(email: str) -> str:
+    """Keep the first letter and the domain of an e-mail address: ``c***@example.com``."""
+    local, at, domain = email.strip().partition("@")
+    if not at:
+        return "***" if email.strip() else ""
+    return f"{local[:1]}***@{domain}"
+
+
 def mask_phones_in(text: str) -> str:
     """Mask every phone number typed into free text (an owner's opinion, a note)."""
     return PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group()), text)
@@ -67,6 +76,8 @@ def _masked(key: str, value: Any) -> Any:
             return mask_phone(value)
         if key in ADDRESS_KEYS:
             return mask_address(value)
+        if key in EMAIL_KEYS:
+            return mask_email(value)
         return value
     if isinstance(value, Mapping):
         return masked_data(value)

@@ -33,6 +33,8 @@ class Settings:
     script_seconds: float = 2.0
     script_memory_mb: int = 256
     instance_data_limit_kb: int = 1024
+    # The largest photo or scanned letter attached to a case.
+    attachment_limit_mb: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +56,7 @@ class Settings:
             script_seconds=_positive(env, "LIAISON_SCRIPT_SECONDS", 2.0, float),
             script_memory_mb=_positive(env, "LIAISON_SCRIPT_MEMORY_MB", 256, int),
             instance_data_limit_kb=_positive(env, "LIAISON_INSTANCE_DATA_LIMIT_KB", 1024, int),
+            attachment_limit_mb=_positive(env, "LIAISON_ATTACHMENT_LIMIT_MB", 10, int),
         )
 
     def __post_init__(self) -> None:
@@ -64,6 +67,15 @@ class Settings:
     def token_lifetime(self) -> timedelta | None:
         """How long a new API token works, or None when tokens never expire."""
         return timedelta(days=self.token_days) if self.token_days else None
+
+    @property
+    def attachment_limit_bytes(self) -> int:
+        return self.attachment_limit_mb * 1024 * 1024
+
+    @property
+    def uploads_path(self) -> Path:
+        """Where attached files are kept (``engine/attachments/storage.py``)."""
+        return self.instance_path / "uploads"
 
     def ensure_instance_path(self) -> Path:
         self.instance_path.mkdir(parents=True, exist_ok=True)

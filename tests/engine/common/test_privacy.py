@@ -6,6 +6,7 @@ import pytest
 
 from engine.common.privacy import (
     mask_address,
+    mask_email,
     mask_phone,
     mask_phones_in,
     masked_data,
@@ -48,6 +49,15 @@ def test_data_is_masked_by_key_at_any_depth_and_left_whole_elsewhere() -> None:
         "complainant_phone": "139****5678", "complainant_address": "和諧花園 A座",
         "case_number": "C-2026-000001", "data": {"phone": "138****0000", "units": 3},
         "owners": [{"address": "和諧花園 B座"}]}
+
+
+@pytest.mark.parametrize(("email", "shown"), [
+    ("chan@example.com", "c***@example.com"), (" x@y.hk ", "x***@y.hk"), ("", ""),
+    ("no-at-sign", "***"),
+])
+def test_an_email_address_keeps_its_first_letter_and_its_domain(email: str, shown: str) -> None:
+    assert mask_email(email) == shown
+    assert masked_data({"complainant_email": email}) == {"complainant_email": shown}
 
 
 @pytest.mark.parametrize(("roles", "whole"), [
