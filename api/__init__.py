@@ -123,6 +123,8 @@ def configure(app: Flask, settings: Settings, overrides: Mapping[str, Any]) -> N
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
         # The token lives as long as the session: a form left open all morning still works.
         WTF_CSRF_TIME_LIMIT=None,
+        # No page takes a body larger than one attached file and its form (the API sets its own).
+        MAX_CONTENT_LENGTH=settings.attachment_limit_bytes + 1024 * 1024,
     )
     app.config.update(overrides)
 

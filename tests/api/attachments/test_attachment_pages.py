@@ -192,3 +192,16 @@ def app_client_for(client: FlaskClient, office: Office) -> object:
         assert sign_in(other, username).status_code == 302
         return other
     return signed_in
+
+
+def test_a_body_far_past_the_limit_is_refused_before_it_is_read(client: FlaskClient,
+                                                                 case: CaseDriver) -> None:
+    number = case.case().number
+    sign_in(client, "clerk")
+    limit = client.application.config["MAX_CONTENT_LENGTH"]
+
+    response = client.post(f"/cases/{number}/attachments", **multipart(
+        {"csrf_token": csrf_token(client, f"/cases/{number}")}, bytes(limit), "huge.jpg"))
+
+    assert response.status_code == 413
+    assert "larger than this page accepts" in text(response)
