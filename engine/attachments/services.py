@@ -20,7 +20,7 @@ from engine.attachments.models import Attachment
 from engine.attachments.storage import Storage, new_key, thumbnail_key
 from engine.cases.access import may_read_case
 from engine.cases.models import Case, WorkOrder
-from engine.common.audit import HasClock
+from engine.common.audit import HasClock, record
 from engine.common.errors import FieldError, FormInvalid, NotFound
 from engine.workflow.models import HumanTask
 from engine.workflow.viewer import Viewer
@@ -30,6 +30,7 @@ __all__ = ["AttachmentRefused", "AttachmentView", "attach_to_case", "attachment_
            "store_attachment"]
 
 NAME_LENGTH = 255
+ATTACHED = "attachment_added"  # the audit event's kind
 
 
 class AttachmentRefused(FormInvalid):
@@ -104,6 +105,10 @@ def store_attachment(session: Session, rt: HasClock, storage: Storage, *, case: 
                      uploaded_by=uploaded_by, uploaded_at=rt.clock.now())
     session.add(row)
     session.flush()
+    # On the case's timeline and its tasks' history: who attached what, and on which task.
+    record(session, rt, kind=ATTACHED, actor=uploaded_by, instance_id=case.instance_id,
+           task_id=task_id, data={"case_id": case.id, "attachment_id": row.id,
+                                  "file_name": row.original_name, "content_type": content_type})
     return _view(row, case.number, work_order.number if work_order else None)
 
 

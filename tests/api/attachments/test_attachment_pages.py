@@ -61,6 +61,9 @@ def test_a_photo_attached_on_the_case_page_shows_as_a_thumbnail_and_opens_whole(
     assert response.status_code == 303 and response.headers["Location"] == f"/cases/{number}"
     page = text(client.get(f"/cases/{number}"))
     assert "stairwell.jpg attached." in page
+    # The timeline says who attached which file.
+    assert re.search(r'<span class="moment-kind">File attached</span>.*?· clerk.*?'
+                     r'<dd class="process-text">stairwell.jpg</dd>', page, re.S)
     [(thumbnail_path, alt)] = THUMBNAIL.findall(page)
     assert alt == "stairwell.jpg"
     thumbnail = client.get(thumbnail_path)
@@ -181,6 +184,7 @@ def test_a_photo_attached_on_a_task_page_stays_on_the_task_and_shows_on_the_case
     assert "fixed.png attached." in task_page
     assert [alt for _, alt in THUMBNAIL.findall(task_page)] == ["fixed.png"]
     assert f'name="task" value="{task_id}"' in task_page
+    assert '<span class="history__what">File attached</span>' in task_page
     assert cleaner.get(THUMBNAIL.findall(task_page)[0][0]).status_code == 200
 
 
