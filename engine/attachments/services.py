@@ -126,13 +126,23 @@ def attach_to_case(session: Session, rt: HasClock, storage: Storage, *, number: 
                                           f"case {number} has no work order {work_order}")])
     if task_id:
         of_case = or_(HumanTask.case_id == case.id, HumanTask.instance_id == case.instance_id)
-        open_task = session.scalars(select(HumanTask.id).where(HumanTask.id == task_id,
-                                                               of_case)).first()
-        if open_task is None:
+        task = session.scalars(select(HumanTask).where(HumanTask.id == task_id,
+                                                       of_case)).first()
+        if task is None:
             raise FormInvalid([FieldError(("task",), f"case {number} has no open task {task_id}")])
+        order = order or _work_order_of(session, case, task)
     return store_attachment(session, rt, storage, case=case, file_name=file_name, data=data,
                             limit_bytes=limit_bytes, uploaded_by=viewer.username,
                             work_order=order, task_id=task_id or None)
+
+
+def _work_order_of(session: Session, case: Case, task: HumanTask) -> WorkOrder | None:
+    """The open work order a department's task works on: its department holds the task."""
+    if task.role is None:
+        return None
+    return session.scalars(select(WorkOrder).where(
+        WorkOrder.case_id == case.id, WorkOrder.department == task.role,
+        WorkOrder.status == "open").order_by(WorkOrder.id.desc())).first()
 
 
 def case_attachments(session: Session, *, number: str, viewer: Viewer) -> list[AttachmentView]:
