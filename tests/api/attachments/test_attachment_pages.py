@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.support.attachments import EXE_BYTES, PDF_BYTES, photo
 from tests.support.case_pages import Office, open_office
 from tests.support.cases import CaseDriver
 
+SignIn = Callable[[str], FlaskClient]  # a fresh client signed in as the user named
 THUMBNAIL = re.compile(r'<img src="(/cases/[^"]+/thumbnail)" alt="([^"]*)"')
 
 
@@ -151,7 +153,7 @@ def test_an_upload_without_the_form_token_is_refused(client: FlaskClient,
 
 
 def test_staff_who_may_not_read_the_case_get_neither_its_files_nor_its_form(
-        app_client_for: object, client: FlaskClient, case: CaseDriver) -> None:
+        app_client_for: SignIn, client: FlaskClient, case: CaseDriver) -> None:
     number = case.case().number
     sign_in(client, "clerk")
     upload(client, number, photo())
@@ -159,7 +161,7 @@ def test_staff_who_may_not_read_the_case_get_neither_its_files_nor_its_form(
 
     # Not yet dispatched to cleaning; and another estate's supervisor.
     for username in ("cleaner", "outsider"):
-        other = app_client_for(username)  # type: ignore[operator]
+        other = app_client_for(username)
         for url in (path, path + "/thumbnail", f"/cases/{number}/attachments/999"):
             assert other.get(url).status_code == 404, (username, url)
         response = other.post(f"/cases/{number}/attachments",
@@ -171,10 +173,10 @@ def test_staff_who_may_not_read_the_case_get_neither_its_files_nor_its_form(
 
 
 def test_a_photo_attached_on_a_task_page_stays_on_the_task_and_shows_on_the_case(
-        app_client_for: object, case: CaseDriver) -> None:
+        app_client_for: SignIn, case: CaseDriver) -> None:
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     task_id, number = case.task_id("handle_work_order"), case.case().number
-    cleaner = app_client_for("cleaner")  # type: ignore[operator]
+    cleaner = app_client_for("cleaner")
 
     response = upload(cleaner, number, photo("PNG"), name="fixed.png",
                       page=f"/tasks/{task_id}", task=task_id)
@@ -189,7 +191,7 @@ def test_a_photo_attached_on_a_task_page_stays_on_the_task_and_shows_on_the_case
 
 
 @pytest.fixture
-def app_client_for(client: FlaskClient, office: Office) -> object:
+def app_client_for(client: FlaskClient, office: Office) -> SignIn:
     """A fresh client signed in as ``username``."""
     def signed_in(username: str) -> FlaskClient:
         other = client.application.test_client()
