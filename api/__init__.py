@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from api import rest, surveys
+from api.attachments import pages as attachment_pages
+from api.attachments import rest as attachment_rest
 from api.cases import approvals as case_approvals
 from api.cases import pages as case_pages
 from api.cases import public as case_tracking
@@ -68,6 +70,9 @@ BLUEPRINTS: list[Blueprint] = [
     case_approvals.blueprint,
     case_rest.blueprint,
     case_rest.public_blueprint,
+    # photos and scanned letters on cases
+    attachment_pages.blueprint,
+    attachment_rest.blueprint,
     # the yearly survey (P4)
     surveys.blueprint,
     # the owners' committee and general meeting (P5, P6)
@@ -118,6 +123,8 @@ def configure(app: Flask, settings: Settings, overrides: Mapping[str, Any]) -> N
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
         # The token lives as long as the session: a form left open all morning still works.
         WTF_CSRF_TIME_LIMIT=None,
+        # No page takes a body larger than one attached file and its form (the API sets its own).
+        MAX_CONTENT_LENGTH=settings.attachment_limit_bytes + 1024 * 1024,
     )
     app.config.update(overrides)
 

@@ -29,6 +29,7 @@ KINDS: dict[str, str] = {
     "archive_corrected": N_("Archive corrected"),
     "incident_opened": N_("Incident opened"),
     "incident_retried": N_("Incident retried"),
+    "attachment_added": N_("File attached"),
 }
 
 # The tone of the dot beside each moment: people's steps, the clock, trouble.
@@ -85,6 +86,8 @@ def _changes(entry: HistoryEntry, labels: FormLabels) -> list[Change]:
     if entry.kind in ("task_claimed", "task_released", "task_reassigned"):
         return [Change(gettext(label), str(entry.data[key]))
                 for key, label in ASSIGNMENT_KEYS.items() if entry.data.get(key)]
+    if entry.kind == "attachment_added" and entry.data.get("file_name"):
+        return [Change(gettext("File"), str(entry.data["file_name"]))]
     if entry.kind == "archive_corrected" and entry.data.get("reason"):
         return [Change(gettext("Reason"), str(entry.data["reason"]))]
     return []

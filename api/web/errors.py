@@ -46,6 +46,8 @@ PAGES: dict[int, tuple[str, str]] = {
     405: (N_("Not allowed"), N_("This page cannot be used that way.")),
     409: (N_("Changed in the meantime"), N_("Someone else changed this first. "
                                             "Reload the page to see the latest state.")),
+    413: (N_("Too large to send"), N_("What was sent is larger than this page accepts. "
+                                      "Go back and choose a smaller file.")),
     422: (N_("Cannot be done"), N_("What was sent cannot be accepted. "
                                    "Go back, check the form and try again.")),
     429: (N_("Too many requests"), N_("Too many requests came from your network address. "

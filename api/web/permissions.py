@@ -111,6 +111,10 @@ PAGES: dict[str, Rule] = {
     "cases.new": role(CUSTOMER_SERVICE, SUPERVISOR),
     "cases.units": role(CUSTOMER_SERVICE, SUPERVISOR),
     "cases.earlier": role(CUSTOMER_SERVICE, SUPERVISOR),
+    # A case's files: whoever reads the case (the engine answers 404 to anyone else).
+    "attachments.upload": SIGNED_IN,
+    "attachments.show": SIGNED_IN,
+    "attachments.thumbnail": SIGNED_IN,
     "approvals.index": role(SUPERVISOR),
     "approvals.decide": role(SUPERVISOR),
     # The yearly survey: owners answer by code; staff follow the campaign and its results.
@@ -166,6 +170,8 @@ API: dict[str, Rule] = {
     "api_cases.Cases": role(CUSTOMER_SERVICE),
     "api_cases.OneCase": STAFF,
     "api_public.TrackedCase": PUBLIC,
+    "api_attachments.Attachments": STAFF,
+    "api_attachments.AttachmentContent": STAFF,
 }
 
 EXTRA = "liaison.permissions"  # app.extensions key: endpoints a test app adds after creation

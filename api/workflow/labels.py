@@ -48,6 +48,7 @@ EVENTS = {
     "work_order_dispatched": N_("Work order dispatched"),
     "case_archived": N_("Case archived"),
     "archive_corrected": N_("Archive record corrected"),
+    "attachment_added": N_("File attached"),
     "incident_opened": N_("Stopped by an error"),
     "incident_retried": N_("Run again after an error"),
     "meeting_noticed": N_("Meeting noticed"),

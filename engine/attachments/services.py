@@ -20,7 +20,7 @@ from engine.attachments.models import Attachment
 from engine.attachments.storage import Storage, new_key, thumbnail_key
 from engine.cases.access import may_read_case
 from engine.cases.models import Case, WorkOrder
-from engine.common.audit import HasClock
+from engine.common.audit import HasClock, record
 from engine.common.errors import FieldError, FormInvalid, NotFound
 from engine.workflow.models import HumanTask
 from engine.workflow.viewer import Viewer
@@ -30,6 +30,7 @@ __all__ = ["AttachmentRefused", "AttachmentView", "attach_to_case", "attachment_
            "store_attachment"]
 
 NAME_LENGTH = 255
+ATTACHED = "attachment_added"  # the audit event's kind
 
 
 class AttachmentRefused(FormInvalid):
@@ -104,6 +105,10 @@ def store_attachment(session: Session, rt: HasClock, storage: Storage, *, case: 
                      uploaded_by=uploaded_by, uploaded_at=rt.clock.now())
     session.add(row)
     session.flush()
+    # On the case's timeline and its tasks' history: who attached what, and on which task.
+    record(session, rt, kind=ATTACHED, actor=uploaded_by, instance_id=case.instance_id,
+           task_id=task_id, data={"case_id": case.id, "attachment_id": row.id,
+                                  "file_name": row.original_name, "content_type": content_type})
     return _view(row, case.number, work_order.number if work_order else None)
 
 
@@ -121,13 +126,23 @@ def attach_to_case(session: Session, rt: HasClock, storage: Storage, *, number: 
                                           f"case {number} has no work order {work_order}")])
     if task_id:
         of_case = or_(HumanTask.case_id == case.id, HumanTask.instance_id == case.instance_id)
-        open_task = session.scalars(select(HumanTask.id).where(HumanTask.id == task_id,
-                                                               of_case)).first()
-        if open_task is None:
+        task = session.scalars(select(HumanTask).where(HumanTask.id == task_id,
+                                                       of_case)).first()
+        if task is None:
             raise FormInvalid([FieldError(("task",), f"case {number} has no open task {task_id}")])
+        order = order or _work_order_of(session, case, task)
     return store_attachment(session, rt, storage, case=case, file_name=file_name, data=data,
                             limit_bytes=limit_bytes, uploaded_by=viewer.username,
                             work_order=order, task_id=task_id or None)
+
+
+def _work_order_of(session: Session, case: Case, task: HumanTask) -> WorkOrder | None:
+    """The open work order a department's task works on: its department holds the task."""
+    if task.role is None:
+        return None
+    return session.scalars(select(WorkOrder).where(
+        WorkOrder.case_id == case.id, WorkOrder.department == task.role,
+        WorkOrder.status == "open").order_by(WorkOrder.id.desc())).first()
 
 
 def case_attachments(session: Session, *, number: str, viewer: Viewer) -> list[AttachmentView]:

@@ -18,7 +18,9 @@ from engine.attachments.services import (
     case_attachments,
 )
 from engine.attachments.storage import FileStorage, storage_for, thumbnail_key
+from engine.cases.models import WorkOrder
 from engine.common.errors import FormInvalid, NotFound
+from engine.common.settings import Settings
 from engine.system import System
 from engine.workflow.viewer import Viewer
 from tests.support.attachments import EXE_BYTES, PDF_BYTES, photo
@@ -145,11 +147,12 @@ def test_a_file_may_go_on_an_open_task_or_a_work_order_of_that_case_only(
     task_id = case.task_id("handle_work_order")
     other = CaseDriver.register(office)
     with office.sessions() as session:
-        from engine.cases.models import WorkOrder
         order = session.scalars(select(WorkOrder.number)
                                 .where(WorkOrder.case_id == case.case_id)).one()
 
     attach(office, storage, number, photo(), viewer=CLEANER, task_id=task_id, work_order=order)
+    # On the department's task page, the file goes on the work order that task carries out.
+    attach(office, storage, number, photo(), viewer=CLEANER, task_id=task_id)
     with pytest.raises(FormInvalid):
         attach(office, storage, other.case().number, photo(), task_id=task_id)
     with pytest.raises(FormInvalid):
@@ -157,8 +160,8 @@ def test_a_file_may_go_on_an_open_task_or_a_work_order_of_that_case_only(
 
     case.do("handle_work_order", HANDLED, actor="cleaner")
     with office.sessions() as session:
-        [view] = case_attachments(session, number=number, viewer=CLERK)
-    assert (view.task_id, view.work_order) == (task_id, order)
+        views = case_attachments(session, number=number, viewer=CLERK)
+    assert [(v.task_id, v.work_order) for v in views] == [(task_id, order)] * 2
 
 
 def test_a_key_that_could_name_a_path_is_refused(tmp_path: Path) -> None:
@@ -166,3 +169,11 @@ def test_a_key_that_could_name_a_path_is_refused(tmp_path: Path) -> None:
     for key in ("../secret_key", "ab/../../x", "AB/" + "0" * 32, ""):
         with pytest.raises(ValueError):
             store.get(key)
+
+
+def test_the_limit_is_set_in_whole_megabytes() -> None:
+    assert Settings.from_env({}).attachment_limit_bytes == 10 * 1024 * 1024
+    assert Settings.from_env({"LIAISON_ATTACHMENT_LIMIT_MB": "25"}).attachment_limit_mb == 25
+    for wrong in ("0", "-1", "ten", "2.5"):
+        with pytest.raises(ValueError, match="LIAISON_ATTACHMENT_LIMIT_MB"):
+            Settings.from_env({"LIAISON_ATTACHMENT_LIMIT_MB": wrong})

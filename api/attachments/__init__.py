@@ -1,0 +1,1 @@
+"""Photos and scanned letters on a case: the upload form, the files, their thumbnails, REST."""
