@@ -27,6 +27,8 @@ TASK_TITLES = frozenset({
     N_("Triage"), N_("Notify the responsible party"), N_("Follow up the rectification"),
     N_("Explain to the owner"), N_("Carry out the instruction"),
     N_("Reply to the complainant"), N_("Record satisfaction"), N_("Handle the work order"),
+    N_("Pass on the praise"), N_("Acknowledge the praise"), N_("Consider the suggestion"),
+    N_("Answer the suggestion"),
     N_("Review the escalation"), N_("Decide the escalation"), N_("Describe the repair"),
     N_("Carry out the repair"),
     N_("Plan the survey"), N_("Approve the survey plan"), N_("Follow up the non-respondents"),
