@@ -107,3 +107,11 @@ def test_the_new_categories_and_tasks_read_in_chinese(shipped: System, clock: Fr
     assert "轉達表揚" in task and "服務態度" in task and "轉達表揚" in inbox
     for page in (registration, task, inbox):
         assert untranslated(page) == []
+
+
+def test_the_api_document_lists_the_new_categories(shipped: System) -> None:
+    document = make_app(shipped).test_client().get("/api/v1/openapi.json").get_json()
+    enums = [field["enum"] for schema in document["components"]["schemas"].values()
+             for name, field in schema.get("properties", {}).items()
+             if name == "category" and "enum" in field]
+    assert enums and all(set(NEW_CATEGORIES) <= set(enum) for enum in enums)
