@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.web.labels import LABELS
+from engine.cases.models import CATEGORIES
 from engine.common.clock import FrozenClock
 from engine.system import System
 from tests.api.conftest import sign_in, text
 from tests.support.api import Caller, caller, make_app
 from tests.support.case_pages import Office, open_office, untranslated
 from tests.support.cases import add_contact_directory
+from tests.support.inbox_pages import post
 from tests.support.people import create_estate, unit_id
 
 NEW_CATEGORIES = {"service_attitude": "服務態度", "renovation": "裝修管理", "landscaping": "綠化",
@@ -115,3 +119,27 @@ def test_the_api_document_lists_the_new_categories(shipped: System) -> None:
              for name, field in schema.get("properties", {}).items()
              if name == "category" and "enum" in field]
     assert enums and all(set(NEW_CATEGORIES) <= set(enum) for enum in enums)
+
+
+def test_every_category_has_a_label() -> None:
+    assert list(LABELS["category"]) == list(CATEGORIES)
+
+
+def test_the_supervisor_considers_a_suggestion_on_its_page(shipped: System, clock: FrozenClock,
+                                                           client: FlaskClient) -> None:
+    office: Office = open_office(shipped, clock)
+    suggestion = office.case(type="suggestion", category="pets")
+    task = suggestion.task_id("consider_suggestion")
+    sign_in(client, "supervisor")
+    reasons = "A fenced dog run fits behind block B"
+
+    refused = post(client, f"/tasks/{task}", {"action": "complete", "suggestion_adopted": "true",
+                                              "suggestion_reasons": reasons})
+    assert refused.status_code == 422
+    assert re.search(r'id="field-suggestion_action"[^>]*aria-invalid="true"', text(refused))
+    done = post(client, f"/tasks/{task}", {"action": "complete", "suggestion_adopted": "true",
+                                           "suggestion_reasons": reasons,
+                                           "suggestion_action": "Build it in May"})
+    assert done.status_code in (200, 303)
+    assert set(suggestion.open()) == {"answer_suggestion"}
+    assert suggestion.data()["suggestion_adopted"] is True
