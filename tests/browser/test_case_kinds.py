@@ -30,7 +30,7 @@ def test_a_praise_case_follows_its_own_path_on_the_diagram(browser: Browser, liv
     case.do("pass_on_praise", {"praised_staff": "黃曉燕 (service centre)",
                                "praise_passed_on": "Read out at the morning team meeting"},
             actor="supervisor")
-    page, problems = open_page(browser, **DESKTOP)
+    page, problems = open_page(browser, viewport=DESKTOP["viewport"])
     sign_in(page, live_app, "supervisor")
 
     page.goto(f"{live_app}/cases/{case.case().number}")
