@@ -18,7 +18,9 @@ LABELS: dict[str, dict[str, str]] = {
         "noise": N_("Noise"), "hygiene": N_("Hygiene"), "security": N_("Security"),
         "parking": N_("Parking"), "facilities": N_("Facilities"), "fees": N_("Fees"),
         "neighbours": N_("Neighbours"), "developer_defect": N_("Developer defect"),
-        "other": N_("Other"),
+        "service_attitude": N_("Service attitude"), "renovation": N_("Renovation management"),
+        "landscaping": N_("Landscaping"), "pets": N_("Pets"),
+        "utility_outage": N_("Water or power cut"), "other": N_("Other"),
     },
     "channel": {
         "in_person": N_("In person"), "phone": N_("Phone"), "letter": N_("Letter"),

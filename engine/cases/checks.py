@@ -43,4 +43,6 @@ def reply_by_the_same_channel(session: Session, data: Mapping[str, Any],
 
 CASE_CHECKS: dict[tuple[str, str], CompletionCheck] = {
     ("owner_case", "reply_to_complainant"): reply_by_the_same_channel,
+    ("owner_case", "acknowledge_praise"): reply_by_the_same_channel,
+    ("owner_case", "answer_suggestion"): reply_by_the_same_channel,
 }

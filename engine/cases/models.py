@@ -15,7 +15,8 @@ CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
             "referral_department")
 CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise")
 CATEGORIES = ("noise", "hygiene", "security", "parking", "facilities", "fees", "neighbours",
-              "developer_defect", "other")
+              "developer_defect", "service_attitude", "renovation", "landscaping", "pets",
+              "utility_outage", "other")
 URGENCIES = ("normal", "urgent")
 # The ways an owner raising a case on the web may ask to be answered.
 REPLY_CHANNELS = ("phone", "email", "letter")

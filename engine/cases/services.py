@@ -18,7 +18,8 @@ from engine.workflow.unit_of_work import current
 
 # Where the archive finds the handling method, in the order the steps happen.
 METHOD_KEYS = ("handling_method", "notified_party", "rectification_notes", "explanation",
-               "supervisor_instruction", "superior_instruction")
+               "supervisor_instruction", "superior_instruction", "praise_passed_on",
+               "suggestion_reasons")
 
 
 def create_work_order(department: str, description: str, case_id: int | None = None

@@ -31,7 +31,11 @@ SUGGESTION_WORDS = (
 )
 # Case categories of an owner case (engine.cases.models.CATEGORIES), first match wins.
 CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("service_attitude", ("態度", "态度", "不禮貌", "不礼貌", "attitude", "impolite")),
     ("noise", ("噪音", "太吵", "吵鬧", "noise", "noisy", "loud")),
+    ("utility_outage", ("停水", "停電", "停电", "斷水", "断水", "斷電", "断电", "power cut",
+                        "water cut", "outage*", "blackout*")),
+    ("renovation", ("裝修", "装修", "renovat*")),
     ("hygiene", ("垃圾", "衛生", "清潔", "髒", "脏", "臭", "rubbish", "garbage", "trash",
                  "dirty", "filthy", "clean*", "smell*")),
     ("security", ("保安", "門禁", "治安", "被盜", "失竊", "小偷", "安全", "security", "guard",
@@ -40,6 +44,9 @@ CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fees", ("收費", "管理費", "費用", "fee", "fees", "charge", "charges", "bill", "bills",
               "overcharg*")),
     ("neighbours", ("鄰居", "邻居", "樓上", "neighbour*", "neighbor*", "upstairs")),
+    ("pets", ("寵物", "宠物", "狗", "貓", "猫", "pet", "pets", "dog", "dogs", "cat", "cats")),
+    ("landscaping", ("綠化", "绿化", "草坪", "草地", "樹木", "树木", "lawn*", "landscap*",
+                     "tree", "trees", "hedge*")),
     ("facilities", ("電梯", "電燈", "路燈", "漏水", "維修", "設施", "水管", "lift", "elevator",
                     "light", "lights", "leak*", "repair*", "pipe*", "facilit*", "broken")),
 )

@@ -108,3 +108,20 @@ def test_an_english_word_matches_as_a_word_or_a_marked_stem_never_inside_another
 def test_a_word_inside_another_is_no_complaint() -> None:
     assert suggest("Prudent and helpful staff").kind == "opinion"   # "prudent" holds "rude"
     assert suggest("Leaking again, I complained twice").matched == ("complain", "leak")
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("前台職員態度很差", "service_attitude"),
+    ("The receptionist was impolite to my mother", "service_attitude"),
+    ("B棟昨晚停電三小時", "utility_outage"),
+    ("Another power cut in block A", "utility_outage"),
+    ("樓上裝修到晚上十點", "renovation"),
+    ("The renovation next door has no permit on show", "renovation"),
+    ("草坪很久沒有修剪", "landscaping"),
+    ("The trees by the gate need trimming", "landscaping"),
+    ("有人在大堂遛狗不拴繩", "pets"),
+    ("Dogs off the lead in the playground", "pets"),
+])
+def test_the_new_case_categories_are_guessed_in_both_languages(text: str,
+                                                                category: str) -> None:
+    assert suggest(text).category == category
