@@ -75,6 +75,7 @@ def start_data(case: Case, unit: Unit | None) -> dict[str, Any]:
         "complainant_address": case.complainant_address,
         "unit_label": unit.label if unit else "",
         "received_at": case.received_at.isoformat(), "reopen_count": 0,
+        "escalation_final_round": False,
     }
 
 
