@@ -77,7 +77,8 @@ def test_a_referral_is_followed_up_until_the_authority_answers(office: System) -
     closed = case.case()
     assert closed.status == "closed" and closed.replied_by_channel == "phone"
     assert case.data()["escalation_outcome"] == "referred"
-    assert "inspects on 20 March" in archive_of(office, case.case_id).result
+    result = archive_of(office, case.case_id).result
+    assert "inspect on 20 March" in result and "inspects on 20 March" in result
 
 
 def test_a_final_position_is_replied_by_letter_and_closes_the_case(office: System) -> None:
@@ -146,6 +147,7 @@ def test_the_fourth_dissatisfaction_is_the_final_round(office: System) -> None:
     assert final.final_round is True and final.decision == "final_position"
     entry = archive_of(office, case.case_id)
     assert entry.satisfied is False and "final reply" in entry.result
+    assert POSITION["final_position"] in entry.method
 
 
 def test_the_final_round_may_refer_the_case_too(office: System) -> None:
@@ -214,3 +216,4 @@ def test_a_routine_repair_escalation_can_only_be_instructed(office: System) -> N
     assert repair.status() == "completed"
     [instructed] = outcomes(office)
     assert instructed.case_id is None and instructed.instance_id == repair.instance_id
+
