@@ -173,8 +173,9 @@ def test_the_final_round_may_refer_the_case_too(office: System) -> None:
 
 
 @pytest.mark.parametrize(("submitted", "fields"), [
-    ({"superior_decision": "refer"}, {"referred_to"}),  # the first field missing
-    ({"superior_decision": "refer", "referred_to": "utility"}, {"authority_reference"}),
+    ({"superior_decision": "refer"}, {"referred_to", "authority_reference", "referred_on"}),
+    ({"superior_decision": "refer", "referred_to": "utility"},
+     {"authority_reference", "referred_on"}),
     ({"superior_decision": "refer", "referred_to": "police", "authority_reference": "x",
       "referred_on": "2026-03-02"}, {"referred_to"}),
     ({**REFERRAL, "referred_on": "2 March"}, {"referred_on"}),
