@@ -109,3 +109,19 @@ def test_an_ended_escalation_reads_all_in_chinese(office: Office, client: FlaskC
     assert "公用事業公司" in page and "上報結果" in page
 
     assert untranslated(page) == []
+
+
+def test_the_clerk_replying_reads_the_superiors_position_beside_the_form(
+        office: Office, client: FlaskClient) -> None:
+    case = passed_up(office)
+    case.do("superior_decide", {"superior_decision": "final_position",
+                                "final_position": "The late fee follows the 2025 resolution."},
+            actor="manager")
+    sign_in(client, "clerk")
+
+    html = text(client.get(f"/tasks/{case.task_id('reply_final_position')}"))
+
+    assert "Reply with the final position" in html
+    assert "The late fee follows the 2025 resolution." in html
+    assert 'name="reply_text"' in html
+    assert re.search(r'<textarea[^>]*name="final_position"[^>]*readonly>', html)  # shown, not sent
