@@ -140,7 +140,8 @@ def test_the_fourth_dissatisfaction_is_the_final_round(office: System) -> None:
         ("superior_decision", FINAL_ROUND_MESSAGE)]
     assert set(case.open()) == {"superior_decide"}  # nothing lost
 
-    case.do("superior_decide", dict(POSITION), actor="manager")
+    # The flag is shown on the form, read-only: a submission cannot clear it.
+    case.do("superior_decide", {**POSITION, "escalation_final_round": False}, actor="manager")
     case.do("reply_final_position", dict(FINAL_REPLY))
     assert case.status() == "completed"
     [final] = outcomes(office)

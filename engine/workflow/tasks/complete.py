@@ -102,4 +102,7 @@ def _validated(compiled: CompiledSpec, form: str | None, data: dict[str, Any], *
                 continue
             fields.append(FieldError(path, error.message))
         raise FormInvalid(fields, element_id=element_id)
-    return data
+    # A read-only field shows what the process holds; no submission changes it.
+    shown = {name for name, prop in validator.schema.get("properties", {}).items()
+             if isinstance(prop, dict) and prop.get("readOnly")}
+    return {name: value for name, value in data.items() if name not in shown}
