@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
 from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
+from engine.cases.outcomes import OUTCOME_CHECKS, OUTCOME_SERVICES
 from engine.cases.services import CASE_SERVICES, record_task_step
 from engine.cases.subject import another_estates_case, case_columns, case_number, case_subject
 from engine.common.clock import DEFAULT_OFFICE_ZONE, Clock, SystemClock, office_zone
@@ -46,8 +47,8 @@ class System:
 
 
 FEATURES = Extensions(
-    services={**CASE_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES},
-    completion_checks={**CASE_CHECKS, **SURVEY_CHECKS},
+    services={**CASE_SERVICES, **OUTCOME_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES},
+    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS},
     completion_hooks=(record_task_step,),
     task_columns=(case_columns,),
     subjects=(case_subject,),

@@ -1,7 +1,14 @@
 """Every mapped table, imported here so metadata and migrations see them all."""
 
 from engine.attachments.models import Attachment
-from engine.cases.models import ArchiveEntry, Case, CaseRecord, ReplyLetter, WorkOrder
+from engine.cases.models import (
+    ArchiveEntry,
+    Case,
+    CaseRecord,
+    EscalationOutcome,
+    ReplyLetter,
+    WorkOrder,
+)
 from engine.common.audit import AuditEvent
 from engine.common.numbering import Counter
 from engine.directory.models import (
@@ -46,6 +53,7 @@ __all__ = [
     "CaseRecord",
     "Counter",
     "Department",
+    "EscalationOutcome",
     "Estate",
     "FeedbackItem",
     "HumanTask",

@@ -16,6 +16,12 @@ CASE_LABELS: dict[str, dict[str, str]] = {
                        "error": N_("Stopped by an error")},
     "process": {"owner_case": N_("Owner case: complaint to feedback"),
                 "escalation": N_("Escalation to the supervisor")},
+    "escalation_decision": {"instruct": N_("Instruction"),
+                            "refer": N_("Referred to the competent authority"),
+                            "final_position": N_("Final position")},
+    "authority": {"street_office": N_("Street office"),
+                  "housing_department": N_("Housing department"),
+                  "utility": N_("Utility company"), "developer": N_("Developer")},
     "work_order_status": {"open": N_("Open"), "done": N_("Done"),
                           "escalated": N_("Escalated")},
     "department": {

@@ -91,12 +91,28 @@ class WorkOrderRead(Schema):
     result = fields.String(required=True)
 
 
+class EscalationOutcomeRead(Schema):
+    decision = fields.String(required=True)
+    final_round = fields.Boolean(required=True)
+    decided_at = fields.AwareDateTime(required=True)
+    decided_by = fields.String(allow_none=True)
+    text = fields.String(required=True)
+    authority = fields.String(allow_none=True)
+    authority_reference = fields.String(required=True)
+    referred_on = fields.Date(allow_none=True)
+    follow_ups = fields.Integer(required=True)
+    authority_answer = fields.String(required=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+    replied_at = fields.AwareDateTime(allow_none=True)
+
+
 class CaseRead(Schema):
     case = fields.Nested(CaseSummaryRead, required=True)
     records = fields.List(fields.Nested(HistoryEntryRead), required=True)
     archive = fields.List(fields.Nested(ArchiveRead), required=True)
     letters = fields.List(fields.Nested(LetterRead), required=True)
     work_orders = fields.List(fields.Nested(WorkOrderRead), required=True)
+    outcomes = fields.List(fields.Nested(EscalationOutcomeRead), required=True)
     open_tasks = fields.List(fields.Nested(TaskSummaryRead), required=True)
     timeline = fields.List(fields.Nested(HistoryEntryRead), required=True)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from api.cases.labels import case_label
 from api.web.i18n import N_
 from engine.workflow.form_labels import FormLabels
 from engine.workflow.history import HistoryEntry
@@ -26,6 +27,8 @@ KINDS: dict[str, str] = {
     "task_overdue": N_("Overdue"),
     "timer_fired": N_("Timer fired"),
     "case_archived": N_("Archived"),
+    "escalation_decided": N_("Escalation decided"),
+    "referral_answered": N_("The authority answered the referral"),
     "archive_corrected": N_("Archive corrected"),
     "incident_opened": N_("Incident opened"),
     "incident_retried": N_("Incident retried"),
@@ -34,7 +37,16 @@ KINDS: dict[str, str] = {
 
 # The tone of the dot beside each moment: people's steps, the clock, trouble.
 TONES = {"task_completed": "done", "case_archived": "done", "timer_fired": "clock",
+         "escalation_decided": "done", "referral_answered": "done",
          "task_overdue": "late", "incident_opened": "late"}
+
+# What an escalation outcome's audit data says, by key; shown as changes.
+OUTCOME_FIELDS: dict[str, dict[str, str]] = {
+    "escalation_decided": {"decision": N_("Decision"), "authority": N_("Referred to"),
+                           "reference": N_("Their reference"),
+                           "referred_on": N_("Date referred")},
+    "referral_answered": {"authority": N_("Referred to"), "answer": N_("Their answer")},
+}
 
 # What the audit data says about an assignment, by key; shown as a change.
 ASSIGNMENT_KEYS = {"to": N_("To"), "from": N_("From")}
@@ -88,9 +100,18 @@ def _changes(entry: HistoryEntry, labels: FormLabels) -> list[Change]:
                 for key, label in ASSIGNMENT_KEYS.items() if entry.data.get(key)]
     if entry.kind == "attachment_added" and entry.data.get("file_name"):
         return [Change(gettext("File"), str(entry.data["file_name"]))]
+    if entry.kind in OUTCOME_FIELDS:
+        return [Change(gettext(label), _outcome_value(key, entry.data[key]))
+                for key, label in OUTCOME_FIELDS[entry.kind].items() if entry.data.get(key)]
     if entry.kind == "archive_corrected" and entry.data.get("reason"):
         return [Change(gettext("Reason"), str(entry.data["reason"]))]
     return []
+
+
+def _outcome_value(key: str, value: Any) -> str:
+    if key in ("decision", "authority"):
+        return case_label("escalation_decision" if key == "decision" else "authority", value)
+    return _text(value)
 
 
 def _text(value: Any) -> str:

@@ -27,13 +27,24 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# The engine's own checks whose words staff must read in their language, by their start.
+CHECKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^this is the final round after the fourth dissatisfaction"),
+     N_("This is the final round after the fourth dissatisfaction: refer the case to the "
+        "competent authority or give the final position.")),
+    (re.compile(r"^a routine repair has no owner to answer"),
+     N_("A routine repair has no owner to answer: give an instruction.")),
+    (re.compile(r"^give the date referred as"), N_("Give the date referred as YYYY-MM-DD.")),
+]
+
+
 def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
     """The same errors on the same fields, their messages put in words staff read."""
     return [FieldError(error.path, _reword(error.message)) for error in errors]
 
 
 def _reword(message: str) -> str:
-    for pattern, words in PATTERNS:
+    for pattern, words in [*PATTERNS, *CHECKS]:
         if pattern.search(message):
             return gettext(words)
     return message  # the engine's own checks already speak to people

@@ -47,6 +47,8 @@ EVENTS = {
     "timer_fired": N_("Time limit reached"),
     "work_order_dispatched": N_("Work order dispatched"),
     "case_archived": N_("Case archived"),
+    "escalation_decided": N_("Escalation decided"),
+    "referral_answered": N_("The authority answered the referral"),
     "archive_corrected": N_("Archive record corrected"),
     "attachment_added": N_("File attached"),
     "incident_opened": N_("Stopped by an error"),

@@ -5,7 +5,8 @@ Approving, returning or resolving one is an ordinary completion of its task
 ``forms/escalation/supervisor_review.schema.json``:
 
 - ``supervisor_decision="pass_up"``: the superior decides (task
-  ``superior_decide``, role ``superior``) and records ``superior_instruction``;
+  ``superior_decide``, role ``superior``): an instruction, a referral to the
+  competent authority or the final position (``engine/cases/outcomes.py``);
 - ``supervisor_decision="return"`` with ``supervisor_instruction``: the case
   goes back to customer service's triage, the instruction in
   ``escalation_instruction``;

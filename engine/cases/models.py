@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.common.db import Base, BigId
@@ -14,6 +14,9 @@ from engine.directory.models import Unit
 CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
             "referral_department")
 CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise")
+# What the superior may decide when a case is escalated to them, and whom a case is referred to.
+ESCALATION_DECISIONS = ("instruct", "refer", "final_position")
+AUTHORITIES = ("street_office", "housing_department", "utility", "developer")
 CATEGORIES = ("noise", "hygiene", "security", "parking", "facilities", "fees", "neighbours",
               "developer_defect", "service_attitude", "renovation", "landscaping", "pets",
               "utility_outage", "other")
@@ -116,3 +119,26 @@ class ArchiveEntry(Base):
     satisfied: Mapped[bool | None]
     steps: Mapped[list[Any]] = mapped_column(default=list)  # [{step, actor, at, ...}]
     correction_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EscalationOutcome(Base):
+    """What the superior decided on an escalation, and how a referral or final position ended."""
+
+    __tablename__ = "escalation_outcomes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(BigId, index=True)  # a repair has no case
+    decision: Mapped[str] = mapped_column(String(20))  # one of ESCALATION_DECISIONS
+    final_round: Mapped[bool] = mapped_column(default=False)
+    decided_by: Mapped[str | None] = mapped_column(String(150))
+    decided_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")  # the instruction or the position
+    authority: Mapped[str | None] = mapped_column(String(30))  # one of AUTHORITIES
+    authority_reference: Mapped[str] = mapped_column(String(100), default="")
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    follow_ups: Mapped[int] = mapped_column(default=0)
+    authority_answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None]
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None]

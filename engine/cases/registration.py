@@ -81,6 +81,7 @@ def start_data(case: Case, unit: Unit | None) -> dict[str, Any]:
         "preferred_reply_channel": case.reply_channel or case.channel,
         "unit_label": unit.label if unit else "",
         "received_at": case.received_at.isoformat(), "reopen_count": 0,
+        "escalation_final_round": False,
     }
 
 

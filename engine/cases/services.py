@@ -19,7 +19,7 @@ from engine.workflow.unit_of_work import current
 # Where the archive finds the handling method, in the order the steps happen.
 METHOD_KEYS = ("handling_method", "notified_party", "rectification_notes", "explanation",
                "supervisor_instruction", "superior_instruction", "praise_passed_on",
-               "suggestion_reasons")
+               "suggestion_reasons", "final_position")
 
 
 def create_work_order(department: str, description: str, case_id: int | None = None
@@ -73,7 +73,7 @@ def archive_case(case_id: int) -> dict[str, Any]:
     records = list(work.session.scalars(select(CaseRecord).where(CaseRecord.case_id == case_id)
                                         .order_by(CaseRecord.id)))
     method = _joined(records, METHOD_KEYS)
-    result = _joined(records, ("handling_result", "reply_text"))
+    result = _joined(records, ("handling_result", "authority_answer", "reply_text"))
     satisfied = next((r.data["satisfied"] for r in reversed(records)
                       if isinstance(r.data.get("satisfied"), bool)), None)
     now = work.rt.clock.now()

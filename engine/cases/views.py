@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from engine.cases.access import may_read_case, summary_for, timeline_for
 from engine.cases.history import CaseSummary, case_events, case_records
 from engine.cases.models import ArchiveEntry, Case, ReplyLetter, WorkOrder
+from engine.cases.outcomes import OutcomeView, case_outcomes
 from engine.common.errors import NotFound
 from engine.common.privacy import mask_address, sees_personal_data
 from engine.directory.models import Building, Unit
@@ -72,6 +73,7 @@ class CaseView:
     archive: list[ArchiveView]
     letters: list[LetterView]
     work_orders: list[WorkOrderView]
+    outcomes: list[OutcomeView]          # what each escalation's superior decided, oldest first
     open_tasks: list[TaskSummary]
     process: ProcessProgress | None      # the case's own run (P1)
     called: list[ProcessProgress]        # each escalation (P2) it called, in order
@@ -114,7 +116,7 @@ def case_view(session: Session, rt: Runtime, *, number: str, viewer: Viewer) -> 
         case=summary_for(CaseSummary.of(case), viewer),
         records=timeline_for(case_records(session, case.id), viewer),
         archive=_archive(session, case.id), letters=letters,
-        work_orders=_work_orders(session, case.id),
+        work_orders=_work_orders(session, case.id), outcomes=case_outcomes(session, case.id),
         open_tasks=summaries_of(session, tasks, now), process=process, called=called,
         timeline=timeline_for(audit_timeline(session, instance_id=case.instance_id,
                                              also=case_events(case.id)), viewer))

@@ -46,7 +46,8 @@ def _case_escalated_and_approved(system: System) -> CaseDriver:
     """A fee complaint passed up by the supervisor, decided by the superior, replied, closed."""
     case = _escalated(system, "A-1203", "The owner asks for the late fee to be refunded")
     case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
-    case.do("superior_decide", {"superior_instruction": "Refund the late fee"}, actor="manager")
+    case.do("superior_decide", {"superior_decision": "instruct",
+                                "superior_instruction": "Refund the late fee"}, actor="manager")
     case.do("carry_out_instruction", {"handling_method": "Refunded the late fee at the counter",
                                       "handling_result": "refund paid"})
     case.do("reply_to_complainant", {"reply_channel": "phone", "reply_letter_text": "",

@@ -146,6 +146,7 @@ def test_a_phone_complaint_is_worked_to_the_end_and_its_path_is_shown(
 
     manager = Desk(browser, office, "manager", lang)
     page = manager.open_task(titles["decide"])
+    page.locator("input[name=superior_decision][value=instruct]").check()
     page.fill("textarea[name=superior_instruction]", "Replace the pump from the repair fund")
     manager.complete()
 

@@ -94,7 +94,8 @@ def test_escalation_passed_up_and_decided_by_the_superior(office: System) -> Non
     assert review.role == "supervisor"
     case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
     assert case.open()["superior_decide"].role == "superior"
-    case.do("superior_decide", {"superior_instruction": "Refund the late fee"}, actor="manager")
+    case.do("superior_decide", {"superior_decision": "instruct",
+                                "superior_instruction": "Refund the late fee"}, actor="manager")
     assert case.data()["escalation_outcome"] == "decided"
     case.do("carry_out_instruction", {"handling_method": "Refunded the late fee",
                                       "handling_result": "refund paid"})
@@ -275,7 +276,8 @@ def test_every_step_of_an_urgent_case_is_due_by_the_sla_table(office: System) ->
     escalate(case)
     case.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
     assert due_in(case, "superior_decide") == timedelta(hours=8)  # superior limit
-    case.do("superior_decide", {"superior_instruction": "Add a night patrol"}, actor="manager")
+    case.do("superior_decide", {"superior_decision": "instruct",
+                                "superior_instruction": "Add a night patrol"}, actor="manager")
     assert due_in(case, "carry_out_instruction") == timedelta(hours=8)  # handle within
     case.do("carry_out_instruction", {"handling_method": "Night patrol added"})
     assert due_in(case, "reply_to_complainant") == timedelta(hours=2)

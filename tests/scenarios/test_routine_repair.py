@@ -68,7 +68,8 @@ def test_a_repair_that_cannot_be_done_is_escalated_and_decided(shipped: System) 
     repair.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")
     decide = repair.open()["superior_decide"]
     assert decide.due_at == decide.created_at + timedelta(hours=48)
-    repair.do("superior_decide", {"superior_instruction": "Hire the roofing contractor"},
+    repair.do("superior_decide", {"superior_decision": "instruct",
+                                  "superior_instruction": "Hire the roofing contractor"},
               actor="manager")
     assert repair.status() == "completed"
     assert (repair.data()["escalation_outcome"], repair.data()["escalation_instruction"]) == (

@@ -102,7 +102,12 @@ def _english_messages() -> tuple[str, ...]:
 
 
 def untranslated(page: str) -> list[str]:
-    """The interface messages still in English on a page that should be all Chinese."""
-    text = visible_text(page)
+    """The interface messages still in English on a page that should be all Chinese.
+
+    The forms' own field titles and answers (``process-text``) are bilingual as the
+    process owner wrote them, and are not interface messages.
+    """
+    text = visible_text(re.sub(r'<(dt|dd) class="process-text">.*?</\1>', " ", page,
+                               flags=re.S))
     return [m for m in _english_messages() if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])",
                                                         text)]

@@ -1,14 +1,14 @@
 """photos and scanned letters attached to cases, work orders and tasks
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05 07:45:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -89,14 +89,20 @@ def _validated(compiled: CompiledSpec, form: str | None, data: dict[str, Any], *
         return data
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        fields = []
+        fields: list[FieldError] = []
         for error in errors:
             # For a failed anyOf/oneOf, name the branch that came closest.
             error = best_match([error]) if error.context else error
             path = tuple(error.absolute_path)
             if error.validator == "required" and isinstance(error.instance, dict):
-                missing = next((m for m in error.validator_value if m not in error.instance), "")
-                path = (*path, missing)
+                # jsonschema reports each missing name on its own; name each field once.
+                fields += [FieldError((*path, m), f"'{m}' is a required property")
+                           for m in error.validator_value if m not in error.instance
+                           and not any(f.path == (*path, m) for f in fields)]
+                continue
             fields.append(FieldError(path, error.message))
         raise FormInvalid(fields, element_id=element_id)
-    return data
+    # A read-only field shows what the process holds; no submission changes it.
+    shown = {name for name, prop in validator.schema.get("properties", {}).items()
+             if isinstance(prop, dict) and prop.get("readOnly")}
+    return {name: value for name, value in data.items() if name not in shown}

@@ -88,3 +88,44 @@ def test_a_hygiene_complaint_from_registration_to_the_archive(shipped: System) -
     tracked = owner.ok("GET", f"/public/cases/{registered['tracking_code']}")
     assert tracked == {"number": number, "type": "complaint", "category": "hygiene",
                        "received_at": "2026-03-02T09:00:00+00:00", "status": "closed"}
+
+
+def test_an_escalation_ended_by_a_final_position_reads_through_the_api(shipped: System) -> None:
+    add_contact_directory(shipped)
+    estate = create_estate(shipped, "Harmony Gardens")
+    app: Flask = make_app(shipped)
+    clerk = caller(shipped, app, "clerk", "customer_service", estate_id=estate.id)
+    supervisor = caller(shipped, app, "lee", "supervisor", estate_id=estate.id)
+    manager = caller(shipped, app, "manager", "superior")
+    registered = clerk.ok("POST", "/cases", 201, json={
+        "channel": "phone", "type": "complaint", "category": "fees",
+        "unit": unit_id(shipped, estate, "A", "1203"),
+        "description": "The owner wants the parking fee waived",
+        "complainant": {"name": "陳大文", "phone": "13800000000"}})
+    number, instance_id = registered["number"], registered["instance_id"]
+    complete(clerk, open_task(clerk, instance_id, "triage")["id"], {
+        "triage_decision": "escalate", "triage_notes": "",
+        "escalation_reason": "a waiver is beyond the office"})
+    complete(supervisor, open_task(supervisor, instance_id, "supervisor_review")["id"],
+             {"supervisor_decision": "pass_up"})
+    decide = open_task(manager, instance_id, "superior_decide")
+    claim = manager.post(f"/tasks/{decide['id']}/claim")
+    refused = manager.post(f"/tasks/{decide['id']}/complete",
+                           json={"data": {"superior_decision": "refer"}},
+                           headers={"If-Match": claim.headers["ETag"]})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.get_json()["errors"]] == [
+        "referred_to", "authority_reference", "referred_on"]  # each missing field, once
+    complete(manager, decide["id"], {"superior_decision": "final_position",
+                                     "final_position": "The fee follows the 2025 resolution."})
+    reply = open_task(clerk, instance_id, "reply_final_position")
+    done = complete(clerk, reply["id"], {"reply_channel": "phone", "reply_letter_text": "",
+                                         "reply_text": "The fee stands; this is our final reply."})
+    assert done["status"] == "completed"
+
+    case = clerk.ok("GET", f"/cases/{number}")
+    [outcome] = case["outcomes"]
+    assert (outcome["decision"], outcome["decided_by"], outcome["final_round"]) == (
+        "final_position", "manager", False)
+    assert outcome["text"] == "The fee follows the 2025 resolution."
+    assert outcome["replied_at"] is not None and case["case"]["status"] == "closed"

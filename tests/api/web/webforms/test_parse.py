@@ -262,6 +262,8 @@ def example(schema: dict[str, Any]) -> Any:
         return schema.get("minimum", 1)
     if kind == "array":
         return [example(schema["items"])]
+    if schema.get("format") == "date":
+        return "2026-03-02"
     text = "Checked with the owner 已與業主確認 and agreed on the next step."
     return text[:schema.get("maxLength", len(text))]
 
