@@ -24,7 +24,8 @@ def office(shipped: System) -> Iterator[str]:
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", {"agree": "Agree", "abstain": "Abstain", "send": "Send my ballot",
             "thanks": "Thank you for voting"}),
-    ("zh", {"agree": "同意", "abstain": "棄權", "send": "遞交我的選票", "thanks": "感謝您參與表決"}),
+    ("zh", {"agree": "同意", "abstain": "棄權", "send": "遞交我的選票",
+            "thanks": "感謝您參與表決"}),
 ])
 def test_an_owner_votes_on_every_matter_from_a_phone(browser: Browser, shipped: System,
                                                      office: str, lang: str,
