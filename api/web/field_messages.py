@@ -27,12 +27,19 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# engine.workflow.say_enough: the numbers come from the form's x-minText.
+SAYS_TOO_LITTLE = re.compile(r"says too little \(at least (\d+) CJK or (\d+) Latin characters\)$")
+
+
 def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
     """The same errors on the same fields, their messages put in words staff read."""
     return [FieldError(error.path, _reword(error.message)) for error in errors]
 
 
 def _reword(message: str) -> str:
+    if found := SAYS_TOO_LITTLE.search(message):
+        return gettext("Say a little more: at least %(cjk)s Chinese characters or %(latin)s "
+                       "letters.", cjk=found.group(1), latin=found.group(2))
     for pattern, words in PATTERNS:
         if pattern.search(message):
             return gettext(words)

@@ -205,7 +205,7 @@ def test_the_reply_letter_prints_without_its_button_and_breaks_no_policy(
                                unit_id=_unit(shipped, "A-1203"))
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "您反映的樓梯間雜物已清理完畢。"})
     with shipped.sessions() as session:
         letter_id = session.scalars(select(ReplyLetter.id)).one()
