@@ -182,7 +182,7 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     expect(cards.nth(1).locator(".badge")).to_have_text("On time")
     shot(page, f"approvals-en-{backend}")
 
-    cards.first.get_by_label("Pass up to the superior 上報上級").check()
+    cards.first.get_by_label("Pass up to the superior").check()
     cards.first.get_by_role("button", name="Record the decision").click()
 
     expect(page.locator(".flash-success")).to_have_text(
