@@ -54,10 +54,10 @@ def english_part(text: str) -> str:
 
 
 def _language_of(text: str) -> str | None:
-    """Where a label goes: "en" if it has any English (mixed ones too), "zh" if only Chinese."""
-    if _LATIN.search(text):
-        return "en"
-    return "zh" if CJK.search(text) else None
+    """Where a label goes: "zh" if it is Chinese without English, else "en" (mixed ones too)."""
+    if not text.strip():
+        return None
+    return "zh" if CJK.search(text) and not _LATIN.search(text) else "en"
 
 
 def split_form(root: Path, form: str) -> SplitResult:

@@ -114,7 +114,8 @@ MIXED = {"type": "object", "title": "Triage 分流", "description": "Read it (se
              "urgency": {"type": "string", "title": "緊急程度", "oneOf": [
                  {"const": "normal", "title": "Normal 一般"},
                  {"const": "urgent", "title": "Urgent"}]},
-             "notes": {"type": "string", "title": "Notes", "maxLength": 10}}}
+             "notes": {"type": "string", "title": "Notes", "maxLength": 10},
+             "share": {"type": "number", "title": "(%)"}}}
 MIXED_UI = {"ui:order": ["decision"], "decision": {
     "ui:widget": "radio", "ui:enumNames": ["The office 本處", "Supervisor 主管"]},
     "notes": {"ui:help": "Anything else."}}
@@ -137,7 +138,8 @@ def test_the_split_moves_english_to_english_and_leaves_codes(tmp_path: Path) -> 
             "decision": {"title": "Who can solve it?",
                          "enum": {"office": "The office", "escalate": "Supervisor"}},
             "urgency": {"enum": {"normal": "Normal", "urgent": "Urgent"}},
-            "notes": {"title": "Notes", "help": "Anything else."}}}
+            "notes": {"title": "Notes", "help": "Anything else."},
+            "share": {"title": "(%)"}}}  # words of no language are kept, as English
     # Chinese written alone moves as it is; the Chinese of a mixed label is for a person to write.
     assert read(tmp_path, "triage/triage.zh.json") == {"fields": {"urgency": {"title": "緊急程度"}}}
     missing = " ".join(p.message for p in check_form(tmp_path, "triage/triage.schema.json"))
