@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from engine.common.settings import PROJECT_ROOT
-from engine.workflow.form_check import check_form, check_forms
+from engine.workflow.form_check import CODE, check_form, check_forms
+from engine.workflow.form_overlays import (
+    LANGUAGES,
+    localised,
+    overlay_name,
+    overlays_of,
+    schema_fields,
+)
 from engine.workflow.form_split import english_part, split_form
+from engine.workflow.say_enough import CJK
 
 SCHEMA: dict[str, Any] = {"type": "object", "properties": {
     "decision": {"type": "string", "enum": ["pass_up", "resolve"]},
@@ -182,3 +192,35 @@ def test_a_form_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     ("Notes", "Notes")])
 def test_the_english_part_of_a_mixed_label(mixed: str, english: str) -> None:
     assert english_part(mixed) == english
+
+
+def shipped_words(lang: str) -> Iterator[tuple[str, str]]:
+    """Every text a reader of ``lang`` sees on a shipped form, with the form's name."""
+    root = PROJECT_ROOT / "forms"
+    for path in sorted(root.glob("*/*.schema.json")):
+        name = path.relative_to(root).as_posix()
+        ui_path = path.with_name(path.name.replace(".schema.json", ".ui.json"))
+        ui = read(root, ui_path.relative_to(root).as_posix()) if ui_path.exists() else {}
+        forms = {overlay_name(name, code):
+                 (root / overlay_name(name, code)).read_text(encoding="utf-8")
+                 for code in LANGUAGES}
+        schema, layout = localised(read(root, name), ui, overlays_of(forms, name), lang)
+        yield from ((name, schema[key]) for key in ("title", "description") if key in schema)
+        for path_, spec in schema_fields(schema):
+            yield from ((name, spec[key]) for key in ("title", "description") if key in spec)
+            node: Any = layout
+            for part in path_.split("/"):
+                node = node.get(part, {})
+            yield from ((name, text) for text in [node.get("ui:help"),
+                                                  *node.get("ui:enumNames", [])] if text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_shipped_form_shows_a_code_or_another_language(lang: str) -> None:
+    for name, words in shipped_words(lang):
+        assert not CODE.search(words), (name, words)
+        if lang == "zh":
+            # Latin letters only in examples and formats: a unit (A-1203), YYYY-MM-DD HH:MM.
+            assert not re.search(r"\b(?!YYYY|MM|DD|HH)[A-Za-z]{3,}\b", words), (name, words)
+        else:
+            assert not CJK.search(words), (name, words)
