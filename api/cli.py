@@ -1,4 +1,4 @@
-"""The ``liaison`` command: serve, worker, db upgrade, demo, processes, users, votes."""
+"""The ``liaison`` command: serve, worker, db upgrade, demo, processes, forms, users, votes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 import click
 
 from api.directory.cli import users
+from api.workflow.cli import forms
 from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
 from engine.system import System, build_system, deploy_shipped
@@ -34,6 +35,7 @@ def main() -> None:
 
 
 main.add_command(users)
+main.add_command(forms)
 
 
 @main.group()

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.auth import roles_required, signed_in_viewer
 from api.web.database import db, system
-from api.web.i18n import N_
+from api.web.i18n import N_, reader_language
 from api.web.webforms import FieldError, parse_submission, render_form
 from engine.cases.approvals import PendingApproval, pending_approvals
 from engine.common.errors import FormInvalid, TaskNotReady
@@ -83,8 +83,9 @@ def _page(*, failed: str | None = None, form: MultiDict[str, str] | None = None,
 def _decision_form(approval: PendingApproval, *, values: MultiDict[str, str] | None,
                    errors: list[FieldError] | None) -> Markup:
     task = open_task(db(), system().rt, task_id=approval.task_id, viewer=signed_in_viewer())
-    schema = {k: v for k, v in (task.schema or {}).items() if k != "description"}
-    html = render_form(schema, task.ui_schema, values=values or {},
+    words, ui = task.form_in(reader_language())
+    schema = {k: v for k, v in words.items() if k != "description"}
+    html = render_form(schema, ui, values=values or {},
                        errors=[_worded(e) for e in errors or ()])
     # One page holds a form per escalation: keep each form's ids its own.
     return Markup(IDS.sub(lambda m: f'{m.group(1)}t{approval.task_id[:8]}-{m.group(2)}"',

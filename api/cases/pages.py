@@ -15,6 +15,7 @@ from api.cases.labels import case_label
 from api.cases.timeline import moments
 from api.web.auth import FRONT_DESK, current_user, login_required, roles_required, signed_in_viewer
 from api.web.database import db, system
+from api.web.i18n import reader_language
 from api.web.security import CONTENT_SECURITY_POLICY
 from engine.cases.letters import LETTER_LANGUAGES, estate_name, letter_of, render_letter
 from engine.cases.receipts import receipt_for
@@ -43,7 +44,9 @@ STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
 @login_required
 def show(number: str) -> ResponseReturnValue:
     view = case_view(db(), system().rt, number=number, viewer=signed_in_viewer())
-    labels = {p.process_id: p.labels for p in (view.process, *view.called) if p is not None}
+    lang = reader_language()
+    labels = {p.process_id: p.labels[lang] for p in (view.process, *view.called)
+              if p is not None and lang in p.labels}
     page = render_template("cases/show.html", view=view,
                            timeline=moments(view.timeline, labels))
     return page, {"Content-Security-Policy": CASE_PAGE_POLICY}

@@ -36,6 +36,8 @@ CHECKS: list[tuple[re.Pattern[str], str]] = [
      N_("A routine repair has no owner to answer: give an instruction.")),
     (re.compile(r"^give the date referred as"), N_("Give the date referred as YYYY-MM-DD.")),
 ]
+# engine.workflow.say_enough: the numbers come from the form's x-minText.
+SAYS_TOO_LITTLE = re.compile(r"says too little \(at least (\d+) CJK or (\d+) Latin characters\)$")
 
 
 def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
@@ -44,6 +46,9 @@ def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
 
 
 def _reword(message: str) -> str:
+    if found := SAYS_TOO_LITTLE.search(message):
+        return gettext("Say a little more: at least %(cjk)s Chinese characters or %(latin)s "
+                       "letters.", cjk=found.group(1), latin=found.group(2))
     for pattern, words in [*PATTERNS, *CHECKS]:
         if pattern.search(message):
             return gettext(words)

@@ -40,6 +40,11 @@ def select_locale() -> str:
     return DEFAULT_LOCALE
 
 
+def reader_language() -> str:
+    """The language code of this request's reader, as form overlays name it (``zh``, ``en``)."""
+    return "zh" if reads_chinese() else "en"
+
+
 def reads_chinese() -> bool:
     """Tell whether this request's reader reads Chinese (names kept in both languages pick one)."""
     return str(get_locale()) == "zh"

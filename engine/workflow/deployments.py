@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.common import audit
 from engine.common.errors import DefinitionError, LiaisonError, Problem
+from engine.workflow.form_overlays import LANGUAGES
 from engine.workflow.models import ProcessVersion
 from engine.workflow.runtime import Runtime
 from engine.workflow.specs import START_FORM
@@ -78,7 +79,24 @@ def validate(session: Session, rt: Runtime, bundle: Bundle) -> list[Problem]:
             _timer_starts(rt, data, file_name)
         except DefinitionError as error:
             problems += error.problems
-    return problems + _start_form_problems(bundle.forms)
+    return problems + _start_form_problems(bundle.forms) + _overlay_problems(bundle.forms)
+
+
+def _overlay_problems(forms: Mapping[str, bytes]) -> list[Problem]:
+    """Require each language overlay (``<task>.zh.json``) to be a JSON object of words."""
+    problems = []
+    for key, data in sorted(forms.items()):
+        if not any(key.endswith(f".{lang}.json") for lang in LANGUAGES):
+            continue
+        try:
+            overlay = json.loads(bytes(data).decode("utf-8"))
+        except (ValueError, RecursionError) as error:
+            problems.append(Problem(f"the form's words are not valid JSON: {error}", file=key))
+            continue
+        if not isinstance(overlay, dict) or not isinstance(overlay.get("fields", {}), dict):
+            problems.append(Problem('the form\'s words must be a JSON object with "title", '
+                                    '"description" and "fields" by field name', file=key))
+    return problems
 
 
 def _start_form_problems(forms: Mapping[str, bytes]) -> list[Problem]:

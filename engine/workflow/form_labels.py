@@ -1,8 +1,8 @@
 """What people call a process's form fields and choices, read from its deployed forms.
 
 The audit log keeps what was submitted by field name (``triage_decision:
-office_handles``); a timeline reads better in the forms' own words ("Who can
-solve it? 由誰處理: The office handles it (work order) 本處處理（派工）").
+office_handles``); a timeline reads better in the forms' own words, in the
+reader's language ("由誰處理: 本處處理（派工單）"), taken from the forms' overlays.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.workflow.form_overlays import FALLBACK, LANGUAGES, localised, overlays_of
 from engine.workflow.models import ProcessVersion
 
 
@@ -26,8 +27,13 @@ class FormLabels:
         return self.choices.get(name, {}).get(str(value))
 
 
-def form_labels(version: ProcessVersion) -> FormLabels:
-    """The titles and choice labels of every form of ``version``, by field name."""
+def labels_by_language(version: ProcessVersion) -> dict[str, FormLabels]:
+    """``form_labels`` of ``version`` in every language forms are written in."""
+    return {lang: form_labels(version, lang) for lang in LANGUAGES}
+
+
+def form_labels(version: ProcessVersion, lang: str = FALLBACK) -> FormLabels:
+    """The titles and choice labels of every form of ``version`` in ``lang``, by field name."""
     titles: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
     for name, text in sorted(version.forms.items()):
@@ -35,6 +41,9 @@ def form_labels(version: ProcessVersion) -> FormLabels:
             continue
         schema, ui = _load(text), _load(version.forms.get(
             name.removesuffix(".schema.json") + ".ui.json", "{}"))
+        overlays = overlays_of(version.forms, name)
+        if overlays:
+            schema, ui = localised(schema, ui, overlays, lang)
         for prop, spec in (schema.get("properties") or {}).items():
             if not isinstance(spec, dict):
                 continue

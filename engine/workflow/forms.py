@@ -18,6 +18,9 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
+from engine.workflow.say_enough import KEYWORD as MIN_TEXT
+from engine.workflow.say_enough import min_text, min_text_problem
+
 __all__ = ["FormValidator", "pattern_problems"]
 
 _OPTIONS = re2.Options()
@@ -79,11 +82,12 @@ FormValidator = validators.extend(Draft202012Validator, {
     "pattern": _pattern,
     "patternProperties": _pattern_properties,
     "additionalProperties": _additional_properties,
+    MIN_TEXT: min_text,
 })
 
 
 def pattern_problems(schema: Any) -> list[tuple[str, str]]:
-    """Return (JSON pointer, reason) for every pattern of a form RE2 cannot run.
+    """Return (JSON pointer, reason) for every pattern RE2 cannot run and bad ``x-minText``.
 
     jsonschema reads ``unevaluatedProperties`` beside ``patternProperties`` with
     Python's ``re`` in code we cannot reach, so that pair is refused as well.
@@ -99,6 +103,8 @@ def pattern_problems(schema: Any) -> list[tuple[str, str]]:
             for pattern in node["patternProperties"]:
                 found += _unrunnable(pattern, f"{pointer}/patternProperties/{_escaped(pattern)}")
         uses_unevaluated |= "unevaluatedProperties" in node
+        if MIN_TEXT in node and (reason := min_text_problem(node[MIN_TEXT])):
+            found.append((f"{pointer}/{MIN_TEXT}", reason))
     if uses_unevaluated:
         found += [(at, "patternProperties cannot be used in a form that also uses "
                        "unevaluatedProperties; use additionalProperties instead")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.common.audit import AuditEvent
-from engine.workflow.form_labels import FormLabels, form_labels
+from engine.workflow.form_labels import FormLabels, labels_by_language
 from engine.workflow.instances import load_workflow
 from engine.workflow.models import ProcessInstance, ProcessVersion
 from engine.workflow.runtime import Runtime
@@ -33,7 +33,7 @@ class ProcessProgress:
     completed_ids: list[str]
     current_ids: list[str]       # open user tasks, waiting timers, running call activities
     # An element done before and waiting again (a re-opened triage) is only current.
-    labels: FormLabels = field(default_factory=FormLabels)  # its forms' own words
+    labels: dict[str, FormLabels] = field(default_factory=dict)  # its forms' words by language
 
 
 def instance_progress(session: Session, rt: Runtime, instance: ProcessInstance
@@ -79,7 +79,7 @@ def _progress(version: ProcessVersion | None, process_id: str, status: str, task
                            status=status, bpmn_xml=version.bpmn_xml if version else "",
                            completed_ids=sorted(completed - current),
                            current_ids=sorted(current),
-                           labels=form_labels(version) if version else FormLabels())
+                           labels=labels_by_language(version) if version else {})
 
 
 def _is_current(task: Task) -> bool:

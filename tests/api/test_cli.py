@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -222,3 +223,46 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
     assert (code, out) == (0, "instance 1: running\n")
     code, out = run("incidents", "retry", "1")
     assert code == 1 and "already resolved by cli" in out
+
+
+def test_forms_check_passes_the_shipped_forms(env: dict[str, str]) -> None:
+    code, output = run("forms", "check")
+    assert code == 0, output
+    assert "every label in every language" in output
+
+
+def test_forms_split_then_check_asks_for_the_chinese_a_new_field_lacks(
+        env: dict[str, str], tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(PROJECT_ROOT / "forms" / "owner_case", forms / "owner_case")
+    triage = forms / "owner_case" / "triage.schema.json"
+    schema = json.loads(triage.read_text(encoding="utf-8"))
+    schema["properties"]["callback_at"] = {"type": "string", "format": "date-time",
+                                           "title": "Call back at 回電時間"}
+    triage.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+
+    code, output = run("forms", "check", "--forms", str(forms))
+    assert code == 1
+    assert "liaison forms split owner_case/triage" in output
+
+    code, output = run("forms", "split", "owner_case/triage", "--forms", str(forms))
+    assert code == 0, output
+    assert "owner_case/triage: moved 1 text(s)" in output
+    assert "to do: owner_case/triage.zh.json: missing in Chinese: callback_at: title" in output
+    english = json.loads((forms / "owner_case" / "triage.en.json").read_text(encoding="utf-8"))
+    assert english["fields"]["callback_at"] == {"title": "Call back at"}
+
+    code, output = run("forms", "check", "--forms", str(forms))
+    assert code == 1
+    assert output.splitlines()[0] == ("error: owner_case/triage.zh.json: missing in Chinese: "
+                                      "callback_at: title")
+
+    code, output = run("forms", "split", "owner_case/triage", "--forms", str(forms))
+    assert code == 0 and "already split, nothing changed" in output
+
+
+def test_forms_split_names_a_form_that_does_not_exist(env: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    code, output = run("forms", "split", "owner_case/nothing", "--forms", str(tmp_path))
+    assert code == 1
+    assert "error: owner_case/nothing: no form owner_case/nothing.schema.json" in output

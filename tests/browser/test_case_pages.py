@@ -190,7 +190,7 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     expect(cards.nth(1).locator(".badge")).to_have_text("On time")
     shot(page, f"approvals-en-{backend}")
 
-    cards.first.get_by_label("Pass up to the superior 上報上級").check()
+    cards.first.get_by_label("Pass up to the superior").check()
     cards.first.get_by_role("button", name="Record the decision").click()
 
     expect(page.locator(".flash-success")).to_have_text(
@@ -213,7 +213,7 @@ def test_the_reply_letter_prints_without_its_button_and_breaks_no_policy(
                                unit_id=_unit(shipped, "A-1203"))
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "您反映的樓梯間雜物已清理完畢。"})
     with shipped.sessions() as session:
         letter_id = session.scalars(select(ReplyLetter.id)).one()

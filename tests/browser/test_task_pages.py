@@ -103,7 +103,7 @@ def test_a_clerk_claims_a_triage_fixes_a_refused_form_saves_a_draft_and_complete
     expect(page.locator(".flash-success")).to_have_text("Draft saved.")
     expect(notes).to_have_value("Owner wants the bins emptied today; she is home after 6 pm.")
 
-    page.get_by_label("The office handles it (work order) 本處處理（派工）").check()
+    page.get_by_label("The office handles it (work order)").check()
     page.get_by_role("button", name="Complete").click()
     expect(page).to_have_url(base + "/inbox")
     expect(page.locator(".flash-success")).to_have_text("Done: Triage")
@@ -135,3 +135,24 @@ def test_the_supervisor_s_inbox_and_a_refused_form_fit_a_phone_in_chinese(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, f"task-form-errors-phone-zh-{backend}")
     assert problems == [] and phone_problems == []
+
+
+def test_the_browser_asks_for_a_reason_that_says_enough_in_either_language(
+        browser: Browser, live_office: tuple[str, dict[str, str]]) -> None:
+    base, ids = live_office
+    page, problems = open_page(browser, locale="zh-TW", **DESKTOP)
+    sign_in(page, base, "clerk", zh=True)
+    page.goto(f"{base}/tasks/{ids['triage']}")
+    expect(page.get_by_label("本處處理（派工單）")).to_be_visible()  # the form is in Chinese only
+    expect(page.locator(".webform")).not_to_contain_text("office_handles")
+    reason = page.locator("#field-escalation_reason")
+    reason.fill("ok")
+    expect(reason).to_have_js_property("validationMessage",
+                                       "請多寫一點：至少 4 個中文字或 10 個英文字母。")
+    reason.fill("業主要求賠償")
+    expect(reason).to_have_js_property("validationMessage", "")
+    reason.fill("Owner asks")  # nine letters
+    expect(reason).not_to_have_js_property("validationMessage", "")
+    reason.fill("Owner asks a refund")
+    expect(reason).to_have_js_property("validationMessage", "")
+    assert problems == []

@@ -179,7 +179,7 @@ def test_the_printed_letter_escapes_what_people_typed(office: System) -> None:
     case = CaseDriver.register(office, channel="letter", address="<b>A-1203</b>")
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED)
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "<script>alert(1)</script>"})
     with office.sessions() as session:
         page = render_letter(case.case(), session.scalars(select(ReplyLetter)).one())

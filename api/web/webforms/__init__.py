@@ -14,6 +14,10 @@ Conventions the page and the processes can rely on:
   default) and stored as aware ISO 8601 with that offset; see ``local_time``.
 - Empty fields are left out of the data, never sent as ``""``; read-only
   properties are shown but never read from a post.
+- The renderer shows the words the schema carries: a page lays the reader's
+  language over it first (``TaskView.form_in``, ``engine.workflow.form_overlays``).
+  ``x-minText`` becomes ``data-min-cjk``/``data-min-latin`` and a message,
+  which ``say_enough.js`` checks as the text is typed.
 """
 
 from api.web.webforms.local_time import OFFICE_TZ

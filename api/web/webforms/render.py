@@ -16,6 +16,8 @@ from api.web.webforms.form_text import as_form_text
 from api.web.webforms.local_time import OFFICE_TZ, TimeZone
 from api.web.webforms.schema_fields import Field, Schema, fields_of
 from engine.common.errors import FieldError
+from engine.workflow.say_enough import KEYWORD as MIN_TEXT
+from engine.workflow.say_enough import minimums
 
 DEFAULT_ROWS = 5
 INPUT_TYPES = {"number": "number", "date": "date", "datetime": "datetime-local"}
@@ -107,6 +109,7 @@ def _attrs(field: Field) -> dict[str, Any]:
     attrs: dict[str, Any] = {"placeholder": ui.get("ui:placeholder")}
     if field.kind in ("text", "textarea"):
         attrs["maxlength"] = schema.get("maxLength")
+        attrs.update(_say_enough(schema))
     if field.kind == "text":
         attrs["type"] = TEXT_TYPES.get(schema.get("format", ""), "text")
     elif field.kind in INPUT_TYPES:
@@ -119,6 +122,16 @@ def _attrs(field: Field) -> dict[str, Any]:
                      step=schema.get("multipleOf", 1 if whole else "any"),
                      inputmode="numeric" if whole else "decimal")
     return {k: v for k, v in attrs.items() if v is not None}
+
+
+def _say_enough(schema: Schema) -> dict[str, Any]:
+    """The browser's copy of ``x-minText`` (say_enough.js): the minimums and the message."""
+    limits = minimums(schema.get(MIN_TEXT))
+    if not limits:
+        return {}
+    return {"data-min-cjk": limits["cjk"], "data-min-latin": limits["latin"],
+            "data-min-message": gettext("Say a little more: at least %(cjk)s Chinese characters "
+                                        "or %(latin)s letters.", **limits)}
 
 
 def _attach_errors(views: list[FieldView], errors: list[FieldError]) -> list[SummaryEntry]:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from api.web.auth import current_user, login_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.field_messages import for_people
-from api.web.i18n import reads_chinese
+from api.web.i18n import reader_language, reads_chinese
 from api.web.webforms import FieldError, parse_submission, render_form
 from api.workflow.labels import element_name
 from api.workflow.pages.assignment import completed_message
@@ -97,7 +97,8 @@ def case_url(number: str | None) -> str | None:
 
 
 def _page(view: TaskView, *, values: Any, errors: list[FieldError] | None = None) -> str:
-    fields = (render_form(view.schema, view.ui_schema, values=values, errors=errors,
+    schema, ui = view.form_in(reader_language())
+    fields = (render_form(schema, ui, values=values, errors=errors,
                           readonly=not view.may_complete, tz=_zone())
               if view.schema else None)
     people = [view.task.assignee, *(h.actor for h in view.history)]
@@ -115,8 +116,8 @@ def _done_elsewhere(task_id: str, form: MultiDict[str, str] | None) -> ResponseR
     completion = completion_of(db(), system().rt, task_id)
     entered = None
     if form is not None and completion is not None and completion.schema is not None:
-        entered = render_form(completion.schema, completion.ui_schema, values=form,
-                              readonly=True, tz=_zone())
+        schema, ui = completion.form_in(reader_language())
+        entered = render_form(schema, ui, values=form, readonly=True, tz=_zone())
     typed = [(k, v) for k, v in (form or MultiDict()).items(multi=True)
              if k not in ("csrf_token", "action") and v.strip()]
     return render_template("tasks/done_elsewhere.html", message=completed_message(task_id),

@@ -18,6 +18,7 @@ from api.rest import Resource
 from api.rest.access import current_viewer, requires
 from api.rest.schemas.common import ErrorRead
 from api.web.database import db, system
+from api.web.i18n import reader_language
 from api.workflow.schemas.tasks import (
     CompletionRead,
     TaskAssignCreate,
@@ -63,10 +64,13 @@ class Tasks(MethodView):
 class Task(MethodView):
     @blueprint.response(200, TaskRead, headers=ETAG)
     def get(self, task_id: UUID) -> tuple[dict[str, Any], Headers]:
-        """Read a task with its form as `{"schema", "ui"}`, its data and its case"""
+        """Read a task with its form as `{"schema", "ui"}`, its data and its case
+
+        The form's titles, descriptions and choice labels are in the caller's
+        language (`Accept-Language`: Chinese or English)."""
         view = open_task(db(), system().rt, task_id=str(task_id), viewer=current_viewer())
-        form = ({"name": view.form, "schema": view.schema or {}, "ui": view.ui_schema}
-                if view.form else None)
+        schema, ui = view.form_in(reader_language())
+        form = {"name": view.form, "schema": schema, "ui": ui} if view.form else None
         return ({"task": view.task, "form": form, "data": view.data, "values": view.values,
                  "case": view.subject, "history": view.history, "may_complete": view.may_complete},
                 _etag(task_id))

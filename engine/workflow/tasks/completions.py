@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.common.audit import AuditEvent
 from engine.common.errors import NotFound, TaskNotReady
+from engine.workflow.form_overlays import localised, overlays_of
 from engine.workflow.models import ProcessInstance, ProcessVersion
 from engine.workflow.runtime import Runtime
 
@@ -29,6 +30,11 @@ class PastCompletion:
     subject_number: str | None        # the case it worked on, if a feature names one
     schema: dict[str, Any] | None     # the form it had, from the version the instance ran
     ui_schema: dict[str, Any]
+    overlays: dict[str, Any]          # the form's words by language
+
+    def form_in(self, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The schema and ui schema carrying the words of ``lang``."""
+        return localised(self.schema or {}, self.ui_schema, self.overlays, lang)
 
 
 def completion_of(session: Session, rt: Runtime, task_id: str) -> PastCompletion | None:
@@ -43,7 +49,8 @@ def completion_of(session: Session, rt: Runtime, task_id: str) -> PastCompletion
     return PastCompletion(actor=event.actor, at=event.at, title=str(event.data.get("title") or ""),
                           instance_id=event.instance_id, subject_number=number,
                           schema=_json(forms.get(f"{stem}.schema.json")),
-                          ui_schema=_json(forms.get(f"{stem}.ui.json")) or {})
+                          ui_schema=_json(forms.get(f"{stem}.ui.json")) or {},
+                          overlays=overlays_of(forms, f"{stem}.schema.json"))
 
 
 def why_not_open(session: Session, task_id: str) -> NotFound | TaskNotReady:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.common.errors import PermissionDenied, TaskNotReady
 from engine.common.privacy import masked_data, sees_personal_data
 from engine.workflow.derived import properties_of
+from engine.workflow.form_overlays import localised, overlays_of
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.incidents import stopping_incident
 from engine.workflow.instances import compiled_spec, load_workflow
@@ -36,6 +37,11 @@ class TaskView:
     history: list[HistoryEntry]       # newest last
     may_complete: bool
     incident_id: int | None = None    # the incident that stopped the case, while it is stopped
+    overlays: dict[str, Any] = field(default_factory=dict)  # the form's words by language
+
+    def form_in(self, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The schema and ui schema carrying the words of ``lang`` (see ``form_overlays``)."""
+        return localised(self.schema or {}, self.ui_schema, self.overlays, lang)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -73,7 +79,8 @@ def open_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) ->
         history=(subject.history if subject is not None
                  else audit_timeline(session, instance_id=row.instance_id)),
         may_complete=viewer.may_work_on(row),
-        incident_id=stopped.id if stopped is not None else None)
+        incident_id=stopped.id if stopped is not None else None,
+        overlays=overlays_of(compiled.forms, row.form) if row.form else {})
 
 
 def _readable(data: dict[str, Any], schema: dict[str, Any] | None,

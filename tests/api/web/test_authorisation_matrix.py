@@ -111,7 +111,7 @@ def world(shipped: System, clock: FrozenClock) -> dict[str, object]:
     case = open_office(shipped, clock).case(channel="letter", address="和諧花園 A座 1203")
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "Dear Mr Chan"})
     with shipped.sessions() as session:
         letter_id = session.scalars(select(ReplyLetter.id)).one()

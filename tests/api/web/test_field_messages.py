@@ -32,3 +32,15 @@ def test_an_answer_failing_its_pattern_is_worded_for_staff_in_their_language(
     with app.test_request_context():
         worded = for_people([FieldError(("phone",), error.message)])
     assert worded == [FieldError(("phone",), "格式不符合要求。")]
+
+
+def test_a_text_that_says_too_little_is_worded_with_the_form_s_own_numbers() -> None:
+    schema = {"type": "object", "properties": {"reply": {"type": "string",
+                                                         "x-minText": {"cjk": 3, "latin": 8}}}}
+    [error] = FormValidator(schema).iter_errors({"reply": "ok"})
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: "en")
+    with app.test_request_context():
+        worded = for_people([FieldError(("reply",), error.message)])
+    assert worded == [FieldError(("reply",), "Say a little more: at least 3 Chinese characters "
+                                             "or 8 letters.")]

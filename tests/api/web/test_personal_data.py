@@ -111,7 +111,7 @@ def world(shipped: System, clock: FrozenClock) -> World:
     case = office.case(channel="letter", address=CASE_ADDRESS, phone=CASE_PHONE)
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "Dear Mr Chan"})
     survey = distributed_survey(shipped)
     enter_paper(shipped, survey.campaign.id, survey.unit(0),

@@ -38,6 +38,18 @@ def test_a_task_carries_its_form_and_an_etag(shipped: System, clerk: Caller) -> 
     assert etag.startswith('"') and clerk.get(f"/tasks/{task_id}").headers["ETag"] == etag
 
 
+def test_a_task_s_form_comes_in_the_caller_s_language(shipped: System, clerk: Caller) -> None:
+    task_id = triage_of(shipped)
+    for language, title, first in (
+            ("zh-TW", "由誰處理", "本處處理（派工單）"),
+            ("en", "Who can solve it?", "The office handles it (work order)")):
+        response = clerk.get(f"/tasks/{task_id}", headers={"Accept-Language": language})
+        form = response.get_json()["form"]
+        assert form["schema"]["properties"]["triage_decision"]["title"] == title
+        assert form["ui"]["triage_decision"]["ui:enumNames"][0] == first
+        assert form["schema"]["properties"]["triage_decision"]["enum"][0] == "office_handles"
+
+
 def test_field_errors_come_back_as_422_with_the_field_named(shipped: System,
                                                             clerk: Caller) -> None:
     task_id = triage_of(shipped)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -239,3 +240,67 @@ def test_a_task_of_a_case_an_incident_stopped_says_so_and_is_refused_with_409(
     assert response.status_code == 409
     assert stopped in text(response) and "my reply" in text(response)
     assert events(office, "task_completed") == [] and open_tasks(office, instance.id) == ["reply"]
+
+
+def form_text(html: str) -> str:
+    """What a person reads of the form: its markup's text, without tags or attribute values."""
+    start = html.index('<div class="webform">')
+    end = html.rindex("<", start, html.index('value="complete"', start))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html[start:end]))
+
+
+def test_a_chinese_reader_sees_the_form_in_chinese_only_and_never_a_code(
+        app: Flask, office: System, case: CaseDriver) -> None:
+    task = case.task_id("triage")
+    shown = form_text(text(signed_in(app, "clerk", language="zh-TW").get(f"/tasks/{task}")))
+    for chinese in ("由誰處理", "本處處理（派工單）", "非本處責任：通知責任方", "向業主解釋",
+                    "上報主管", "責任方", "開發商", "公用事業公司", "上報原因", "備註"):
+        assert chinese in shown, chinese
+    forms = office.settings.forms_path / "owner_case"
+    english = json.loads((forms / "triage.en.json").read_text(encoding="utf-8"))
+    for entry in english["fields"].values():
+        for words in [entry["title"], entry.get("description"), *entry.get("enum", {}).values()]:
+            assert not words or words not in shown, words
+    assert english["description"] not in shown
+    for code in ("office_handles", "not_office_cause", "escalate", "developer", "utility",
+                 "triage_decision", "seed"):
+        assert code not in shown, code
+    assert not re.search(r"[A-Za-z]{4,}", shown), re.findall(r"[A-Za-z]{4,}", shown)
+
+
+def test_an_english_reader_sees_the_same_form_in_english(
+        app: Flask, office: System, case: CaseDriver) -> None:
+    task = case.task_id("triage")
+    shown = form_text(text(signed_in(app, "clerk").get(f"/tasks/{task}")))
+    for english in ("Who can solve it?", "The office handles it (work order)",
+                    "Government authority", "Why it goes to the supervisor"):
+        assert english in shown, english
+    assert not re.search(r"[\u4e00-\u9fff]", shown)
+
+
+def test_a_reply_must_say_enough_in_the_reader_s_language(
+        app: Flask, office: System, case: CaseDriver) -> None:
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": "stairwell"})
+    case.do("handle_work_order", {"handling_result": "resolved", "handling_method": "Cleaned"},
+            actor="cleaner")
+    task = case.task_id("reply_to_complainant")
+    client = signed_in(app, "clerk", language="zh-TW")
+    page = text(client.get(f"/tasks/{task}"))
+    reply = field(page, "field-reply_text")
+    assert 'data-min-cjk="4"' in reply and 'data-min-latin="10"' in reply  # the browser checks too
+    assert "say_enough.js" in page
+
+    refused = post(client, f"/tasks/{task}", {"action": "complete", "reply_channel": "phone",
+                                              "reply_text": "ok"})
+    assert refused.status_code == 422
+    message = "請多寫一點：至少 4 個中文字或 10 個英文字母。"
+    assert message in field(text(refused), "field-reply_text")
+
+    english = post(signed_in(app, "clerk"), f"/tasks/{task}",
+                   {"action": "complete", "reply_channel": "phone", "reply_text": "ok"})
+    assert "Say a little more: at least 4 Chinese characters or 10 letters." in text(english)
+
+    done = post(client, f"/tasks/{task}", {"action": "complete", "reply_channel": "phone",
+                                           "reply_text": "已清理樓梯並致電業主"})
+    assert done.status_code == 303
+    assert "record_satisfaction" in open_tasks(office, case.instance_id)

@@ -30,7 +30,7 @@ def letter_case(office: System, clock: FrozenClock) -> CaseDriver:
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
     clock.set(BEIJING_MORNING)
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": BODY})
     return case
 
@@ -94,7 +94,7 @@ def test_each_paragraph_of_the_body_is_a_paragraph_of_the_letter(
     case = CaseDriver.register(office, channel="letter", address="A-1203")
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "第一段。\n\n第二段。\n"})
 
     assert '<div class="body"><p>第一段。</p><p>第二段。</p></div>' in printed(case)
@@ -110,7 +110,7 @@ def test_a_letter_of_no_estate_is_signed_by_the_management_office(
     case = CaseDriver.register(office, channel="letter", address="<b>A-1203</b>")
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "<script>alert(1)</script>"})
 
     page = printed(case)

@@ -77,7 +77,7 @@ def test_a_corrected_archive_entry_supersedes_the_first(office: System) -> None:
     case = CaseDriver.register(office, channel="letter", address="和諧花園 A座 1203")
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", {"handling_result": "resolved", "handling_method": "swept"})
-    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "By letter.",
+    case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",
                                      "reply_letter_text": "Dear Mr Chan"})
     case.do("record_satisfaction", {"satisfied": True, "satisfaction_remarks": ""})
     first = page(office, case.case().number).archive[0]

@@ -78,3 +78,16 @@ def test_a_start_declaration_that_is_no_json_schema_is_refused_at_deploy(system:
     [problem] = refused.value.problems
     assert problem.file == "fees/start.schema.json"
     assert "not a valid JSON Schema" in problem.message
+
+
+def test_a_language_overlay_that_is_no_object_of_words_is_refused_at_deploy(
+        system: System) -> None:
+    broken = bundle("fees", SHARE, {"start.schema.json": FEES_START})
+    broken.forms["fees/start.zh.json"] = b"{not json"
+    broken.forms["fees/start.en.json"] = b'{"fields": ["total"]}'
+    with system.sessions() as session, pytest.raises(DefinitionError) as refused:
+        deploy(session, system.rt, broken, actor="modeler")
+    assert [(p.file, p.message.split(":")[0]) for p in refused.value.problems] == [
+        ("fees/start.en.json", 'the form\'s words must be a JSON object with "title", '
+                               '"description" and "fields" by field name'),
+        ("fees/start.zh.json", "the form's words are not valid JSON")]

@@ -40,7 +40,9 @@ def test_the_page_has_the_form_its_layout_the_case_and_its_history(office: Syste
     number = case.case().number
     assert (page.task.title, page.task.case_number, page.form) == (
         "Triage", number, "owner_case/triage.schema.json")
-    assert page.schema is not None and page.schema["title"] == "Triage 分流"
+    assert page.schema is not None and "title" not in page.schema  # the schema keeps codes
+    assert page.form_in("zh")[0]["title"] == "分流" and page.form_in("en")[0]["title"] == "Triage"
+    assert page.form_in("zh")[1]["triage_decision"]["ui:enumNames"][0] == "本處處理（派工單）"
     assert page.ui_schema["ui:order"][0] == "triage_decision"
     assert page.data["case_number"] == number and page.data["category"] == "noise"
     assert page.values == {} and page.draft is None and page.may_complete
