@@ -23,6 +23,7 @@ from engine.cases.registration import register_case
 from engine.cases.views import UnitView, case_view, find_cases, search_units
 from engine.common.errors import FieldError, FormInvalid
 from engine.common.privacy import sees_personal_data
+from engine.directory.lookups import display_names
 from engine.workflow.viewer import Viewer
 
 __all__ = ["blueprint"]
@@ -47,7 +48,13 @@ def show(number: str) -> ResponseReturnValue:
     lang = reader_language()
     labels = {p.process_id: p.labels[lang] for p in (view.process, *view.called)
               if p is not None and lang in p.labels}
-    page = render_template("cases/show.html", view=view,
+    # People are named as colleagues know them, never by their sign-in name.
+    names = display_names(db(), [view.case.registered_by, *(r.actor for r in view.records),
+                                 *(e.actor for e in view.timeline),
+                                 *(o.handled_by for o in view.work_orders),
+                                 *(t.assignee for t in view.open_tasks),
+                                 *(letter.written_by for letter in view.letters)])
+    page = render_template("cases/show.html", view=view, names=names,
                            timeline=moments(view.timeline, labels))
     return page, {"Content-Security-Policy": CASE_PAGE_POLICY}
 

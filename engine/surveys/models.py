@@ -38,7 +38,7 @@ class Questionnaire(Base):
 
 
 class SurveyCampaign(Base):
-    """One year's survey (意見征詢): its plan, sample seed, deadline and how it ended."""
+    """One year's survey (意見徵詢): its plan, sample seed, deadline and how it ended."""
 
     __tablename__ = "survey_campaigns"
 

@@ -26,7 +26,7 @@ RATINGS = {"overall": 4, "cleanliness": 5, "security": 3, "repairs": 2, "greener
 WORDS = {
     "en": {"title": "Management opinion survey", "send": "Send my answers",
            "thanks": "Thank you", "used": "Already answered"},
-    "zh": {"title": "管理意見征詢表", "send": "提交我的回覆", "thanks": "謝謝您",
+    "zh": {"title": "管理意見徵詢表", "send": "提交我的回覆", "thanks": "謝謝您",
            "used": "已經回覆"},
 }
 TEXTS = {"en": ("The lifts are kept well", "More benches in the garden, please"),

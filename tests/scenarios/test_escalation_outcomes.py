@@ -206,7 +206,7 @@ def test_a_follow_up_that_says_answered_needs_the_answer(office: System) -> None
 def test_a_routine_repair_escalation_can_only_be_instructed(office: System) -> None:
     repair = CaseDriver.repair(office)
     repair.do("describe_repair", {"location": "Block A pump room", "urgency": "normal",
-                                  "description": "Pump leaks"})
+                                  "description": "The basement pump leaks"})
     repair.do("carry_out_repair", {"result": "cannot_repair", "method": "needs a new pump"},
               actor="engineer")
     repair.do("supervisor_review", {"supervisor_decision": "pass_up"}, actor="supervisor")

@@ -93,7 +93,7 @@ def test_the_xlsx_has_the_scores_the_return_rate_and_the_opinions(
     assert names == ["評分", "回收率", "意見"]
     scores, rates, opinions = (_rows(book, n) for n in (1, 2, 3))
     overall = next(r for r in scores if r[0] == "全部樓棟" and r[1] == "overall")
-    assert overall[2] == "總體而言，您對本小區的物業管理是否滿意？"
+    assert overall[2] == "總體而言，您對本屋苑的物業管理是否滿意？"
     assert overall[3:] == [10.0, 4.0, 0.0, 0.0, 6.0, 0.0, 2.8, 60.0]
     assert rates[-1] == ["全部樓棟", 45.0, 10.0, 22.2]
     returned = expected_building_counts(answered)

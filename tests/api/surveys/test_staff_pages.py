@@ -38,7 +38,7 @@ def form_path(survey: Distributed, index: int = 0) -> str:
     ("en-GB", "en", ("Management opinion survey 2026", "Cleanliness of the common areas",
                      "Very dissatisfied", "Your suggestions for improvement",
                      "Send my answers")),
-    ("zh-CN", "zh-Hant", ("管理意見征詢表 2026", "公共區域的清潔衛生", "非常不滿意",
+    ("zh-CN", "zh-Hant", ("管理意見徵詢表 2026", "公共區域的清潔衛生", "非常不滿意",
                           "您的改進建議", "提交我的回覆")),
 ])
 def test_the_form_shows_the_questionnaire_in_the_owners_language(

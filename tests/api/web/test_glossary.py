@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -58,3 +59,36 @@ def test_every_catalog_entry_is_translated_and_none_is_fuzzy() -> None:
         m.string if isinstance(m.string, tuple) else (m.string,))]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == [] and fuzzy == []
+
+
+def form_words() -> list[tuple[str, str]]:
+    """Every Chinese text of the shipped forms and questionnaires, with where it is."""
+    found: list[tuple[str, str]] = []
+
+    def walk(where: str, value: object, chinese: bool) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{where}/{key}", inner, chinese or key == "zh")
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(f"{where}/{index}", inner, chinese)
+        elif isinstance(value, str) and chinese:
+            found.append((where, value))
+
+    forms = PROJECT_ROOT / "forms"
+    for path in sorted(forms.rglob("*.json")):
+        name = str(path.relative_to(forms))
+        walk(name, json.loads(path.read_text(encoding="utf-8")), name.endswith(".zh.json"))
+    return found
+
+
+def test_the_forms_are_read_at_all() -> None:
+    places = {where.split("/")[0] for where, _ in form_words()}
+    assert "questionnaires" in places and len(places) >= 3
+
+
+@pytest.mark.parametrize(("word", "instead"), sorted(avoided_words().items()))
+def test_no_form_uses_a_word_the_glossary_rules_out(word: str, instead: str) -> None:
+    # 你 inside 您 is not the word; the other entries never occur inside a preferred term.
+    offending = [where for where, text in form_words() if word in text.replace("您", "")]
+    assert offending == [], f"use {instead} instead of {word} in: {offending}"
