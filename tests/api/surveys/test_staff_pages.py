@@ -241,6 +241,23 @@ def test_the_desk_enters_a_paper_answer_by_its_code_once(
         "paper", "clerk", {"overall": 2, "repairs": 1})
 
 
+def test_the_desk_is_told_an_over_long_paper_answer_is_too_long(
+        client: FlaskClient, shipped: System, survey: Distributed, clock: FrozenClock) -> None:
+    add_user(shipped, clock, "clerk")
+    sign_in(client, "clerk")
+    number, code = survey.campaign.number, survey.unit(3).response_code
+    assert code is not None
+    typed = {"code": code, "channel": "paper", "overall": 2, "suggestions": "多" * 4100}
+
+    refused = post_answers(client, f"/surveys/{number}/responses", typed,
+                           token=csrf_token(client, f"/surveys/{number}"))
+
+    assert refused.status_code == 422
+    assert "This answer is 4100 characters long; at most 4000 are accepted." in text(refused)
+    assert "多" * 4100 in text(refused)
+    assert responses(shipped) == []
+
+
 def test_the_paper_forms_carry_each_units_code_and_link(
         client: FlaskClient, shipped: System, survey: Distributed, clock: FrozenClock) -> None:
     add_user(shipped, clock, "clerk")
