@@ -54,6 +54,9 @@ def decide(task_id: str) -> ResponseReturnValue:
     session, rt, viewer = db(), system().rt, signed_in_viewer()
     try:
         task = open_task(session, rt, task_id=task_id, viewer=viewer)
+        if request.form.get("confirm") != "yes":
+            # A decision is taken once and for good: a stray click records nothing.
+            return _page(failed=task_id, form=request.form, unconfirmed=True), 422
         data, unreadable = parse_submission(task.schema or {}, request.form)
         if unreadable:
             raise FormInvalid(unreadable)
@@ -70,14 +73,16 @@ def decide(task_id: str) -> ResponseReturnValue:
 
 
 def _page(*, failed: str | None = None, form: MultiDict[str, str] | None = None,
-          errors: list[FieldError] | None = None) -> str:
+          errors: list[FieldError] | None = None, unconfirmed: bool = False) -> str:
     session, rt, viewer = db(), system().rt, signed_in_viewer()
     waiting = pending_approvals(session, rt, viewer=viewer)
     forms = {a.task_id: _decision_form(a, values=form if a.task_id == failed else None,
                                        errors=errors if a.task_id == failed else None)
              for a in waiting}
     return render_template("approvals/index.html", approvals=waiting, forms=forms,
-                           failed=failed, now=rt.clock.now())
+                           failed=failed, unconfirmed=unconfirmed,
+                           confirmed=form is not None and form.get("confirm") == "yes",
+                           now=rt.clock.now())
 
 
 def _decision_form(approval: PendingApproval, *, values: MultiDict[str, str] | None,

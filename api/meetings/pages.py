@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
@@ -21,7 +21,13 @@ from api.web.database import db, system
 from api.web.i18n import N_
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound, VoteInputError
 from engine.directory.ordering import unit_order
-from engine.meetings.ballots import VOTES, issue_ballot_tokens, record_paper_ballot
+from engine.meetings.ballots import (
+    VOTES,
+    ballot_links,
+    issue_ballot_tokens,
+    record_paper_ballot,
+    reissue_ballot_token,
+)
 from engine.meetings.electorate import electorate
 from engine.meetings.general_meeting import NOTICE_PERIOD, Participation, participation
 from engine.meetings.lists import PetitionView, estates_of, meetings_of, petition_view
@@ -118,22 +124,79 @@ def paper_ballot(meeting_id: int) -> ResponseReturnValue:
 @blueprint.route("/meetings/<int:meeting_id>/ballot-links", methods=["GET", "POST"])
 @roles_required(*FRONT_DESK)
 def links(meeting_id: int) -> ResponseReturnValue:
+    """Issue the links (confirmed); a supervisor reads them, and gives one unit a new one."""
     view = _meeting(meeting_id)
     labels = electorate(db(), view.estate_id).labels
-    issued: list[tuple[str, str]] = []
-    refusal = None
+    refusal, unconfirmed = None, False
     if request.method == "POST":
-        try:
-            tokens = issue_ballot_tokens(db(), system().rt, meeting_id=meeting_id)
-        except Conflict as refused:
-            refusal = refused.message
+        if request.form.get("confirm") != "yes":
+            unconfirmed = True
         else:
-            in_order = sorted(tokens.items(), key=lambda t: unit_order(labels[t[0]]))
-            issued = [(labels[unit], url_for("ballot.paper", token=token, _external=True))
-                      for unit, token in in_order]
-    return (render_template("meetings/links.html", view=view, issued=issued,
-                            posted=request.method == "POST", refusal=refusal,
-                            units=len(labels)), 409 if refusal else 200)
+            try:
+                tokens = issue_ballot_tokens(db(), system().rt, meeting_id=meeting_id,
+                                             key=_link_key())
+            except Conflict as refused:
+                refusal = refused.message
+            else:
+                flash(gettext("Ballot links issued: %(count)d.", count=len(tokens)) if tokens
+                      else gettext("Every unit has its ballot link already; none was issued "
+                                   "now."), "success")
+                return redirect(url_for("meetings.links", meeting_id=meeting_id), 303)
+    supervisor = SUPERVISOR in signed_in_viewer().roles
+    issued = _links(view, labels, purpose="viewed") if supervisor else []
+    status = 409 if refusal else 422 if unconfirmed else 200
+    return render_template("meetings/links.html", view=view, issued=issued,
+                           supervisor=supervisor, refusal=refusal, unconfirmed=unconfirmed,
+                           units=len(labels)), status
+
+
+@blueprint.get("/meetings/<int:meeting_id>/ballot-links/print")
+@roles_required(SUPERVISOR)
+def links_print(meeting_id: int) -> ResponseReturnValue:
+    """One slip per unit, in the units' natural order, to print on A4 and hand out."""
+    view = _meeting(meeting_id)
+    labels = electorate(db(), view.estate_id).labels
+    return render_template("meetings/links_print.html", view=view,
+                           slips=_links(view, labels, purpose="printed"))
+
+
+@blueprint.post("/meetings/<int:meeting_id>/ballot-links/<int:unit_id>")
+@roles_required(SUPERVISOR)
+def reissue_link(meeting_id: int, unit_id: int) -> ResponseReturnValue:
+    view = _meeting(meeting_id)
+    labels = electorate(db(), view.estate_id).labels
+    back = redirect(url_for("meetings.links", meeting_id=meeting_id), 303)
+    if unit_id not in labels:
+        raise NotFound(f"no unit {unit_id} at this meeting")
+    if request.form.get("confirm") != "yes":
+        flash(gettext("Tick the box to confirm a new link for %(unit)s; nothing was changed.",
+                      unit=labels[unit_id]), "error")
+        return back
+    try:
+        reissue_ballot_token(db(), system().rt, meeting_id=meeting_id, unit_id=unit_id,
+                             key=_link_key(), actor=signed_in_viewer().username)
+    except Conflict as refused:
+        flash(refused.message, "error")
+        return back
+    flash(gettext("%(unit)s has a new ballot link; its old link no longer works.",
+                  unit=labels[unit_id]), "success")
+    return back
+
+
+def _links(view: MeetingView, labels: dict[int, str], *,
+           purpose: str) -> list[tuple[int, str, str | None, bool]]:
+    """(unit id, unit, link or None, used) in the units' natural order."""
+    found = ballot_links(db(), system().rt, meeting_id=view.id, key=_link_key(),
+                         actor=signed_in_viewer().username, purpose=purpose)
+    rows = [(link.unit_id, labels[link.unit_id],
+             url_for("ballot.paper", token=link.token, _external=True) if link.token else None,
+             link.used_at is not None) for link in found if link.unit_id in labels]
+    return sorted(rows, key=lambda row: unit_order(row[1]))
+
+
+def _link_key() -> bytes:
+    secret = current_app.secret_key or ""
+    return secret if isinstance(secret, bytes) else secret.encode()
 
 
 @blueprint.route("/estates/<int:estate_id>/petition", methods=["GET", "POST"])

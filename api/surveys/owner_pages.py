@@ -19,6 +19,7 @@ from api.surveys.questions import (
     posted_answers,
     questions_of,
     scale_of,
+    too_long,
     words,
 )
 from api.web import throttle
@@ -69,8 +70,9 @@ def submit(code: str) -> ResponseReturnValue:
         submit_by_code(session, rt, code=code[:MAX_CODE],
                        answers=posted_answers(survey.questionnaire, request.form))
     except FormInvalid as refused:
-        return _form_page(survey, code, values=request.form,
-                          errors=messages_by_field(refused.errors)), 422, NO_STORE
+        errors = {**messages_by_field(refused.errors),
+                  **too_long(survey.questionnaire, request.form)}
+        return _form_page(survey, code, values=request.form, errors=errors), 422, NO_STORE
     except (NotFound, SurveyCodeUsed, SurveyCodeExpired) as refused:
         return _refused(refused, code)
     return redirect(url_for("surveys.thanks"), 303)

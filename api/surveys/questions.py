@@ -19,7 +19,7 @@ from engine.surveys.models import Questionnaire
 from engine.surveys.questionnaire import SCALE, rating_questions, text_questions
 
 __all__ = ["Question", "language", "messages_by_field", "posted_answers", "questions_of",
-           "scale_of", "words"]
+           "scale_of", "too_long", "words"]
 
 DIGITS = re.compile(r"[0-9]{1,2}")
 
@@ -75,6 +75,21 @@ def posted_answers(questionnaire: Questionnaire, form: Mapping[str, str]) -> dic
             continue
         answers[question.name] = int(raw) if question.rating and DIGITS.fullmatch(raw) else raw
     return answers
+
+
+def too_long(questionnaire: Questionnaire, form: Mapping[str, str]) -> dict[str, str]:
+    """Each free-text answer over its question's length, with how long it is and may be.
+
+    The answer is refused whole, never cut: the page shows it again to shorten.
+    """
+    found = {}
+    for question in questions_of(questionnaire):
+        length = len((form.get(question.name) or "").strip())
+        if question.max_length is not None and length > question.max_length:
+            found[question.name] = gettext(
+                "This answer is %(length)d characters long; at most %(limit)d are accepted. "
+                "Shorten it and send the form again.", length=length, limit=question.max_length)
+    return found
 
 
 def messages_by_field(errors: Iterable[FieldError]) -> dict[str, str]:

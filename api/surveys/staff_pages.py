@@ -15,7 +15,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from api.surveys.blueprint import SURVEY_DESK, blueprint
-from api.surveys.questions import messages_by_field, posted_answers, questions_of, scale_of
+from api.surveys.questions import (
+    messages_by_field,
+    posted_answers,
+    questions_of,
+    scale_of,
+    too_long,
+)
 from api.web.auth import login_required, roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_
@@ -92,7 +98,8 @@ def enter(number: str) -> ResponseReturnValue:
         response = enter_response(db(), system().rt, campaign_id=row.id, answers=answers,
                                   channel=channel, actor=signed_in_viewer().username, code=code)
     except FormInvalid as refused:
-        errors = messages_by_field(e for e in refused.errors if e.field != "channel")
+        errors = {**messages_by_field(e for e in refused.errors if e.field != "channel"),
+                  **too_long(row.questionnaire, request.form)}
         if not code:
             errors = {"code": gettext("Type the code printed on the form."), **errors}
         if any(e.field == "channel" for e in refused.errors):

@@ -27,6 +27,11 @@ LABELS: dict[str, dict[str, str]] = {
         "email": N_("Email"), "web": N_("Web"), "referral_superior": N_("Referred by superior"),
         "referral_department": N_("Referred by another department"),
     },
+    # The supervisor's decision on an escalation, as the superior reads it.
+    "supervisor_decision": {
+        "pass_up": N_("Passed up to the superior"), "return": N_("Returned with instructions"),
+        "resolve": N_("Resolved by the supervisor"),
+    },
     "public_status": {
         "open": N_("Being handled"), "replied": N_("Replied"), "closed": N_("Closed"),
     },

@@ -138,6 +138,8 @@ PAGES: dict[str, Rule] = {
     "meetings.live": role(CUSTOMER_SERVICE, SUPERVISOR),
     "meetings.paper_ballot": role(CUSTOMER_SERVICE, SUPERVISOR),
     "meetings.links": role(CUSTOMER_SERVICE, SUPERVISOR),
+    "meetings.links_print": role(SUPERVISOR),
+    "meetings.reissue_link": role(SUPERVISOR),
     "meetings.petition": role(CUSTOMER_SERVICE, SUPERVISOR),
     "meetings.petition_show": role(CUSTOMER_SERVICE, SUPERVISOR),
     "meetings.start_meeting": role(SUPERVISOR),

@@ -2,12 +2,16 @@
 
 One ballot paper covers every matter of the meeting, and one voter (an owner
 set, ``engine.meetings.electorate``) votes once for all of their units: a second
-ballot for the same voter, through any unit or channel, is refused. Only a link's sha256 is kept.
+ballot for the same voter, through any unit or channel, is refused. Only a link's sha256 is kept,
+with a random nonce: given the app's secret key, the link is derived again from the nonce (an
+HMAC), so a supervisor can print the links again (``ballot_links``) without any link being stored.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,8 +36,9 @@ from engine.meetings.models import BallotToken, Meeting, MeetingBallot
 from engine.meetings.votes.tally import Vote
 from engine.workflow.runtime import Runtime
 
-__all__ = ["BallotMatter", "BallotPaper", "ballot_paper", "cast_online_ballot",
-           "issue_ballot_tokens", "record_paper_ballot"]
+__all__ = ["BallotLink", "BallotMatter", "BallotPaper", "ballot_links", "ballot_paper",
+           "cast_online_ballot", "issue_ballot_tokens", "record_paper_ballot",
+           "reissue_ballot_token"]
 
 VOTES = tuple(v.value for v in Vote)
 
@@ -43,6 +48,14 @@ class BallotMatter:
     id: int
     title: str
     matter_class: str
+
+
+@dataclass(frozen=True)
+class BallotLink:
+    unit_id: int
+    token: str | None  # None for a link issued before links could be printed again
+    issued_at: datetime
+    used_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -60,10 +73,13 @@ class BallotPaper:
 
 
 def issue_ballot_tokens(session: Session, rt: Runtime, *, meeting_id: int,
-                        unit_ids: Iterable[int] | None = None) -> dict[int, str]:
+                        unit_ids: Iterable[int] | None = None,
+                        key: bytes | None = None) -> dict[int, str]:
     """Issue a one-time ballot link token to every unit (or the ones named) that has none.
 
-    The tokens are returned once, to print on the notices; only their hashes are stored.
+    The tokens are returned, to print on the notices; only their hashes are stored. With the
+    app's secret ``key`` each token is derived from a stored nonce, so ``ballot_links`` can
+    give it again; without one, it is random and shown this once.
     """
     meeting = _open(session, get_meeting(session, meeting_id))
     voters = electorate(session, meeting.estate_id)
@@ -74,12 +90,62 @@ def issue_ballot_tokens(session: Session, rt: Runtime, *, meeting_id: int,
                                  .where(BallotToken.meeting_id == meeting.id)))
     tokens = {}
     for unit_id in sorted(wanted - issued):
-        token = secrets.token_urlsafe(24)
+        nonce = secrets.token_urlsafe(24) if key is not None else None
+        token = (_derived(key, meeting.id, unit_id, nonce) if key is not None and nonce
+                 else secrets.token_urlsafe(24))
         session.add(BallotToken(meeting_id=meeting.id, unit_id=unit_id, token_hash=_hash(token),
-                                issued_at=rt.clock.now()))
+                                nonce=nonce, issued_at=rt.clock.now()))
         tokens[unit_id] = token
     session.flush()
     return tokens
+
+
+def ballot_links(session: Session, rt: Runtime, *, meeting_id: int, key: bytes,
+                 actor: str | None, purpose: str = "viewed") -> list[BallotLink]:
+    """Every issued link of the meeting, derived again, for a supervisor to read or print.
+
+    Each reading is audited (``purpose``: viewed or printed), with who read them.
+    """
+    meeting = get_meeting(session, meeting_id)
+    rows = session.scalars(select(BallotToken).where(BallotToken.meeting_id == meeting.id)
+                           .order_by(BallotToken.unit_id)).all()
+    audit.record(session, rt, kind=f"ballot_links_{purpose}", actor=actor,
+                 instance_id=meeting.instance_id, process_id=_process(meeting),
+                 data={"meeting_id": meeting.id, "links": len(rows)})
+    return [BallotLink(unit_id=row.unit_id, issued_at=row.issued_at, used_at=row.used_at,
+                       token=_derived(key, meeting.id, row.unit_id, row.nonce)
+                       if row.nonce else None) for row in rows]
+
+
+def reissue_ballot_token(session: Session, rt: Runtime, *, meeting_id: int, unit_id: int,
+                         key: bytes, actor: str | None) -> str:
+    """Give one unit a new link; its old link stops working. A used link is not replaced."""
+    meeting = _open(session, get_meeting(session, meeting_id))
+    electorate(session, meeting.estate_id).voter(unit_id)  # refuses a unit of another estate
+    row = session.scalars(select(BallotToken).where(BallotToken.meeting_id == meeting.id,
+                                                    BallotToken.unit_id == unit_id)
+                          .execution_options(populate_existing=True)).first()
+    if row is None:
+        return issue_ballot_tokens(session, rt, meeting_id=meeting.id, unit_ids=[unit_id],
+                                   key=key)[unit_id]
+    if row.used_at is not None:
+        raise BallotUsed(f"this unit's ballot link was used on {row.used_at:%Y-%m-%d %H:%M} "
+                         "UTC; a used link is not replaced")
+    nonce = secrets.token_urlsafe(24)
+    token = _derived(key, meeting.id, unit_id, nonce)
+    # Conditional, so a link used at this moment is not replaced under the voter.
+    changed = session.execute(update(BallotToken)
+                              .where(BallotToken.id == row.id, BallotToken.used_at.is_(None))
+                              .values(nonce=nonce, token_hash=_hash(token),
+                                      issued_at=rt.clock.now())
+                              .execution_options(synchronize_session=False))
+    if getattr(changed, "rowcount", 0) != 1:
+        raise BallotUsed("this unit's ballot link was used just now; a used link is not replaced")
+    audit.record(session, rt, kind="ballot_link_reissued", actor=actor,
+                 instance_id=meeting.instance_id, process_id=_process(meeting),
+                 data={"meeting_id": meeting.id, "unit_id": unit_id})
+    session.flush()
+    return token
 
 
 def ballot_paper(session: Session, rt: Runtime, *, token: str) -> BallotPaper:
@@ -148,9 +214,8 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
                for key in matters]
     session.add_all(ballots)
     session.flush()
-    process = "committee_formation" if meeting.kind == "first" else "general_meeting"
     audit.record(session, rt, kind="ballot_cast", actor=actor, instance_id=meeting.instance_id,
-                 process_id=process, data={"meeting_id": meeting.id, "unit_id": unit_id,
+                 process_id=_process(meeting), data={"meeting_id": meeting.id, "unit_id": unit_id,
                                            "channel": channel})
     return ballots
 
@@ -181,3 +246,13 @@ def _online(session: Session, rt: Runtime, meeting: Meeting) -> Meeting:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _derived(key: bytes, meeting_id: int, unit_id: int, nonce: str) -> str:
+    message = f"ballot-link:{meeting_id}:{unit_id}:{nonce}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def _process(meeting: Meeting) -> str:
+    return "committee_formation" if meeting.kind == "first" else "general_meeting"

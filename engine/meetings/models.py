@@ -193,7 +193,7 @@ class MeetingBallot(Base):
 
 
 class BallotToken(Base):
-    """A one-time online ballot link for one unit at one meeting; only its hash is kept."""
+    """A one-time online ballot link for one unit at one meeting; the link itself is not kept."""
 
     __tablename__ = "ballot_tokens"
     __table_args__ = (UniqueConstraint("meeting_id", "unit_id"),)
@@ -202,6 +202,9 @@ class BallotToken(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The link is derived from this random nonce and the app's secret key, so a supervisor can
+    # print it again; None for a link issued only once, before links could be printed again.
+    nonce: Mapped[str | None] = mapped_column(String(43))
     issued_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 

@@ -140,6 +140,7 @@ def test_a_phone_complaint_is_worked_to_the_end_and_its_path_is_shown(
     card = page.locator("article.approval", has_text=number)
     expect(card).to_contain_text("The pump must be replaced")  # the handler's reason
     card.locator("input[name$=supervisor_decision][value=pass_up]").check()
+    card.locator("input[name=confirm]").check()  # a decision is confirmed, never a stray click
     card.get_by_role("button", name=supervisor.words["decide"]).click()
     expect(page.locator(".flash-success")).to_be_visible()
     supervisor.check()

@@ -85,3 +85,33 @@ def test_an_owner_answers_the_survey_on_a_phone(browser: Browser, shipped: Syste
     assert response.answers == {**RATINGS, "opinions": opinion, "suggestions": suggestion}
     assert problems == []
     assert seen == []
+
+
+@pytest.mark.parametrize(("lang", "counted", "cut"), [
+    ("en", "5 of 4000 characters", "only its start was kept"),
+    ("zh", "已輸入 5 字，上限 4000 字", "只保留了開頭部分"),
+])
+def test_a_text_answer_counts_its_characters_and_says_when_a_paste_was_cut(
+        browser: Browser, shipped: System, lang: str, counted: str, cut: str) -> None:
+    survey = distributed_survey(shipped)
+    page, problems = open_page(browser, locale="zh-TW" if lang == "zh" else "en-GB",
+                               expected=(), **PHONE)
+
+    with served(shipped) as base:
+        page.goto(f"{base}/survey/{survey.unit().link_token}")
+        limit = page.locator("#q-opinions-limit")
+        expect(limit).to_contain_text("0")
+        page.fill("textarea[name=opinions]", "lifts")
+        expect(limit.locator(".text-limit-count")).to_have_text(counted)
+        expect(limit.locator(".text-limit-cut")).to_be_hidden()
+        page.evaluate("""() => {
+            const data = new DataTransfer();
+            data.setData("text", "x".repeat(4001));
+            document.getElementById("q-opinions").dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }""")
+        expect(limit.locator(".text-limit-cut")).to_be_visible()
+        expect(limit.locator(".text-limit-cut")).to_contain_text(cut)
+        fits_the_screen(page)
+
+    assert problems == []

@@ -22,7 +22,8 @@ def office(shipped: System, clock: FrozenClock) -> Office:
 
 def decide(client: FlaskClient, task_id: str, **form: str) -> tuple[int, str, str | None]:
     response = client.post(f"/approvals/{task_id}",
-                           data={"csrf_token": csrf_token(client, "/approvals"), **form})
+                           data={"csrf_token": csrf_token(client, "/approvals"),
+                                 "confirm": "yes", **form})
     return response.status_code, text(response), response.headers.get("Location")
 
 
@@ -104,6 +105,24 @@ def test_a_return_without_an_instruction_is_refused_and_kept(office: Office,
     assert set(case.open()) == {"supervisor_review"}
 
 
+@pytest.mark.parametrize("decision", ["pass_up", "return", "resolve"])
+def test_an_unconfirmed_decision_records_nothing_and_keeps_the_form(
+        office: Office, client: FlaskClient, decision: str) -> None:
+    case = escalated(office)
+    sign_in(client, "supervisor")
+
+    status, page, _ = decide(client, case.task_id("supervisor_review"), confirm="",
+                             supervisor_decision=decision, supervisor_instruction="Mediate first")
+
+    assert status == 422
+    assert "Tick the box to confirm the decision; nothing was recorded yet." in page
+    assert re.search(rf'value="{decision}" checked', page) and "Mediate first" in page
+    assert set(case.open()) == {"supervisor_review"}
+    status, _, _ = decide(client, case.task_id("supervisor_review"),
+                          supervisor_decision=decision, supervisor_instruction="Mediate first")
+    assert status == 303 and "supervisor_review" not in case.open()
+
+
 def test_a_second_decision_is_told_who_decided_first(office: Office,
                                                      client: FlaskClient) -> None:
     case = escalated(office)
@@ -111,11 +130,11 @@ def test_a_second_decision_is_told_who_decided_first(office: Office,
     sign_in(client, "supervisor")
     token = csrf_token(client, "/approvals")
     assert client.post(f"/approvals/{task_id}", data={
-        "csrf_token": token, "supervisor_decision": "pass_up"}).status_code == 303
+        "csrf_token": token, "supervisor_decision": "pass_up", "confirm": "yes"}).status_code == 303
 
     late = client.post(f"/approvals/{task_id}", data={
         "csrf_token": token, "supervisor_decision": "resolve",
-        "supervisor_instruction": "Waive the fee"})
+        "supervisor_instruction": "Waive the fee", "confirm": "yes"})
 
     assert late.status_code == 409
     assert "Already decided" in text(late) and "by supervisor" in text(late)

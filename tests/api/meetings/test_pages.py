@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from api.meetings.labels import MEETING_LABELS
+from engine.common.audit import AuditEvent
 from engine.common.clock import FrozenClock
 from engine.directory.models import Estate, Owner, Unit
 from engine.meetings.general_meeting import participation, schedule_meeting
-from engine.meetings.models import Meeting, MeetingBallot, Petition
+from engine.meetings.models import BallotToken, Meeting, MeetingBallot, Petition
 from engine.meetings.views import committee_status
 from engine.system import System
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -287,20 +288,80 @@ def test_a_paper_ballot_is_stored_once_per_owner(shipped: System, estate: Estate
         assert session.scalar(select(func.count()).select_from(MeetingBallot)) == 2
 
 
-def test_ballot_links_are_issued_once_and_listed_for_print(shipped: System, estate: Estate,
-                                                           desk: FlaskClient) -> None:
+LINK = re.compile(r'<td>(A-\d+)</td>\s*<td class="mono link">http://localhost/ballot/([^<]+)<')
+
+
+def issue(client: FlaskClient, path: str, **form: str) -> TestResponse:
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **form})
+
+
+def audited(shipped: System, kind: str) -> list[str | None]:
+    with shipped.sessions() as session:
+        return list(session.scalars(select(AuditEvent.actor).where(AuditEvent.kind == kind)))
+
+
+def test_ballot_links_are_issued_on_confirmation_and_listed_for_a_supervisor(
+        shipped: System, estate: Estate, desk: FlaskClient, boss: FlaskClient) -> None:
     meeting = noticed_meeting(shipped, estate)
     path = f"/meetings/{meeting.meeting_id()}/ballot-links"
 
-    issued = text(desk.post(path, data={"csrf_token": csrf_token(desk, path)}))
+    unconfirmed = issue(desk, path)
+    assert unconfirmed.status_code == 422 and "no links were issued" in text(unconfirmed)
+    with shipped.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(BallotToken)) == 0
 
-    links = re.findall(r'<td>(A-\d+)</td><td class="mono link">http://localhost/ballot/([^<]+)<',
-                       issued)
-    assert [unit for unit, _ in links] == [f"A-{n}" for n in range(101, 111)]
-    assert len({token for _, token in links}) == 10
-    assert desk.get(f"/ballot/{links[0][1]}").status_code == 200
-    again = text(desk.post(path, data={"csrf_token": csrf_token(desk, path)}))
-    assert "none was issued now" in again and "/ballot/" not in again
+    assert issue(desk, path, confirm="yes").status_code == 303
+    assert "/ballot/" not in text(desk.get(path))  # customer service does not read them
+    first = LINK.findall(text(boss.get(path)))
+    assert [unit for unit, _ in first] == [f"A-{n}" for n in range(101, 111)]
+    assert len({token for _, token in first}) == 10
+    assert LINK.findall(text(boss.get(path))) == first  # the same links, read again
+    assert desk.get(f"/ballot/{first[0][1]}").status_code == 200
+    assert audited(shipped, "ballot_links_viewed") == ["boss", "boss"]
+
+    assert issue(desk, path, confirm="yes").status_code == 303
+    assert "none was issued now" in text(desk.get(path))
+    assert LINK.findall(text(boss.get(path))) == first
+
+
+def test_the_printed_slips_are_for_supervisors_in_unit_order(
+        shipped: System, estate: Estate, desk: FlaskClient, boss: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    path = f"/meetings/{meeting.meeting_id()}/ballot-links"
+    issue(desk, path, confirm="yes")
+
+    assert desk.get(path + "/print").status_code == 403
+    slips = text(boss.get(path + "/print"))
+
+    units = re.findall(r'<p class="slip-unit">Unit: <strong>([^<]+)</strong>', slips)
+    assert units == [f"A-{n}" for n in range(101, 111)]
+    assert slips.count('class="slip-link">http://localhost/ballot/') == 10
+    assert 'class="ballot-slips"' in slips or "ballot-slips" in slips
+    assert audited(shipped, "ballot_links_printed") == ["boss"]
+
+
+def test_a_new_link_for_one_unit_stops_its_old_link(
+        shipped: System, estate: Estate, desk: FlaskClient, boss: FlaskClient) -> None:
+    meeting = noticed_meeting(shipped, estate)
+    path = f"/meetings/{meeting.meeting_id()}/ballot-links"
+    issue(boss, path, confirm="yes")
+    before = dict(LINK.findall(text(boss.get(path))))
+    unit = unit_ids(shipped, estate)[0]
+
+    assert issue(desk, f"{path}/{unit}", confirm="yes").status_code == 403
+    unconfirmed = issue(boss, f"{path}/{unit}")
+    assert unconfirmed.status_code == 303
+    assert "nothing was changed" in text(boss.get(path))
+    assert dict(LINK.findall(text(boss.get(path)))) == before
+
+    assert issue(boss, f"{path}/{unit}", confirm="yes").status_code == 303
+    after = dict(LINK.findall(text(boss.get(path))))
+    assert "its old link no longer works" in text(boss.get(path)) or after != before
+    changed = [label for label in before if before[label] != after[label]]
+    assert len(changed) == 1
+    assert desk.get(f"/ballot/{before[changed[0]]}").status_code == 404
+    assert desk.get(f"/ballot/{after[changed[0]]}").status_code == 200
+    assert audited(shipped, "ballot_link_reissued") == ["boss"]
 
 
 def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(

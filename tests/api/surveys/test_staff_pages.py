@@ -119,13 +119,47 @@ def test_a_refused_form_keeps_what_was_typed_with_a_message_per_question(
     assert 'name="cleanliness" value="2" checked' in page
     assert 'name="security" value="7"' not in page  # not an option: it is not kept
     assert page.count("Choose one of the options") == 1
-    assert page.count("This answer is too long.") == 1
+    assert page.count("This answer is 4199 characters long; at most 4000 are accepted.") == 1
     assert "電梯經常故障 電梯經常故障" in page
     assert responses(shipped) == []
 
     empty = post_answers(client, path, {"opinions": "  "}, token=token)
     assert empty.status_code == 422
     assert "Answer at least one question before you send the form." in text(empty)
+
+
+def test_each_text_answer_says_its_length_before_sending(client: FlaskClient,
+                                                        survey: Distributed) -> None:
+    page = text(client.get(form_path(survey)))
+    zh = text(client.get(form_path(survey), headers={"Accept-Language": "zh-TW"}))
+
+    assert re.findall(r'<textarea[^>]*maxlength="(\d+)"[^>]*aria-describedby="[^"]*-limit"',
+                      page) == ["4000", "4000"]
+    assert page.count("At most 4000 characters; a longer answer is not accepted") == 2
+    assert zh.count("最多 4000 字") == 2
+
+
+def test_an_over_long_answer_is_refused_whole_not_cut(
+        client: FlaskClient, shipped: System, survey: Distributed) -> None:
+    path = form_path(survey)
+    long_answer = "好" * 4001
+
+    response = post_answers(client, path, {"overall": 4, "opinions": long_answer},
+                            token=csrf_token(client, path))
+    chinese = client.post(path, data={"overall": "4", "opinions": long_answer,
+                                      "csrf_token": csrf_token(client, path)},
+                          headers={"Accept-Language": "zh-TW"})
+
+    assert response.status_code == 422
+    assert "This answer is 4001 characters long; at most 4000 are accepted." in text(response)
+    assert f">{long_answer}</textarea>" in text(response)  # kept whole, to shorten
+    assert chinese.status_code == 422 and "此回覆有 4001 字" in text(chinese)
+    assert responses(shipped) == []
+    exact = post_answers(client, path, {"overall": 4, "opinions": "好" * 4000},
+                         token=csrf_token(client, path))
+    assert exact.status_code == 303
+    (stored,) = responses(shipped)
+    assert stored.answers["opinions"] == "好" * 4000
 
 
 def test_an_expired_code_and_an_unknown_code_each_get_a_clear_page(
@@ -205,6 +239,23 @@ def test_the_desk_enters_a_paper_answer_by_its_code_once(
     (stored,) = responses(shipped)
     assert (stored.channel, stored.entered_by, stored.answers) == (
         "paper", "clerk", {"overall": 2, "repairs": 1})
+
+
+def test_the_desk_is_told_an_over_long_paper_answer_is_too_long(
+        client: FlaskClient, shipped: System, survey: Distributed, clock: FrozenClock) -> None:
+    add_user(shipped, clock, "clerk")
+    sign_in(client, "clerk")
+    number, code = survey.campaign.number, survey.unit(3).response_code
+    assert code is not None
+    typed = {"code": code, "channel": "paper", "overall": 2, "suggestions": "多" * 4100}
+
+    refused = post_answers(client, f"/surveys/{number}/responses", typed,
+                           token=csrf_token(client, f"/surveys/{number}"))
+
+    assert refused.status_code == 422
+    assert "This answer is 4100 characters long; at most 4000 are accepted." in text(refused)
+    assert "多" * 4100 in text(refused)
+    assert responses(shipped) == []
 
 
 def test_the_paper_forms_carry_each_units_code_and_link(

@@ -143,7 +143,8 @@ def owners_meeting(system: System) -> dict[str, object]:
                                    signed_unit_ids=units[:1], actor="tests")
         session.commit()
         return {"committee_id": committee_id, "meeting_id": meeting.meeting_id(),
-                "estate_id": estate.id, "token": token, "petition_id": petition.id}
+                "estate_id": estate.id, "token": token, "petition_id": petition.id,
+                "unit_id": units[1]}
 
 
 def callers(system: System, app: Flask, clock: FrozenClock) -> Iterator[Caller]:
