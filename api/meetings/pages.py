@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.auth import FRONT_DESK, roles_required, signed_in_viewer
 from api.web.database import db, system
+from api.web.engine_messages import problem_text, worded
 from api.web.i18n import N_
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound, VoteInputError
 from engine.directory.ordering import unit_order
@@ -107,9 +108,9 @@ def paper_ballot(meeting_id: int) -> ResponseReturnValue:
     except FormInvalid as refused:
         return _paper_page(view, form=form, errors=_field_messages(refused.errors)), 422
     except VoteInputError as refused:
-        return _paper_page(view, form=form, errors={"unit_id": refused.message}), 422
+        return _paper_page(view, form=form, errors={"unit_id": problem_text(refused)}), 422
     except Conflict as refused:
-        return _paper_page(view, form=form, refusal=refused.message), 409
+        return _paper_page(view, form=form, refusal=problem_text(refused)), 409
     label = electorate(db(), view.estate_id).labels[unit_id]
     flash(gettext("The paper ballot of %(unit)s is recorded.", unit=label), "success")
     return redirect(url_for("meetings.paper_ballot", meeting_id=meeting_id), 303)
@@ -126,7 +127,7 @@ def links(meeting_id: int) -> ResponseReturnValue:
         try:
             tokens = issue_ballot_tokens(db(), system().rt, meeting_id=meeting_id)
         except Conflict as refused:
-            refusal = refused.message
+            refusal = problem_text(refused)
         else:
             in_order = sorted(tokens.items(), key=lambda t: unit_order(labels[t[0]]))
             issued = [(labels[unit], url_for("ballot.paper", token=token, _external=True))
@@ -171,7 +172,7 @@ def start_meeting(petition_id: int) -> ResponseReturnValue:
         start_extraordinary_meeting(db(), system().rt, petition_id=petition_id,
                                     actor=viewer.username)
     except FormInvalid as refused:
-        return _petition_page(found, refusal="; ".join(e.message for e in refused.errors)), 422
+        return _petition_page(found, refusal="; ".join(worded(e) for e in refused.errors)), 422
     except Conflict:  # pressed twice, or by two supervisors at once
         return _petition_page(found, refusal=gettext(
             "A meeting was already started on this petition: find it in the inbox.")), 409
@@ -213,7 +214,7 @@ def _field_messages(errors: list[FieldError]) -> dict[str, str]:
     """Field name -> message; a vote left out or mistyped gets our own words."""
     messages: dict[str, str] = {}
     for error in errors:
-        words = gettext(VOTE_ERROR) if error.path[:1] == ("votes",) else error.message
+        words = gettext(VOTE_ERROR) if error.path[:1] == ("votes",) else worded(error)
         messages.setdefault(error.field, words)
     return messages
 

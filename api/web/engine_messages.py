@@ -1,0 +1,105 @@
+"""The engine's messages in the reader's language: each stable code and its English words.
+
+The engine raises errors with a ``message_code`` (field errors: ``code``) and
+``params``; a page words them here. Times in the parameters are shown on the
+office's clock, to the minute; dates as the office writes them; areas in fixed
+point. A code not in the catalog falls back to the engine's English message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import format_date, gettext
+
+from api.web.i18n import N_
+from api.web.times import local_time
+from engine.common.errors import FieldError, LiaisonError
+
+__all__ = ["CATALOG", "problem_text", "render_problem", "worded"]
+
+CATALOG: dict[str, str] = {
+    # Forming the owners' committee (engine.meetings.committee).
+    "meetings.owner_not_in_estate": N_("Owner %(owner)s holds no unit in this estate."),
+    "meetings.owner_listed_twice": N_("An owner is listed twice."),
+    "meetings.group_even": N_("The preparatory group needs an odd number of members; "
+                              "it has %(count)s."),
+    "meetings.group_few_owners": N_("At least half of the preparatory group must be owners; "
+                                    "%(owners)s of its %(count)s members are."),
+    "meetings.candidate_not_owner": N_("Owner %(owner)s holds no unit in this estate; only "
+                                       "owners can stand."),
+    "meetings.candidate_twice": N_("%(name)s is nominated twice."),
+    "meetings.too_few_candidates": N_("A committee has at least %(least)s members, so at least "
+                                      "%(least)s candidates are needed; %(given)s given."),
+    "meetings.candidates_announced": N_("The candidates of this committee were announced "
+                                        "already."),
+    "meetings.election_not_tallied": N_("The committee is elected from a tallied meeting of "
+                                        "its own."),
+    "meetings.seats_invalid": N_("A committee has an odd number of members from %(least)s to "
+                                 "%(most)s, not %(seats)s."),
+    "meetings.too_few_elected": N_("The meeting elected %(elected)s candidates, fewer than "
+                                   "%(seats)s seats."),
+    "meetings.chair_not_member": N_("Choose the chair and the vice-chair from the committee's "
+                                    "members: Nos. %(numbers)s."),
+    "meetings.chair_is_vice_chair": N_("The chair cannot also be the vice-chair."),
+    "meetings.no_run_off": N_("No candidates are tied at the last seat, so there is no run-off "
+                              "to record."),
+    "meetings.run_off_result": N_("Nos. %(tied)s are tied at the last seat, with %(area)s m² "
+                                  "and %(headcount)s owners agreeing each: a run-off between "
+                                  "them fills %(left)s of the %(seats)s seats; record the "
+                                  "%(left)s it elected."),
+    "meetings.filing_not_due": N_("The committee has not been elected, so no filing is due."),
+    "meetings.filing_recorded.housing_department": N_("The filing with the district housing "
+                                                      "department is recorded already."),
+    "meetings.filing_recorded.street_office": N_("The filing with the street office is "
+                                                 "recorded already."),
+    "meetings.filing_name_missing": N_("Name the authority as on its receipt."),
+    "meetings.filing_reference_missing": N_("Give the reference the authority gave."),
+    "meetings.filing_date_out_of_range": N_("The filing is received between the election "
+                                            "(%(elected_on)s) and today (%(today)s)."),
+    # Ballots (engine.meetings.ballots).
+    "ballots.link_unknown": N_("This ballot link is not known; check the link on the notice."),
+    "ballots.link_used": N_("This ballot link was used already; each link votes once."),
+    "ballots.link_used_at": N_("This ballot link was used on %(at)s; each link votes once."),
+    "ballots.matter_unknown": N_("This matter is not on the meeting's agenda."),
+    "ballots.matter_unanswered": N_("Vote on every matter on the ballot paper."),
+    "ballots.vote_unknown": N_("Choose agree, disagree, abstain or spoiled."),
+    "ballots.voted_paper": N_("The owner of %(unit)s has voted at this meeting already, on "
+                              "paper through %(through)s; the same owners vote once for all "
+                              "of their units."),
+    "ballots.voted_online": N_("The owner of %(unit)s has voted at this meeting already, online "
+                               "through %(through)s; the same owners vote once for all of "
+                               "their units."),
+    "ballots.vote_closed": N_("The vote of this meeting is closed."),
+    "ballots.online_closed": N_("Online voting closed when the meeting began."),
+}
+
+
+def render_problem(code: str, params: Mapping[str, object]) -> str | None:
+    """The words of ``code`` in the reader's language, or None for a code not in the catalog."""
+    template = CATALOG.get(code)
+    if template is None:
+        return None
+    return gettext(template, **{key: _shown(value) for key, value in params.items()})
+
+
+def problem_text(error: LiaisonError) -> str:
+    """What a person reads for ``error``: its code's words, else the engine's message."""
+    return render_problem(error.message_code, error.params) or error.message
+
+
+def worded(error: FieldError) -> str:
+    """What a person reads for a field error: its code's words, else the engine's message."""
+    return render_problem(error.code, error.params) or error.message
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, datetime):
+        return local_time(value)
+    if isinstance(value, date):
+        return format_date(value, "yyyy-MM-dd")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
