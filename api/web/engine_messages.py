@@ -3,7 +3,8 @@
 The engine raises errors with a ``message_code`` (field errors: ``code``) and
 ``params``; a page words them here. Times in the parameters are shown on the
 office's clock, to the minute; dates as the office writes them; areas in fixed
-point. A code not in the catalog falls back to the engine's English message.
+point. A parameter may be a phrase ``{code, params}`` of its own, or a list of them.
+A code not in the catalog falls back to the engine's English message.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import Flask
 from flask_babel import format_date, gettext
 
-from api.web.i18n import N_
+from api.web.i18n import N_, reads_chinese
 from api.web.times import local_time
 from engine.common.errors import FieldError, LiaisonError
 
-__all__ = ["CATALOG", "problem_text", "render_problem", "worded"]
+__all__ = ["CATALOG", "init_app", "problem_text", "render_problem", "worded"]
 
 CATALOG: dict[str, str] = {
     # Forming the owners' committee (engine.meetings.committee).
@@ -74,6 +76,63 @@ CATALOG: dict[str, str] = {
                                "their units."),
     "ballots.vote_closed": N_("The vote of this meeting is closed."),
     "ballots.online_closed": N_("Online voting closed when the meeting began."),
+    # The explanation of a vote's tally (engine.meetings.votes.text.explain_codes).
+    "tally.rule": N_("%(kind)s. Owners holding %(participation)s of the total area and "
+                     "%(participation)s of the total headcount must take part, and "
+                     "%(agreement)s of the participating area and of the participating "
+                     "headcount must agree."),
+    "tally.kind.item": N_("Civil Code art. 278 item %(item)s: %(matter)s"),
+    "tally.kind.ordinary": N_("Ordinary matter"),
+    "tally.kind.special": N_("Special matter"),
+    "tally.matter.rules_of_procedure": N_("Making or amending the rules of procedure of the "
+                                          "owners' assembly"),
+    "tally.matter.management_statute": N_("Making or amending the management statute"),
+    "tally.matter.elect_committee": N_("Electing the owners' committee or replacing its members"),
+    "tally.matter.hire_manager": N_("Hiring or dismissing the property service company or other "
+                                    "manager"),
+    "tally.matter.use_maintenance_fund": N_("Using the maintenance fund of the buildings and "
+                                            "their facilities"),
+    "tally.matter.raise_maintenance_fund": N_("Raising the maintenance fund of the buildings and "
+                                              "their facilities"),
+    "tally.matter.rebuild_or_alter": N_("Rebuilding or altering the buildings and their "
+                                        "facilities"),
+    "tally.matter.change_use_of_common_parts": N_("Changing the use of common parts or running "
+                                                  "a business on them"),
+    "tally.matter.other_major": N_("Other major matters of the shared ownership and management"),
+    "tally.share.at_least": N_("at least %(fraction)s"),
+    "tally.share.more_than": N_("more than %(fraction)s"),
+    "tally.estate": N_("The estate: %(units)s units, %(area)s m² of exclusive area, a headcount "
+                       "of %(headcount)s; all units of one owner count as one person."),
+    "tally.developer": N_("The developer \"%(developer)s\" counts as one person for the "
+                          "%(units)s units it holds."),
+    "tally.ballots": N_("Ballots: %(votes)s. Every ballot, abstentions and spoiled ones "
+                        "included, counts as taking part; only agree counts towards agreement."),
+    "tally.vote.agree": N_("agree %(count)s (%(area)s m²)"),
+    "tally.vote.disagree": N_("disagree %(count)s (%(area)s m²)"),
+    "tally.vote.abstain": N_("abstain %(count)s (%(area)s m²)"),
+    "tally.vote.spoiled": N_("spoiled %(count)s (%(area)s m²)"),
+    "tally.check.participation_area": N_("Participation by area"),
+    "tally.check.participation_headcount": N_("Participation by headcount"),
+    "tally.check.agreement_area": N_("Agreement by area"),
+    "tally.check.agreement_headcount": N_("Agreement by headcount"),
+    "tally.participation_area": N_("%(label)s: %(value)s m² of %(base)s m² took part; %(share)s "
+                                   "of %(base)s m² is needed, that is %(needed)s m²: "
+                                   "%(verdict)s."),
+    "tally.agreement_area": N_("%(label)s: %(value)s m² of the %(base)s m² taking part agreed; "
+                               "%(share)s of %(base)s m² is needed, that is %(needed)s m²: "
+                               "%(verdict)s."),
+    "tally.participation_headcount": N_("%(label)s: %(value)s of %(base)s owners took part; "
+                                        "%(share)s of %(base)s is needed, that is at least "
+                                        "%(fewest)s: %(verdict)s."),
+    "tally.agreement_headcount": N_("%(label)s: %(value)s of the %(base)s owners taking part "
+                                    "agreed; %(share)s of %(base)s is needed, that is at least "
+                                    "%(fewest)s: %(verdict)s."),
+    "tally.nobody_took_part": N_("%(label)s: nobody took part, so nothing was agreed: "
+                                 "%(verdict)s."),
+    "tally.met": N_("met"),
+    "tally.not_met": N_("not met"),
+    "tally.passed": N_("Passed: participation and agreement are both met."),
+    "tally.not_passed": N_("Not passed; not met: %(failed)s."),
 }
 
 
@@ -96,6 +155,10 @@ def worded(error: FieldError) -> str:
 
 
 def _shown(value: object) -> object:
+    if isinstance(value, Mapping) and "code" in value:  # a phrase inside the message
+        return render_problem(str(value["code"]), value.get("params") or {}) or ""
+    if isinstance(value, list):
+        return ("、" if reads_chinese() else ", ").join(str(_shown(item)) for item in value)
     if isinstance(value, datetime):
         return local_time(value)
     if isinstance(value, date):
@@ -103,3 +166,7 @@ def _shown(value: object) -> object:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return value
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(render_problem, "render_problem")

@@ -16,6 +16,9 @@ from flask_babel import force_locale
 from api.web.engine_messages import CATALOG, problem_text, render_problem, worded
 from api.web.errors import error_body
 from engine.common.errors import AlreadyVoted, BallotUsed, FieldError, FormInvalid
+from engine.meetings.votes.tally import Matter, UnitStatus, tally
+from engine.meetings.votes.text import explain_codes
+from tests.engine.meetings.votes.test_tally import ballots, units
 
 ENGINE = Path(__file__).resolve().parents[3] / "engine"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -120,3 +123,26 @@ def test_the_rest_error_body_carries_the_code_and_parameters() -> None:
     assert invalid["errors"] == [{
         "field": "run_off_winners", "message": "tied", "code": "meetings.run_off_result",
         "params": {"tied": "1, 2", "area": "80.50", "headcount": 7, "left": 1, "seats": 5}}]
+
+
+def codes_in(phrase: object) -> set[str]:
+    """Every code in a phrase, its nested phrases included."""
+    if isinstance(phrase, list):
+        return {code for item in phrase for code in codes_in(item)}
+    if isinstance(phrase, dict) and "code" in phrase:
+        return {phrase["code"], *codes_in(list(phrase["params"].values()))}
+    return set()
+
+
+@pytest.mark.parametrize("matter", list(Matter))
+@pytest.mark.parametrize("votes", ["", "甲:A 乙:D 開發商:X", "甲:A 乙:A 丙:S"])
+@pytest.mark.usefixtures("app_context")
+def test_every_tally_explanation_reads_in_chinese(matter: Matter, votes: str) -> None:
+    estate = units(("甲", "50.00"), ("甲", "10.00"), ("乙", "25.00"), ("丙", "15.00"),
+                   ("開發商", "30.00", UnitStatus.UNSOLD))
+    sentences = explain_codes(tally(matter, estate, ballots(votes)))
+    assert codes_in(sentences) <= set(CATALOG)
+    with force_locale("zh"):
+        for sentence in sentences:
+            words = render_problem(sentence["code"], sentence["params"])
+            assert words and not re.search(r"[A-Za-z]", words), words
