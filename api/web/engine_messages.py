@@ -61,6 +61,44 @@ CATALOG: dict[str, str] = {
     "meetings.filing_reference_missing": N_("Give the reference the authority gave."),
     "meetings.filing_date_out_of_range": N_("The filing is received between the election "
                                             "(%(elected_on)s) and today (%(today)s)."),
+    # Noticing a general meeting and its agenda (engine.meetings.general_meeting, services).
+    "meetings.notice_too_late": N_("The notice must reach the owners at least %(days)s days "
+                                   "before the meeting: noticed %(noticed)s, so the meeting can "
+                                   "be on %(earliest)s at the earliest."),
+    "meetings.convener_unknown": N_("The owners' committee, the residents' committee or the "
+                                    "street office convenes a general meeting."),
+    "meetings.convener_is_committee": N_("The estate has an owners' committee: it convenes the "
+                                         "meeting."),
+    "meetings.convener_no_committee": N_("The estate has no owners' committee: the residents' "
+                                         "committee or the street office convenes the meeting, "
+                                         "with the office's help."),
+    "meetings.no_matters": N_("A meeting needs at least one matter to vote on."),
+    "meetings.vote_still_open": N_("This meeting's vote is still open; tally it before a new "
+                                   "round."),
+    "meetings.minutes_missing": N_("Write the minutes of the meeting."),
+    "meetings.residents_committee_not_told": N_("The residents' committee is told of the first "
+                                                "meeting too."),
+    "meetings.agenda_empty": N_("Put at least one matter on the agenda."),
+    "meetings.filing_date_unreadable": N_("Give the date the authority received the filing as "
+                                          "YYYY-MM-DD."),
+    "meetings.meeting_at_unreadable": N_("Give the date and time of the meeting as "
+                                         "YYYY-MM-DD HH:MM, e.g. 2026-04-18 09:30."),
+    "meetings.line_unit_unknown": N_("Line %(line)s: there is no unit %(unit)s in this estate; "
+                                     "start the line with the unit, e.g. A-1203."),
+    "meetings.line_unit_developers": N_("Line %(line)s: %(unit)s is still the developer's; name "
+                                        "an owner's unit."),
+    # Petitions for an extraordinary meeting (engine.meetings.petitions).
+    "petitions.purpose_missing": N_("Say what the owners want the meeting for."),
+    "petitions.units_foreign": N_("Units %(units)s are not units of this estate."),
+    "petitions.signed_twice": N_("%(units)s signed more than once: a unit signs once."),
+    "petitions.none_signed": N_("Tick the units the owners signed for."),
+    "petitions.area_not_counted": N_("This petition was recorded before the area signed for was "
+                                     "counted; record it again with every unit signed for."),
+    "petitions.below_threshold": N_("An extraordinary meeting needs owners holding at least 20 %% "
+                                    "of the area (%(needed_area)s of %(total_area)s m²) and at "
+                                    "least 20 %% of the headcount (%(needed_heads)s of "
+                                    "%(total_heads)s); its signers hold %(signed_area)s m² and "
+                                    "count as %(signed_heads)s."),
     # Ballots (engine.meetings.ballots).
     "ballots.link_unknown": N_("This ballot link is not known; check the link on the notice."),
     "ballots.link_used": N_("This ballot link was used already; each link votes once."),

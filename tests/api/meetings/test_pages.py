@@ -317,7 +317,7 @@ def test_a_petition_meeting_20_percent_starts_a_meeting_for_a_supervisor(
                                        "purpose": purpose, "unit_id": signed})
 
     empty = petition(desk, units[:1], purpose=" ")
-    assert empty.status_code == 422 and "say what the owners want" in text(empty)
+    assert empty.status_code == 422 and "Say what the owners want" in text(empty)
     assert f'value="{units[0]}" checked' in text(empty)
 
     short = petition(desk, units[:1])

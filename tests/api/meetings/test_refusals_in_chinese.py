@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -14,7 +15,14 @@ from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
 from tests.support.case_pages import untranslated
 from tests.support.inbox_pages import post
-from tests.support.meetings import noticed_meeting, owners_estate, start_formation, unit_ids
+from tests.support.meetings import (
+    CANDIDATES,
+    GROUP,
+    noticed_meeting,
+    owners_estate,
+    start_formation,
+    unit_ids,
+)
 
 
 @pytest.fixture
@@ -48,6 +56,34 @@ def test_an_even_preparatory_group_is_refused_in_chinese(shipped: System, estate
     assert words == "錯誤： 籌備組的成員人數須為單數；現有 2 人。"
     assert not re.search(r"[A-Za-z]", words)
     assert set(formation.open()) == {"form_preparatory_group"}
+
+
+def field_error(page: str, field: str) -> str:
+    """The words of a field's error message, tags removed."""
+    error = re.search(rf'id="field-{field}-error">(.*?)</div>', page, re.S)
+    assert error is not None, f"no error on {field}"
+    return re.sub(r"<[^>]+>", "", error.group(1)).strip()
+
+
+def test_a_notice_too_late_names_office_times_in_chinese(shipped: System, estate: Estate,
+                                                         clock: FrozenClock,
+                                                         reader: FlaskClient) -> None:
+    clock.set(datetime(2026, 12, 9, 6, 15, tzinfo=UTC))  # 14:15 at the office
+    formation = start_formation(shipped, estate)
+    formation.do("form_preparatory_group", GROUP)
+    formation.do("announce_candidates", CANDIDATES)
+    task = formation.task_id("send_meeting_notice")
+
+    refused = post(reader, f"/tasks/{task}", {"action": "complete",
+                                              "meeting_at": "2026-12-19 14:15",
+                                              "notice_text": "First general meeting, estate hall.",
+                                              "residents_committee_notified": "true"})
+
+    assert refused.status_code == 422
+    assert field_error(text(refused), "meeting_at") == (
+        "錯誤： 會議通知須在開會前至少 15 日送達業主：通知時間為 2026-12-09 14:15，"
+        "因此會議最早可於 2026-12-24 14:15 舉行。")
+    assert "UTC" not in text(refused)
 
 
 def test_a_second_ballot_of_one_owner_is_refused_in_chinese(shipped: System, estate: Estate,
