@@ -114,6 +114,33 @@ CATALOG: dict[str, str] = {
                                "their units."),
     "ballots.vote_closed": N_("The vote of this meeting is closed."),
     "ballots.online_closed": N_("Online voting closed when the meeting began."),
+    # Opinion surveys (engine.surveys).
+    "surveys.not_collecting": N_("Survey %(number)s is not collecting answers."),
+    "surveys.below_target": N_("Survey %(number)s has a return rate of %(percent)s %%, below "
+                               "75 %%: it closes only with the supervisor's recorded reason."),
+    "surveys.categories_unconfirmed": N_("%(left)s opinions, suggestions or complaints still "
+                                         "need their category confirmed."),
+    "surveys.no_report": N_("Survey %(number)s has no categorised report to publish."),
+    "surveys.sampled_already": N_("Survey %(number)s has been sampled already."),
+    "surveys.no_units": N_("There are no occupied, delivered units to survey: add the estate's "
+                           "buildings, units and owners."),
+    "surveys.not_sampled": N_("Survey %(number)s is not waiting to be distributed."),
+    "surveys.collection_days": N_("The collection window lasts %(least)s to %(most)s days."),
+    "surveys.target_reached": N_("Survey %(number)s has reached 75 %%; there is nothing to "
+                                 "explain."),
+    "surveys.form_answered": N_("This survey form has been answered already; thank you."),
+    "surveys.closed_on": N_("This survey closed on %(deadline)s; this code can no longer be "
+                            "used."),
+    "surveys.not_open": N_("This survey is not open."),
+    "surveys.code_missing": N_("Give the code printed on the form."),
+    "surveys.code_unknown": N_("No survey form has this code; check it against the paper "
+                               "form."),
+    "surveys.form_of_another": N_("This form does not belong to survey %(number)s."),
+    "surveys.collection_closed": N_("Survey %(number)s no longer takes answers: its collection "
+                                    "is closed."),
+    "surveys.unit_answered": N_("Unit %(unit)s has answered survey %(number)s already; a unit "
+                                "answers once."),
+    "surveys.not_distributed": N_("Survey %(number)s has not been distributed yet."),
     # The explanation of a vote's tally (engine.meetings.votes.text.explain_codes).
     "tally.rule": N_("%(kind)s. Owners holding %(participation)s of the total area and "
                      "%(participation)s of the total headcount must take part, and "

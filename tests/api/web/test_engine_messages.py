@@ -30,7 +30,8 @@ def samples(template: str) -> dict[str, object]:
     """A value for every parameter of ``template``, each one distinct and language-neutral."""
     values: dict[str, object] = {}
     for number, name in enumerate(dict.fromkeys(PLACEHOLDER.findall(template))):
-        values[name] = (MOMENT if name == "at" else date(2026, 11, number + 1)
+        values[name] = (MOMENT if name in ("at", "deadline", "noticed", "earliest")
+                        else date(2026, 11, number + 1)
                         if name in ("elected_on", "today") else 7001 + number)
     return values
 
