@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.common.clock import FrozenClock
+from engine.common.errors import Conflict
 from engine.directory.models import Estate
 from engine.system import System
 from tests.api.conftest import add_user, csrf_token, sign_in, text
@@ -105,3 +106,21 @@ def test_a_second_ballot_of_one_owner_is_refused_in_chinese(shipped: System, est
     assert ("未記錄： A-103 的業主已在本次會議以書面選票經 A-103 投票；"
             "同一業主的所有單位只投票一次。") in " ".join(page.split())
     assert "has voted" not in page and "UTC" not in page and untranslated(page) == []
+
+
+def test_a_step_refused_while_completing_a_task_says_why_in_chinese(
+        shipped: System, estate: Estate, reader: FlaskClient,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    formation = start_formation(shipped, estate)
+    task = formation.task_id("form_preparatory_group")
+
+    def refused(*_: object, **__: object) -> None:  # as if another clerk announced them first
+        raise Conflict("the candidates of this committee were announced already",
+                       message_code="meetings.candidates_announced")
+
+    monkeypatch.setattr("api.workflow.pages.tasks.complete_task", refused)
+    page = post(reader, f"/tasks/{task}", {"action": "complete", **GROUP})
+
+    assert page.status_code == 409
+    assert "此業主委員會的候選人已經公佈。" in text(page)
+    assert "announced already" not in text(page) and "A-102 陳大文" in text(page)
