@@ -114,6 +114,16 @@ CATALOG: dict[str, str] = {
                                "their units."),
     "ballots.vote_closed": N_("The vote of this meeting is closed."),
     "ballots.online_closed": N_("Online voting closed when the meeting began."),
+    "meetings.filing_before_election": N_("A committee is filed once, after its election."),
+    "meetings.committee_formed": N_("The committee is no longer being formed."),
+    "meetings.minutes_before_tally": N_("Minutes are recorded once the meeting is tallied."),
+    # Incidents and cases (engine.workflow.incidents, engine.cases).
+    "incidents.case_stopped": N_("This case is stopped by incident #%(incident)s; a supervisor "
+                                 "must retry it first."),
+    "incidents.unknown": N_("There is no incident #%(incident)s."),
+    "incidents.resolved_already": N_("Incident #%(incident)s was already resolved by %(by)s at "
+                                     "%(at)s."),
+    "cases.correction_reason_missing": N_("Say why the record is corrected."),
     # Opinion surveys (engine.surveys).
     "surveys.not_collecting": N_("Survey %(number)s is not collecting answers."),
     "surveys.below_target": N_("Survey %(number)s has a return rate of %(percent)s %%, below "

@@ -245,7 +245,8 @@ def record_authority_filing(session: Session, rt: Runtime, *, committee_id: int,
     committee = get_committee(session, committee_id)
     authority = _authority(authority)
     if committee.state != "elected" or committee.elected_at is None:
-        raise Conflict(f"a committee is filed after its election; it is {committee.state}")
+        raise Conflict(f"a committee is filed after its election; it is {committee.state}",
+                       message_code="meetings.filing_before_election")
     if any(f.authority == authority for f in committee.filings):
         raise Conflict(f"the filing with the {authority.replace('_', ' ')} is recorded already",
                        message_code=f"meetings.filing_recorded.{authority}")
@@ -294,7 +295,8 @@ def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference
     """
     committee = get_committee(session, committee_id)
     if committee.state != "elected":
-        raise Conflict(f"a committee is filed once, after its election; it is {committee.state}")
+        raise Conflict(f"a committee is filed once, after its election; it is {committee.state}",
+                       message_code="meetings.filing_before_election")
     if not reference.strip():
         raise FormInvalid([FieldError(("filing_reference",),
                                       "give the reference the housing authority gave")])
@@ -356,7 +358,8 @@ def get_committee(session: Session, committee_id: int) -> Committee:
 def _forming(session: Session, committee_id: int) -> Committee:
     committee = get_committee(session, committee_id)
     if committee.state != "forming":
-        raise Conflict(f"the committee is {committee.state}, no longer being formed")
+        raise Conflict(f"the committee is {committee.state}, no longer being formed",
+                       message_code="meetings.committee_formed")
     return committee
 
 

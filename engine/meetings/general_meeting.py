@@ -146,7 +146,8 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
     """Close the vote and tally every matter with its own threshold (``votes.tally.tally``)."""
     meeting = get_meeting(session, meeting_id)
     if meeting.state != "voting":
-        raise Conflict(f"the vote of this meeting was closed already ({meeting.state})")
+        raise Conflict(f"the vote of this meeting was closed already ({meeting.state})",
+                       message_code="ballots.vote_closed")
     units = electorate(session, meeting.estate_id).units
     results = []
     for matter in meeting.matters:
@@ -195,7 +196,8 @@ def publish_minutes(session: Session, rt: Runtime, *, meeting_id: int, minutes: 
     """Record the minutes of a tallied meeting and publish them to the owners."""
     meeting = get_meeting(session, meeting_id)
     if meeting.state != "tallied":
-        raise Conflict(f"minutes are recorded once the meeting is tallied; it is {meeting.state}")
+        raise Conflict(f"minutes are recorded once the meeting is tallied; it is {meeting.state}",
+                       message_code="meetings.minutes_before_tally")
     if not minutes.strip():
         raise FormInvalid([FieldError(("minutes",), "write the minutes of the meeting",
                                       "meetings.minutes_missing")])
