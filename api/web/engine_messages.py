@@ -112,6 +112,7 @@ CATALOG: dict[str, str] = {
     "ballots.voted_online": N_("The owner of %(unit)s has voted at this meeting already, online "
                                "through %(through)s; the same owners vote once for all of "
                                "their units."),
+    "ballots.unit_foreign": N_("Unit %(unit)s is not a unit of this estate."),
     "ballots.vote_closed": N_("The vote of this meeting is closed."),
     "ballots.online_closed": N_("Online voting closed when the meeting began."),
     "meetings.filing_before_election": N_("A committee is filed once, after its election."),

@@ -254,9 +254,10 @@ class VoteInputError(LiaisonError):
 
     code = "vote_input_invalid"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, message_code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
         self.problems = list(problems)
-        super().__init__(_first_few(self.problems))
+        super().__init__(_first_few(self.problems), message_code=message_code, params=params)
 
 
 class LoginRefused(LiaisonError):
