@@ -217,7 +217,11 @@ def render_problem(code: str, params: Mapping[str, object]) -> str | None:
     template = CATALOG.get(code)
     if template is None:
         return None
-    return gettext(template, **{key: _shown(value) for key, value in params.items()})
+    try:
+        # Formatted here even without parameters, so a missing one is caught, never shown raw.
+        return gettext(template) % {key: _shown(value) for key, value in params.items()}
+    except (KeyError, TypeError, ValueError):  # a parameter missing: the English still says it
+        return None
 
 
 def problem_text(error: LiaisonError) -> str:

@@ -101,6 +101,9 @@ def test_a_time_in_a_message_is_on_the_office_clock_never_utc() -> None:
 def test_an_error_without_a_known_code_keeps_the_engines_words() -> None:
     assert worded(FieldError(("x",), "say why")) == "say why"
     assert render_problem("no.such_code", {}) is None
+    assert render_problem("meetings.group_even", {}) is None  # its count is missing
+    assert problem_text(AlreadyVoted("the owner has voted", message_code="ballots.voted_paper",
+                                     params={"unit": "A-103"})) == "the owner has voted"
     odd = FieldError(("owner_members",), "the preparatory group needs an odd number of members; "
                      "it has 2", "meetings.group_even", {"count": 2})
     with force_locale("zh"):
