@@ -25,6 +25,7 @@ from api.rest import reference as rest_reference
 from api.web import (
     assets,
     auth,
+    engine_messages,
     errors,
     health,
     i18n,
@@ -99,6 +100,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     meeting_labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
+    engine_messages.init_app(app)
     work_labels.init_app(app)
     rest_api = rest.init_app(app)
     for blueprint in BLUEPRINTS:

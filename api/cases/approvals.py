@@ -18,6 +18,7 @@ from api.web.auth import roles_required, signed_in_viewer
 from api.web.database import db, system
 from api.web.i18n import N_, reader_language
 from api.web.webforms import FieldError, parse_submission, render_form
+from api.workflow.pages.assignment import completed_message
 from engine.cases.approvals import PendingApproval, pending_approvals
 from engine.common.errors import FormInvalid, TaskNotReady
 from engine.workflow.tasks.complete import complete_task
@@ -64,8 +65,8 @@ def decide(task_id: str) -> ResponseReturnValue:
                       roles=set(viewer.roles))
     except FormInvalid as refused:
         return _page(failed=task_id, form=request.form, errors=refused.errors), 422
-    except TaskNotReady as gone:
-        return _decided_already(gone)
+    except TaskNotReady:
+        return _decided_already(task_id)
     number = task.subject.number if task.subject else ""
     done = DONE.get(str(data.get("supervisor_decision")))
     flash(gettext(done, number=number) if done else gettext("Decision recorded."), "success")
@@ -102,6 +103,7 @@ def _worded(error: FieldError) -> FieldError:
     return FieldError(error.path, gettext(message)) if message else error
 
 
-def _decided_already(gone: TaskNotReady) -> ResponseReturnValue:
-    """Someone decided first: say so, with the engine's note of who and when."""
-    return render_template("approvals/decided.html", note=gone.message), 409
+def _decided_already(task_id: str) -> ResponseReturnValue:
+    """Someone decided first: say who and when, in the reader's language and office time."""
+    db().rollback()
+    return render_template("approvals/decided.html", note=completed_message(task_id)), 409

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.auth import FRONT_DESK, roles_required, signed_in_viewer
 from api.web.database import db, system
+from api.web.engine_messages import problem_text, worded
 from api.web.i18n import N_
 from engine.common.errors import Conflict, FieldError, FormInvalid, NotFound, VoteInputError
 from engine.directory.ordering import unit_order
@@ -113,9 +114,9 @@ def paper_ballot(meeting_id: int) -> ResponseReturnValue:
     except FormInvalid as refused:
         return _paper_page(view, form=form, errors=_field_messages(refused.errors)), 422
     except VoteInputError as refused:
-        return _paper_page(view, form=form, errors={"unit_id": refused.message}), 422
+        return _paper_page(view, form=form, errors={"unit_id": problem_text(refused)}), 422
     except Conflict as refused:
-        return _paper_page(view, form=form, refusal=refused.message), 409
+        return _paper_page(view, form=form, refusal=problem_text(refused)), 409
     label = electorate(db(), view.estate_id).labels[unit_id]
     flash(gettext("The paper ballot of %(unit)s is recorded.", unit=label), "success")
     return redirect(url_for("meetings.paper_ballot", meeting_id=meeting_id), 303)
@@ -136,7 +137,7 @@ def links(meeting_id: int) -> ResponseReturnValue:
                 tokens = issue_ballot_tokens(db(), system().rt, meeting_id=meeting_id,
                                              key=_link_key())
             except Conflict as refused:
-                refusal = refused.message
+                refusal = problem_text(refused)
             else:
                 flash(gettext("Ballot links issued: %(count)d.", count=len(tokens)) if tokens
                       else gettext("Every unit has its ballot link already; none was issued "
@@ -176,7 +177,7 @@ def reissue_link(meeting_id: int, unit_id: int) -> ResponseReturnValue:
         reissue_ballot_token(db(), system().rt, meeting_id=meeting_id, unit_id=unit_id,
                              key=_link_key(), actor=signed_in_viewer().username)
     except Conflict as refused:
-        flash(refused.message, "error")
+        flash(problem_text(refused), "error")
         return back
     flash(gettext("%(unit)s has a new ballot link; its old link no longer works.",
                   unit=labels[unit_id]), "success")
@@ -234,7 +235,7 @@ def start_meeting(petition_id: int) -> ResponseReturnValue:
         start_extraordinary_meeting(db(), system().rt, petition_id=petition_id,
                                     actor=viewer.username)
     except FormInvalid as refused:
-        return _petition_page(found, refusal="; ".join(e.message for e in refused.errors)), 422
+        return _petition_page(found, refusal="; ".join(worded(e) for e in refused.errors)), 422
     except Conflict:  # pressed twice, or by two supervisors at once
         return _petition_page(found, refusal=gettext(
             "A meeting was already started on this petition: find it in the inbox.")), 409
@@ -276,7 +277,7 @@ def _field_messages(errors: list[FieldError]) -> dict[str, str]:
     """Field name -> message; a vote left out or mistyped gets our own words."""
     messages: dict[str, str] = {}
     for error in errors:
-        words = gettext(VOTE_ERROR) if error.path[:1] == ("votes",) else error.message
+        words = gettext(VOTE_ERROR) if error.path[:1] == ("votes",) else worded(error)
         messages.setdefault(error.field, words)
     return messages
 

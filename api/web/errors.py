@@ -28,6 +28,7 @@ from engine.common.errors import (
     PermissionDenied,
     PreconditionFailed,
     VoteInputError,
+    plain_params,
 )
 
 STATUS = {NotFound: 404, PermissionDenied: 403, Conflict: 409, FormInvalid: 422,
@@ -68,13 +69,16 @@ def status_of(error: LiaisonError) -> int:
 
 
 def error_body(error: LiaisonError) -> dict[str, Any]:
-    """Return the single JSON error shape: ``{code, message, errors}``."""
+    """Return the one JSON error shape: ``{code, message, errors}``, with ``message_code``
+    and ``params`` where the message has a code."""
     details: list[dict[str, object]] = []
     if isinstance(error, DefinitionError):
         details = [p.as_dict() for p in error.problems]
     elif isinstance(error, FormInvalid):
         details = [e.as_dict() for e in error.errors]
-    return {"code": error.code, "message": error.message, "errors": details,
+    coded = ({"message_code": error.message_code, "params": plain_params(error.params)}
+             if error.message_code else {})
+    return {"code": error.code, "message": error.message, **coded, "errors": details,
             **({"context": error.context()} if error.context() else {})}
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext
 
+from api.web.engine_messages import worded
 from api.web.i18n import N_
 from engine.common.errors import FieldError
 
@@ -42,7 +43,8 @@ SAYS_TOO_LITTLE = re.compile(r"says too little \(at least (\d+) CJK or (\d+) Lat
 
 def for_people(errors: Iterable[FieldError]) -> list[FieldError]:
     """The same errors on the same fields, their messages put in words staff read."""
-    return [FieldError(error.path, _reword(error.message)) for error in errors]
+    return [FieldError(error.path, worded(error) if error.code else _reword(error.message))
+            for error in errors]
 
 
 def _reword(message: str) -> str:

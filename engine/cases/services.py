@@ -101,7 +101,8 @@ def correct_archive_entry(session: Session, rt: Any, *, entry_id: int, method: s
     if old is None:
         raise NotFound(f"no archive entry {entry_id}")
     if not reason.strip():
-        raise FormInvalid([FieldError(("reason",), "say why the record is corrected")])
+        raise FormInvalid([FieldError(("reason",), "say why the record is corrected",
+                                      "cases.correction_reason_missing")])
     entry = ArchiveEntry(case_id=old.case_id, supersedes_id=old.id, archived_at=rt.clock.now(),
                          archived_by=actor, method=method, result=result,
                          satisfied=old.satisfied, steps=old.steps, correction_reason=reason)

@@ -25,13 +25,19 @@ answer in one place and a process owner reads *where* as well as *what*::
     │   └── AccountLocked         too many failed sign-ins in a row; .until
     ├── NotAuthenticated          no valid credentials: a missing, unknown, expired or revoked token
     └── PreconditionFailed        the caller's copy is out of date (a stale ETag)
+
+Besides its English ``message`` (for logs and the REST ``message``), an error
+or a ``FieldError`` a person meets carries a stable ``message_code`` (field
+errors: ``code``) and its ``params``, so the web layer words it in the
+reader's language and shows its times on the office's clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypedDict, Unpack
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "SurveyCodeUsed",
     "TaskNotReady",
     "VoteInputError",
+    "plain_params",
 ]
 
 
@@ -83,13 +90,23 @@ class FieldError:
 
     path: tuple[str | int, ...]
     message: str
+    code: str = ""
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def field(self) -> str:
         return ".".join(str(p) for p in self.path)
 
     def as_dict(self) -> dict[str, object]:
-        return {"field": self.field, "message": self.message}
+        coded = {"code": self.code, "params": plain_params(self.params)} if self.code else {}
+        return {"field": self.field, "message": self.message, **coded}
+
+
+def plain_params(params: Mapping[str, object]) -> dict[str, object]:
+    """The parameters as JSON takes them: times in ISO 8601, other non-JSON values as text."""
+    return {key: value.isoformat() if isinstance(value, date)
+            else value if isinstance(value, (str, int, float, bool, type(None), list))
+            else str(value) for key, value in params.items()}
 
 
 class Where(TypedDict, total=False):
@@ -109,9 +126,12 @@ class LiaisonError(Exception):
 
     def __init__(self, message: str, *, process_id: str | None = None,
                  version: int | None = None, element_id: str | None = None,
-                 file: str | None = None, line: int | None = None) -> None:
+                 file: str | None = None, line: int | None = None,
+                 message_code: str = "", params: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.message_code = message_code
+        self.params: Mapping[str, object] = dict(params or {})
         self.process_id = process_id
         self.version = version
         self.element_id = element_id
@@ -188,9 +208,11 @@ class CaseStopped(Conflict):
 
     code = "case_stopped"
 
-    def __init__(self, message: str, *, incident_id: int | None, **where: Unpack[Where]) -> None:
+    def __init__(self, message: str, *, incident_id: int | None,
+                 message_code: str = "", params: Mapping[str, object] | None = None,
+                 **where: Unpack[Where]) -> None:
         self.incident_id = incident_id
-        super().__init__(message, **where)
+        super().__init__(message, message_code=message_code, params=params, **where)
 
 
 class BallotUsed(Conflict):
@@ -232,9 +254,10 @@ class VoteInputError(LiaisonError):
 
     code = "vote_input_invalid"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, message_code: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
         self.problems = list(problems)
-        super().__init__(_first_few(self.problems))
+        super().__init__(_first_few(self.problems), message_code=message_code, params=params)
 
 
 class LoginRefused(LiaisonError):

@@ -130,7 +130,8 @@ def reissue_ballot_token(session: Session, rt: Runtime, *, meeting_id: int, unit
                                    key=key)[unit_id]
     if row.used_at is not None:
         raise BallotUsed(f"this unit's ballot link was used on {row.used_at:%Y-%m-%d %H:%M} "
-                         "UTC; a used link is not replaced")
+                         "UTC; a used link is not replaced",
+                         message_code="ballots.used_link_kept", params={"at": row.used_at})
     nonce = secrets.token_urlsafe(24)
     token = _derived(key, meeting.id, unit_id, nonce)
     # Conditional, so a link used at this moment is not replaced under the voter.
@@ -140,7 +141,8 @@ def reissue_ballot_token(session: Session, rt: Runtime, *, meeting_id: int, unit
                                       issued_at=rt.clock.now())
                               .execution_options(synchronize_session=False))
     if getattr(changed, "rowcount", 0) != 1:
-        raise BallotUsed("this unit's ballot link was used just now; a used link is not replaced")
+        raise BallotUsed("this unit's ballot link was used just now; a used link is not replaced",
+                         message_code="ballots.link_used_just_now")
     audit.record(session, rt, kind="ballot_link_reissued", actor=actor,
                  instance_id=meeting.instance_id, process_id=_process(meeting),
                  data={"meeting_id": meeting.id, "unit_id": unit_id})
@@ -175,7 +177,8 @@ def cast_online_ballot(session: Session, rt: Runtime, *, token: str,
                             .values(used_at=rt.clock.now()).execution_options(
                                 synchronize_session=False))
     if getattr(spent, "rowcount", 0) != 1:
-        raise BallotUsed("this ballot link was used already; each link votes once")
+        raise BallotUsed("this ballot link was used already; each link votes once",
+                         message_code="ballots.link_used")
     return ballots
 
 
@@ -191,11 +194,14 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
           actor: str | None) -> list[MeetingBallot]:
     given = {str(k): v for k, v in votes.items()}
     matters = {str(m.id): m for m in meeting.matters}
-    errors = [FieldError(("votes", key), "this matter is not on the meeting's agenda")
+    errors = [FieldError(("votes", key), "this matter is not on the meeting's agenda",
+                         "ballots.matter_unknown")
               for key in given if key not in matters]
-    errors += [FieldError(("votes", key), "vote on every matter on the ballot paper")
+    errors += [FieldError(("votes", key), "vote on every matter on the ballot paper",
+                          "ballots.matter_unanswered")
                for key in matters if key not in given]
-    errors += [FieldError(("votes", key), f"a vote is one of {', '.join(VOTES)}")
+    errors += [FieldError(("votes", key), f"a vote is one of {', '.join(VOTES)}",
+                          "ballots.vote_unknown")
                for key, vote in given.items() if key in matters and vote not in VOTES]
     if errors:
         raise FormInvalid(errors)
@@ -206,7 +212,10 @@ def _cast(session: Session, rt: Runtime, meeting: Meeting, unit_id: int,
     if earlier is not None:
         raise AlreadyVoted(f"the owner of {voters.labels[unit_id]} has voted at this meeting "
                            f"already (through {voters.labels[earlier.unit_id]}, "
-                           f"{earlier.channel}); the same owners vote once for all of their units")
+                           f"{earlier.channel}); the same owners vote once for all of their units",
+                           message_code=f"ballots.voted_{earlier.channel}",
+                           params={"unit": voters.labels[unit_id],
+                                   "through": voters.labels[earlier.unit_id]})
     now = rt.clock.now()
     ballots = [MeetingBallot(meeting_id=meeting.id, matter_id=matters[key].id, unit_id=unit_id,
                              voter=voter, channel=channel, vote=given[key],
@@ -224,23 +233,27 @@ def _token(session: Session, token: str) -> BallotToken:
     row = session.scalars(select(BallotToken).where(BallotToken.token_hash == _hash(token))
                           .execution_options(populate_existing=True)).first()
     if row is None:
-        raise NotFound("this ballot link is not known; check the link on the notice")
+        raise NotFound("this ballot link is not known; check the link on the notice",
+                       message_code="ballots.link_unknown")
     if row.used_at is not None:
         raise BallotUsed(f"this ballot link was used on {row.used_at:%Y-%m-%d %H:%M} UTC; "
-                         "each link votes once")
+                         "each link votes once", message_code="ballots.link_used_at",
+                         params={"at": row.used_at})
     return row
 
 
 def _open(session: Session, meeting: Meeting) -> Meeting:
     if meeting.state != "voting":
-        raise VotingClosed("the vote of this meeting is closed")
+        raise VotingClosed("the vote of this meeting is closed",
+                           message_code="ballots.vote_closed")
     return meeting
 
 
 def _online(session: Session, rt: Runtime, meeting: Meeting) -> Meeting:
     # Online voting ends when the meeting begins; ballots cast there are entered as paper.
     if _open(session, meeting).meeting_at <= rt.clock.now():
-        raise VotingClosed("online voting closed when the meeting began")
+        raise VotingClosed("online voting closed when the meeting began",
+                           message_code="ballots.online_closed")
     return meeting
 
 

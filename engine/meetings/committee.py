@@ -67,19 +67,23 @@ def record_preparatory_group(session: Session, rt: Runtime, *, committee_id: int
     """
     committee = _forming(session, committee_id)
     known = _estate_owners(session, committee.estate_id)
-    errors = [FieldError(("owner_members",), f"owner {owner_id} holds no unit in this estate")
+    errors = [FieldError(("owner_members",), f"owner {owner_id} holds no unit in this estate",
+                         "meetings.owner_not_in_estate", {"owner": owner_id})
               for owner_id, _ in owners if owner_id not in known]
     if len({owner_id for owner_id, _ in owners}) < len(owners):
-        errors.append(FieldError(("owner_members",), "an owner is listed twice"))
+        errors.append(FieldError(("owner_members",), "an owner is listed twice",
+                                 "meetings.owner_listed_twice"))
     count = len(owners) + len(others)
     if count % 2 == 0:
         errors.append(FieldError(("owner_members",),
                                  f"the preparatory group needs an odd number of members; "
-                                 f"it has {count}"))
+                                 f"it has {count}", "meetings.group_even", {"count": count}))
     if len(owners) * 2 < count:
         errors.append(FieldError(("owner_members",),
                                  f"at least half of the preparatory group must be owners; "
-                                 f"{len(owners)} of its {count} members are"))
+                                 f"{len(owners)} of its {count} members are",
+                                 "meetings.group_few_owners",
+                                 {"owners": len(owners), "count": count}))
     if errors:
         raise FormInvalid(errors)
     rows = [PreparatoryMember(committee_id=committee.id, position=i + 1, name=name,
@@ -105,18 +109,23 @@ def record_candidates(session: Session, rt: Runtime, *, committee_id: int,
     for owner_id, _ in candidates:
         if owner_id not in known:
             errors.append(FieldError(("candidates",), f"owner {owner_id} holds no unit in this "
-                                                      "estate; only owners can stand"))
+                                                      "estate; only owners can stand",
+                                     "meetings.candidate_not_owner", {"owner": owner_id}))
         elif owner_id in seen:
-            errors.append(FieldError(("candidates",), f"{known[owner_id]} is nominated twice"))
+            errors.append(FieldError(("candidates",), f"{known[owner_id]} is nominated twice",
+                                     "meetings.candidate_twice", {"name": known[owner_id]}))
         seen.add(owner_id)
     if len(candidates) < MIN_MEMBERS:
         errors.append(FieldError(("candidates",),
                                  f"a committee has at least {MIN_MEMBERS} members, so at least "
-                                 f"{MIN_MEMBERS} candidates are needed; {len(candidates)} given"))
+                                 f"{MIN_MEMBERS} candidates are needed; {len(candidates)} given",
+                                 "meetings.too_few_candidates",
+                                 {"least": MIN_MEMBERS, "given": len(candidates)}))
     if errors:
         raise FormInvalid(errors)
     if committee.candidates:
-        raise Conflict("the candidates of this committee were announced already")
+        raise Conflict("the candidates of this committee were announced already",
+                       message_code="meetings.candidates_announced")
     rows = [Candidate(committee_id=committee.id, position=i + 1, owner_id=owner_id,
                       name=known[owner_id], statement=statement)
             for i, (owner_id, statement) in enumerate(candidates)]
@@ -142,15 +151,19 @@ def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting
     committee = _forming(session, committee_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.committee_id != committee.id or meeting.state != "tallied":
-        raise Conflict("the committee is elected from a tallied meeting of its own")
+        raise Conflict("the committee is elected from a tallied meeting of its own",
+                       message_code="meetings.election_not_tallied")
     if seats % 2 == 0 or not MIN_MEMBERS <= seats <= MAX_MEMBERS:
         raise FormInvalid([FieldError(("seats",), f"a committee has an odd number of members "
                                                   f"from {MIN_MEMBERS} to {MAX_MEMBERS}, "
-                                                  f"not {seats}")])
+                                                  f"not {seats}", "meetings.seats_invalid",
+                                                  {"least": MIN_MEMBERS, "most": MAX_MEMBERS,
+                                                   "seats": seats})])
     ranking = rank_elected(committee, meeting, seats=seats)
     if len(ranking.elected) < seats:
         raise FormInvalid([FieldError(("seats",), (
-            f"the meeting elected {len(ranking.elected)} candidates, fewer than {seats} seats"))])
+            f"the meeting elected {len(ranking.elected)} candidates, fewer than {seats} seats"),
+            "meetings.too_few_elected", {"elected": len(ranking.elected), "seats": seats})])
     winners = list(dict.fromkeys(run_off_winners))
     errors = _run_off_errors(ranking, winners)
     chosen = [*ranking.seated, *winners]
@@ -158,9 +171,12 @@ def elect_committee(session: Session, rt: Runtime, *, committee_id: int, meeting
         if not errors and who not in chosen:
             errors.append(FieldError((field,), "choose the chair and the vice-chair from the "
                                                "committee's members: Nos. "
-                                               + ", ".join(map(str, sorted(chosen)))))
+                                               + ", ".join(map(str, sorted(chosen))),
+                                     "meetings.chair_not_member",
+                                     {"numbers": ", ".join(map(str, sorted(chosen)))}))
     if chair == vice_chair:
-        errors.append(FieldError(("vice_chair",), "the chair cannot also be the vice-chair"))
+        errors.append(FieldError(("vice_chair",), "the chair cannot also be the vice-chair",
+                                 "meetings.chair_is_vice_chair"))
     if errors:
         raise FormInvalid(errors)
     now = rt.clock.now()
@@ -186,7 +202,8 @@ def _run_off_errors(ranking: Ranking, winners: Sequence[int]) -> list[FieldError
         if not winners:
             return []
         return [FieldError(("run_off_winners",), "no candidates are tied at the last seat, so "
-                                                  "there is no run-off to record")]
+                                                  "there is no run-off to record",
+                           "meetings.no_run_off")]
     tied = ", ".join(f"No. {n}" for n in ranking.run_off)
     stranger = [n for n in winners if n not in ranking.run_off]
     if stranger or len(winners) != ranking.seats_left:
@@ -195,7 +212,10 @@ def _run_off_errors(ranking: Ranking, winners: Sequence[int]) -> list[FieldError
             f"{tied} are tied at the last seat, with {last.agree_area:f} m² and "
             f"{last.agree_headcount} owners agreeing each: a run-off between them fills "
             f"{ranking.seats_left} of the {ranking.seats} seats; record the "
-            f"{ranking.seats_left} it elected"))]
+            f"{ranking.seats_left} it elected"), "meetings.run_off_result",
+            {"tied": ", ".join(map(str, ranking.run_off)), "area": last.agree_area,
+             "headcount": last.agree_headcount, "left": ranking.seats_left,
+             "seats": ranking.seats})]
     return []
 
 
@@ -208,7 +228,8 @@ def record_filing_alert(session: Session, rt: Runtime, *, committee_id: int, kin
     """
     committee = get_committee(session, committee_id)
     if committee.filing_due_at is None:
-        raise Conflict("the committee has not been elected, so no filing is due")
+        raise Conflict("the committee has not been elected, so no filing is due",
+                       message_code="meetings.filing_not_due")
     left = committee.filing_due_at - rt.clock.now()
     data: dict[str, Any] = {"due_at": committee.filing_due_at.isoformat(), "days_left": left.days}
     if authority:
@@ -224,21 +245,26 @@ def record_authority_filing(session: Session, rt: Runtime, *, committee_id: int,
     committee = get_committee(session, committee_id)
     authority = _authority(authority)
     if committee.state != "elected" or committee.elected_at is None:
-        raise Conflict(f"a committee is filed after its election; it is {committee.state}")
+        raise Conflict(f"a committee is filed after its election; it is {committee.state}",
+                       message_code="meetings.filing_before_election")
     if any(f.authority == authority for f in committee.filings):
-        raise Conflict(f"the filing with the {authority.replace('_', ' ')} is recorded already")
+        raise Conflict(f"the filing with the {authority.replace('_', ' ')} is recorded already",
+                       message_code=f"meetings.filing_recorded.{authority}")
     errors = []
     if not authority_name.strip():
-        errors.append(FieldError((f"{authority}_name",), "name the authority as on its receipt"))
+        errors.append(FieldError((f"{authority}_name",), "name the authority as on its receipt",
+                                 "meetings.filing_name_missing"))
     if not reference.strip():
         errors.append(FieldError((f"{authority}_reference",),
-                                 "give the reference the authority gave"))
+                                 "give the reference the authority gave",
+                                 "meetings.filing_reference_missing"))
     elected_on = committee.elected_at.astimezone(rt.office_zone).date()
     today = rt.clock.now().astimezone(rt.office_zone).date()
     if not elected_on <= filed_on <= today:
         errors.append(FieldError((f"{authority}_filed_on",), (
             f"the filing is received between the election ({elected_on:%Y-%m-%d}) and today "
-            f"({today:%Y-%m-%d})")))
+            f"({today:%Y-%m-%d})"), "meetings.filing_date_out_of_range",
+            {"elected_on": elected_on, "today": today}))
     if errors:
         raise FormInvalid(errors)
     filing = CommitteeFiling(committee_id=committee.id, authority=authority,
@@ -269,7 +295,8 @@ def record_filing(session: Session, rt: Runtime, *, committee_id: int, reference
     """
     committee = get_committee(session, committee_id)
     if committee.state != "elected":
-        raise Conflict(f"a committee is filed once, after its election; it is {committee.state}")
+        raise Conflict(f"a committee is filed once, after its election; it is {committee.state}",
+                       message_code="meetings.filing_before_election")
     if not reference.strip():
         raise FormInvalid([FieldError(("filing_reference",),
                                       "give the reference the housing authority gave")])
@@ -331,7 +358,8 @@ def get_committee(session: Session, committee_id: int) -> Committee:
 def _forming(session: Session, committee_id: int) -> Committee:
     committee = get_committee(session, committee_id)
     if committee.state != "forming":
-        raise Conflict(f"the committee is {committee.state}, no longer being formed")
+        raise Conflict(f"the committee is {committee.state}, no longer being formed",
+                       message_code="meetings.committee_formed")
     return committee
 
 

@@ -88,7 +88,9 @@ class Electorate:
         try:
             return self.voter_of[unit_id]
         except KeyError:
-            raise VoteInputError([f"unit {unit_id} is not a unit of this estate"]) from None
+            raise VoteInputError([f"unit {unit_id} is not a unit of this estate"],
+                                 message_code="ballots.unit_foreign",
+                                 params={"unit": unit_id}) from None
 
     def voter_of_unit(self, unit_id: int) -> Voter:
         key = self.voter(unit_id)

@@ -71,14 +71,16 @@ def choose_convener(session: Session, rt: Runtime, *, estate_id: int, kind: str,
     if chosen not in CONVENERS[:3]:
         raise FormInvalid([FieldError(("convener",), (
             "the owners' committee, the residents' committee or the street office convenes "
-            "a general meeting"))])
+            "a general meeting"), "meetings.convener_unknown")])
     if committee is not None and chosen != "owners_committee":
         raise FormInvalid([FieldError(("convener",), (
-            "the estate has an owners' committee: it convenes the meeting"))])
+            "the estate has an owners' committee: it convenes the meeting"),
+            "meetings.convener_is_committee")])
     if committee is None and chosen == "owners_committee":
         raise FormInvalid([FieldError(("convener",), (
             "the estate has no owners' committee: the residents' committee or the street "
-            "office convenes the meeting, with the office's help"))])
+            "office convenes the meeting, with the office's help"),
+            "meetings.convener_no_committee")])
     return chosen
 
 
@@ -105,15 +107,18 @@ def schedule_meeting(session: Session, rt: Runtime, *, estate_id: int, kind: str
         raise FormInvalid([FieldError(("meeting_at",), (
             f"the notice must reach the owners at least {NOTICE_PERIOD.days} days before the "
             f"meeting: noticed {now:%Y-%m-%d %H:%M} UTC, so the meeting can be on "
-            f"{earliest:%Y-%m-%d %H:%M} UTC at the earliest"))])
+            f"{earliest:%Y-%m-%d %H:%M} UTC at the earliest"), "meetings.notice_too_late",
+            {"days": NOTICE_PERIOD.days, "noticed": now, "earliest": earliest})])
     previous = _latest_round(session, instance_id)
     if previous is not None and previous.state == "voting":
-        raise Conflict("this meeting's vote is still open; tally it before a new round")
+        raise Conflict("this meeting's vote is still open; tally it before a new round",
+                       message_code="meetings.vote_still_open")
     if previous is not None and previous.state == "failed":
         matters = [(m.title, m.matter_class, m.candidate_id) for m in previous.matters]
     if not matters:
         raise FormInvalid([FieldError(("rules_of_procedure",),
-                                      "a meeting needs at least one matter to vote on")])
+                                      "a meeting needs at least one matter to vote on",
+                                      "meetings.no_matters")])
     keys = {matter.value for matter in Matter}
     unknown = [f'"{title}" is under "{key}", which is no item of Civil Code art. 278'
                for title, key, _ in matters if key not in keys]
@@ -141,7 +146,8 @@ def tally_meeting(session: Session, rt: Runtime, *, meeting_id: int,
     """Close the vote and tally every matter with its own threshold (``votes.tally.tally``)."""
     meeting = get_meeting(session, meeting_id)
     if meeting.state != "voting":
-        raise Conflict(f"the vote of this meeting was closed already ({meeting.state})")
+        raise Conflict(f"the vote of this meeting was closed already ({meeting.state})",
+                       message_code="ballots.vote_closed")
     units = electorate(session, meeting.estate_id).units
     results = []
     for matter in meeting.matters:
@@ -190,9 +196,11 @@ def publish_minutes(session: Session, rt: Runtime, *, meeting_id: int, minutes: 
     """Record the minutes of a tallied meeting and publish them to the owners."""
     meeting = get_meeting(session, meeting_id)
     if meeting.state != "tallied":
-        raise Conflict(f"minutes are recorded once the meeting is tallied; it is {meeting.state}")
+        raise Conflict(f"minutes are recorded once the meeting is tallied; it is {meeting.state}",
+                       message_code="meetings.minutes_before_tally")
     if not minutes.strip():
-        raise FormInvalid([FieldError(("minutes",), "write the minutes of the meeting")])
+        raise FormInvalid([FieldError(("minutes",), "write the minutes of the meeting",
+                                      "meetings.minutes_missing")])
     meeting.minutes, meeting.minutes_published_at = minutes, rt.clock.now()
     meeting.state = "minuted"
     session.flush()

@@ -46,19 +46,24 @@ def record_petition(session: Session, rt: Runtime, *, estate_id: int, purpose: s
     """
     errors = []
     if not purpose.strip():
-        errors.append(FieldError(("purpose",), "say what the owners want the meeting for"))
+        errors.append(FieldError(("purpose",), "say what the owners want the meeting for",
+                                 "petitions.purpose_missing"))
     voters = electorate(session, estate_id)
     foreign = sorted({u for u in signed_unit_ids if u not in voters.voter_of})
     if foreign:
         errors.append(FieldError(("signed_unit_ids",),
-                                 f"units {foreign} are not units of this estate"))
+                                 f"units {foreign} are not units of this estate",
+                                 "petitions.units_foreign",
+                                 {"units": ", ".join(map(str, foreign))}))
     twice = sorted(voters.labels[unit] for unit, times in Counter(signed_unit_ids).items()
                    if times > 1 and unit in voters.voter_of)
     if twice:
         errors.append(FieldError(("signed_unit_ids",),
-                                 f"{', '.join(twice)} signed more than once: a unit signs once"))
+                                 f"{', '.join(twice)} signed more than once: a unit signs once",
+                                 "petitions.signed_twice", {"units": ", ".join(twice)}))
     if not signed_unit_ids and not foreign:
-        errors.append(FieldError(("signed_unit_ids",), "tick the units the owners signed for"))
+        errors.append(FieldError(("signed_unit_ids",), "tick the units the owners signed for",
+                                 "petitions.none_signed"))
     if errors:
         raise FormInvalid(errors)
     area_of = {int(unit.id): unit.area for unit in voters.units}
@@ -118,7 +123,7 @@ def check_petition(petition: Petition) -> None:
     if petition.area_signed is None or petition.area_total is None:
         raise FormInvalid([FieldError(("petition_id",), (
             "this petition was recorded before the area signed for was counted; record it "
-            "again with every unit signed for"))])
+            "again with every unit signed for"), "petitions.area_not_counted")])
     if petition.meets_threshold:
         return
     needed_heads = -(-petition.headcount_total * PETITION_SHARE.numerator
@@ -128,4 +133,9 @@ def check_petition(petition: Petition) -> None:
         f"an extraordinary meeting needs owners holding at least 20 % of the area "
         f"({needed_area:.2f} of {petition.area_total:.2f} m²) and at least 20 % of the "
         f"headcount ({needed_heads} of {petition.headcount_total}); its signers hold "
-        f"{petition.area_signed:.2f} m² and count as {petition.headcount_signed}"))])
+        f"{petition.area_signed:.2f} m² and count as {petition.headcount_signed}"),
+        "petitions.below_threshold",
+        {"needed_area": f"{needed_area:.2f}", "total_area": f"{petition.area_total:.2f}",
+         "needed_heads": needed_heads, "total_heads": petition.headcount_total,
+         "signed_area": f"{petition.area_signed:.2f}",
+         "signed_heads": petition.headcount_signed})])

@@ -64,7 +64,8 @@ def notify_first_meeting(committee_id: int, meeting_at: str, notice_text: str,
     forming = _committee(committee_id)
     if not residents_committee_notified:
         raise FormInvalid([FieldError(("residents_committee_notified",),
-                                      "the residents' committee is told of the first meeting too")])
+                                      "the residents' committee is told of the first meeting too",
+                                      "meetings.residents_committee_not_told")])
     matters = [(title, Matter.ELECT_COMMITTEE.value, candidate)
                for title, candidate in committee.candidate_matters(forming)]
     meeting = meetings.schedule_meeting(
@@ -105,7 +106,8 @@ def confirm_agenda(estate_id: int, meeting_kind: str, petition_id: int, ordinary
     agenda += [[title, matter.value] for matter in ITEMS
                for title in _lines(items.get(matter.value, ""))]
     if not agenda:
-        raise FormInvalid([FieldError((ITEMS[0].value,), "put at least one matter on the agenda")])
+        raise FormInvalid([FieldError((ITEMS[0].value,), "put at least one matter on the agenda",
+                                      "meetings.agenda_empty")])
     return agenda
 
 
@@ -168,7 +170,8 @@ def record_authority_filing(committee_id: int, authority: str, authority_name: s
         day = date.fromisoformat(filed_on.strip())
     except ValueError:
         raise FormInvalid([FieldError((f"{authority}_filed_on",), (
-            "give the date the authority received the filing as YYYY-MM-DD"))]) from None
+            "give the date the authority received the filing as YYYY-MM-DD"),
+            "meetings.filing_date_unreadable")]) from None
     filing = committee.record_authority_filing(
         work.session, work.rt, committee_id=committee_id, authority=authority,
         authority_name=authority_name, reference=reference, filed_on=day, actor=work.actor)
@@ -220,14 +223,17 @@ def owner_lines(session: Session, estate_id: int, text: str, *,
         if unit is None:
             errors.append(FieldError((field,), f"line {number}: there is no unit {label!r} in "
                                                "this estate; start the line with the unit, "
-                                               "e.g. A-1203"))
+                                               "e.g. A-1203", "meetings.line_unit_unknown",
+                                     {"line": number, "unit": label}))
             continue
         # A unit held jointly names its first owner on record; the line gives the name.
         owner = session.get(Owner, voters.voter_of_unit(unit).owner_ids[0])
         assert owner is not None  # the electorate read it
         if owner.is_developer:
             errors.append(FieldError((field,), f"line {number}: {label} is still the "
-                                               "developer's; name an owner's unit"))
+                                               "developer's; name an owner's unit",
+                                     "meetings.line_unit_developers",
+                                     {"line": number, "unit": label}))
             continue
         found.append((owner.id, rest.strip(), owner.name))
     if errors:
@@ -253,7 +259,7 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise FormInvalid([FieldError(("meeting_at",), (
             "give the date and time of the meeting as YYYY-MM-DD HH:MM, "
-            "e.g. 2026-04-18 09:30"))]) from None
+            "e.g. 2026-04-18 09:30"), "meetings.meeting_at_unreadable")]) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=current().rt.office_zone)
 
 

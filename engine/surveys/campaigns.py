@@ -176,11 +176,12 @@ def sample_units(session: Session, rt: Runtime, campaign_id: int, *,
     """Draw the campaign's sample from its units with a recorded seed (a new one if None)."""
     row = campaign(session, campaign_id)
     if row.state != "planned":
-        raise Conflict(f"survey {row.number} has been sampled already")
+        raise Conflict(f"survey {row.number} has been sampled already",
+                       message_code="surveys.sampled_already", params={"number": row.number})
     units, excluded = _surveyable_units(session, row.estate_id)
     if not units:
         raise Conflict("there are no occupied, delivered units to survey: add the estate's "
-                       "buildings, units and owners")
+                       "buildings, units and owners", message_code="surveys.no_units")
     row.seed = secrets.randbits(48) if seed is None else seed
     drawn = draw_sample(units, percent=row.target_percent, seed=row.seed)
     sampled = [SampledUnit(campaign_id=row.id, unit_id=u.unit_id, building_id=u.building)
@@ -211,10 +212,14 @@ def distribute(session: Session, rt: Runtime, campaign_id: int, *, collection_da
     """Issue every sampled unit its one-time code and link token and open the window."""
     row = campaign(session, campaign_id)
     if row.state != "sampled":
-        raise Conflict(f"survey {row.number} is not waiting to be distributed")
+        raise Conflict(f"survey {row.number} is not waiting to be distributed",
+                       message_code="surveys.not_sampled", params={"number": row.number})
     if not MIN_COLLECTION_DAYS <= collection_days <= MAX_COLLECTION_DAYS:
         raise FormInvalid([FieldError(("collection_days",), "the collection window lasts "
-                                      f"{MIN_COLLECTION_DAYS} to {MAX_COLLECTION_DAYS} days")])
+                                      f"{MIN_COLLECTION_DAYS} to {MAX_COLLECTION_DAYS} days",
+                                      "surveys.collection_days",
+                                      {"least": MIN_COLLECTION_DAYS,
+                                       "most": MAX_COLLECTION_DAYS})])
     now = rt.clock.now()
     for sampled in session.scalars(select(SampledUnit)
                                    .where(SampledUnit.campaign_id == row.id)):
@@ -283,9 +288,11 @@ def close_below_target(session: Session, rt: Runtime, campaign_id: int, *, reaso
         raise FormInvalid([FieldError(("shortfall_reason",), "the return rate is below 75 %: "
                                       "record why the survey closes without reaching it")])
     if campaign_return_rate(session, row.id).reached:
-        raise Conflict(f"survey {row.number} has reached 75 %; there is nothing to explain")
+        raise Conflict(f"survey {row.number} has reached 75 %; there is nothing to explain",
+                       message_code="surveys.target_reached", params={"number": row.number})
     if row.state not in ("collecting", "follow_up"):
-        raise Conflict(f"survey {row.number} is no longer collecting answers")
+        raise Conflict(f"survey {row.number} is no longer collecting answers",
+                       message_code="surveys.not_collecting", params={"number": row.number})
     row.below_target_reason = reason.strip()
     row.below_target_by, row.below_target_at = actor, rt.clock.now()
     session.flush()

@@ -35,11 +35,14 @@ def tabulate_campaign(session: Session, rt: Runtime, campaign_id: int, *,
     """Close collection and tabulate; under 75 % only with the supervisor's recorded reason."""
     row = campaign(session, campaign_id)
     if row.state not in ("collecting", "follow_up"):
-        raise Conflict(f"survey {row.number} is not collecting answers; it is {row.state}")
+        raise Conflict(f"survey {row.number} is not collecting answers; it is {row.state}",
+                       message_code="surveys.not_collecting", params={"number": row.number})
     rate = campaign_return_rate(session, row.id)
     if not rate.reached and row.below_target_reason is None:
         raise Conflict(f"survey {row.number} has a return rate of {rate.as_json()['percent']} %,"
-                       " below 75 %: it closes only with the supervisor's recorded reason")
+                       " below 75 %: it closes only with the supervisor's recorded reason",
+                       message_code="surveys.below_target",
+                       params={"number": row.number, "percent": rate.as_json()["percent"]})
     row.tabulation = _tabulation(session, row)
     row.state = "tabulated"
     session.flush()
@@ -54,7 +57,8 @@ def finish_categorising(session: Session, rt: Runtime, campaign_id: int, *,
     left = unconfirmed_items(session, row.id)
     if left:
         raise Conflict(f"{left} opinion(s), suggestion(s) or complaint(s) still need their "
-                       "category confirmed")
+                       "category confirmed", message_code="surveys.categories_unconfirmed",
+                       params={"left": left})
     if row.state == "tabulated":
         row.state = "categorised"
     session.flush()
@@ -66,7 +70,8 @@ def publish_report(session: Session, rt: Runtime, campaign_id: int, *,
     """Publish the approved report and archive it as it stands now."""
     row = campaign(session, campaign_id)
     if row.state != "categorised":
-        raise Conflict(f"survey {row.number} has no categorised report to publish")
+        raise Conflict(f"survey {row.number} has no categorised report to publish",
+                       message_code="surveys.no_report", params={"number": row.number})
     row.report_approved_by, row.published_at, row.state = actor, rt.clock.now(), "published"
     row.archived_report = campaign_report(session, row.id, zone=rt.office_zone)
     session.flush()

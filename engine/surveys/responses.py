@@ -67,7 +67,8 @@ def paper_forms(session: Session, campaign_id: int) -> list[PaperForm]:
     """The distributed campaign's paper forms, one per sampled unit, in building order."""
     row = campaign(session, campaign_id)
     if row.deadline is None:
-        raise Conflict(f"survey {row.number} has not been distributed yet")
+        raise Conflict(f"survey {row.number} has not been distributed yet",
+                       message_code="surveys.not_distributed", params={"number": row.number})
     forms = []
     for sampled in session.scalars(select(SampledUnit).where(SampledUnit.campaign_id == row.id)
                                    .order_by(SampledUnit.building_id, SampledUnit.unit_id)):
@@ -112,14 +113,19 @@ def enter_response(session: Session, rt: Runtime, *, campaign_id: int, answers: 
     elif sampled_unit_id is not None:
         sampled = _locked(session, select(SampledUnit).where(SampledUnit.id == sampled_unit_id))
     else:
-        raise FormInvalid([FieldError(("code",), "give the code printed on the form")])
+        raise FormInvalid([FieldError(("code",), "give the code printed on the form",
+                                      "surveys.code_missing")])
     if sampled.campaign_id != row.id:
-        raise NotFound(f"this form does not belong to survey {row.number}")
+        raise NotFound(f"this form does not belong to survey {row.number}",
+                       message_code="surveys.form_of_another", params={"number": row.number})
     if not accepts_staff_entries(row):
-        raise Conflict(f"survey {row.number} no longer takes answers: its collection is closed")
+        raise Conflict(f"survey {row.number} no longer takes answers: its collection is closed",
+                       message_code="surveys.collection_closed", params={"number": row.number})
     if sampled.used_at is not None:
         raise SurveyCodeUsed(f"unit {sampled.unit.label} has answered survey {row.number} "
-                             "already; a unit answers once")
+                             "already; a unit answers once",
+                             message_code="surveys.unit_answered",
+                             params={"unit": sampled.unit.label, "number": row.number})
     return _record(session, rt, row, sampled, answers, channel=channel, actor=actor)
 
 
@@ -156,12 +162,15 @@ def _record(session: Session, rt: Runtime, row: SurveyCampaign, sampled: Sampled
 
 def _check_open_to_owner(row: SurveyCampaign, sampled: SampledUnit, now: datetime) -> None:
     if sampled.used_at is not None:
-        raise SurveyCodeUsed("this survey form has been answered already; thank you")
+        raise SurveyCodeUsed("this survey form has been answered already; thank you",
+                             message_code="surveys.form_answered")
     if row.deadline is None or row.state not in ("collecting", "follow_up") \
             or now >= row.deadline:
         raise SurveyCodeExpired(f"survey {row.number} closed on "
                                 f"{row.deadline:%Y-%m-%d}; this code can no longer be used"
-                                if row.deadline else "this survey is not open")
+                                if row.deadline else "this survey is not open",
+                                message_code="surveys.closed_on" if row.deadline
+                                else "surveys.not_open", params={"deadline": row.deadline})
 
 
 def _by_code(session: Session, code: str, *, lock: bool = False) -> SampledUnit:
@@ -169,7 +178,8 @@ def _by_code(session: Session, code: str, *, lock: bool = False) -> SampledUnit:
     query = select(SampledUnit).where(or_(SampledUnit.response_code == typed,
                                           SampledUnit.link_token == code.strip()))
     if not code.strip():
-        raise NotFound("no survey form has this code; check it against the paper form")
+        raise NotFound("no survey form has this code; check it against the paper form",
+                       message_code="surveys.code_unknown")
     return _locked(session, query) if lock else _found(session.scalars(query).first())
 
 
@@ -181,5 +191,6 @@ def _locked(session: Session, query: Any) -> SampledUnit:
 
 def _found(sampled: SampledUnit | None) -> SampledUnit:
     if sampled is None:
-        raise NotFound("no survey form has this code; check it against the paper form")
+        raise NotFound("no survey form has this code; check it against the paper form",
+                       message_code="surveys.code_unknown")
     return sampled

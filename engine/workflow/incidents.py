@@ -41,6 +41,8 @@ def refuse_if_stopped(session: Session, instance: ProcessInstance, *,
     named = f" #{incident.id} ({incident.message})" if incident is not None else ""
     raise CaseStopped(f"this case is stopped by incident{named}; a supervisor must retry it "
                       "first", incident_id=incident.id if incident is not None else None,
+                      message_code="incidents.case_stopped",
+                      params={"incident": incident.id if incident is not None else ""},
                       process_id=instance.process_id, element_id=element_id)
 
 
@@ -54,12 +56,16 @@ def retry_incident(session: Session, rt: Runtime, *, incident_id: int, actor: st
     """
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(f"no incident {incident_id}", message_code="incidents.unknown",
+                       params={"incident": incident_id})
     instance = lock_instance(session, incident.instance_id)
     session.refresh(incident)
     if incident.resolved_at is not None:
         raise Conflict(f"this incident was already resolved by {incident.resolved_by or 'someone'}"
                        f" at {incident.resolved_at:%Y-%m-%d %H:%M} UTC",
+                       message_code="incidents.resolved_already",
+                       params={"incident": incident.id, "by": incident.resolved_by or "",
+                               "at": incident.resolved_at},
                        process_id=instance.process_id, element_id=incident.element_id)
     workflow = load_workflow(session, rt, instance)
     failed = _tasks_named(workflow, incident.element_id)

@@ -65,10 +65,16 @@ class ErrorRead(Schema):
     """The one error shape of every non-2xx answer."""
 
     code = fields.String(required=True, metadata={"description": "machine-readable reason"})
-    message = fields.String(required=True)
+    message = fields.String(required=True, metadata={"description": "in English, for logs"})
+    message_code = fields.String(metadata={
+        "description": "stable code of the message, to word it in the reader's language; "
+                       "present only where the message has one"})
+    params = fields.Dict(metadata={
+        "description": "the values the message names, by name; times in ISO 8601 (UTC)"})
     errors = fields.List(fields.Dict(), required=True, metadata={
-        "description": "per field `{field, message}`, or per definition problem "
-                       "`{file, element_id, line, message}`"})
+        "description": "per field `{field, message}`, with `code` and `params` (as "
+                       "`message_code` and `params` above) where the message has a code, or per "
+                       "definition problem `{file, element_id, line, message}`"})
     context = fields.Dict(metadata={"description": "process, version, element id, file, line"})
 
 

@@ -17,12 +17,13 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.auth import current_user, login_required, signed_in_viewer
 from api.web.database import db, system
+from api.web.engine_messages import problem_text
 from api.web.field_messages import for_people
 from api.web.i18n import reader_language, reads_chinese
 from api.web.webforms import FieldError, parse_submission, render_form
 from api.workflow.labels import element_name
 from api.workflow.pages.assignment import completed_message
-from engine.common.errors import CaseStopped, FormInvalid, TaskNotReady
+from engine.common.errors import CaseStopped, Conflict, FormInvalid, TaskNotReady
 from engine.directory.lookups import display_names, role_names
 from engine.workflow.tasks.complete import complete_task
 from engine.workflow.tasks.completions import completion_of
@@ -72,6 +73,9 @@ def submit(task_id: str) -> ResponseReturnValue:
     except CaseStopped:
         db().rollback()  # the page says which incident stopped the case; what was typed stays
         return _page(view, values=form), 409
+    except Conflict as refused:  # a step the task carries out refused, e.g. a survey below 75 %
+        db().rollback()
+        return _page(view, values=form, errors=[FieldError((), problem_text(refused))]), 409
     flash(gettext("Done: %(title)s", title=element_name(view.task.title)), "success")
     return redirect(url_for("inbox.index"), 303)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.meetings.votes.figures import figure, rational_json
 from engine.meetings.votes.tally import Check, Tally
-from engine.meetings.votes.text import explain
+from engine.meetings.votes.text import explain, explain_codes
 
 __all__ = ["check_record", "tally_record"]
 
@@ -36,4 +36,5 @@ def tally_record(tally: Tally) -> dict[str, object]:
         "passed": tally.passed,
         "checks": [check_record(check) for check in tally.checks],
         "explanation": explain(tally),
+        "explanation_codes": explain_codes(tally),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import Any
 
-from engine.meetings.votes.figures import rational_text
+from engine.meetings.votes.figures import figure, rational_text
 from engine.meetings.votes.tally import Check, Matter, Tally, Threshold
 
-__all__ = ["MATTER_NAMES", "explain"]
+__all__ = ["MATTER_NAMES", "explain", "explain_codes"]
 
 LABELS = {"participation_area": "Participation by area",
           "participation_headcount": "Participation by headcount",
@@ -114,3 +115,65 @@ def _count(number: int, noun: str) -> str:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def explain_codes(tally: Tally) -> list[dict[str, Any]]:
+    """The same explanation as message codes and their parameters, to be put in any language.
+
+    A parameter may itself be a phrase ``{code, params}`` (a share, a matter's name, a
+    verdict) or a list of them.
+    """
+    estate = [_phrase("tally.estate", units=tally.units, area=figure(tally.total_area),
+                      headcount=tally.total_headcount)]
+    if tally.developer is not None:
+        estate.append(_phrase("tally.developer", developer=tally.developer,
+                              units=tally.developer_units))
+    votes = [_phrase(f"tally.vote.{vote.value}", count=count, area=figure(area))
+             for vote, (area, count) in tally.by_vote.items()]
+    return [_rule_code(tally), *estate, _phrase("tally.ballots", votes=votes),
+            *(_check_code(check) for check in tally.checks), _outcome_code(tally)]
+
+
+def _phrase(code: str, **params: object) -> dict[str, Any]:
+    return {"code": code, "params": params}
+
+
+def _share_code(strict: bool, fraction: object) -> dict[str, Any]:
+    return _phrase("tally.share.more_than" if strict else "tally.share.at_least",
+                   fraction=str(fraction))
+
+
+def _rule_code(tally: Tally) -> dict[str, Any]:
+    agreement = next(c.threshold for c in tally.checks if c.stage == "agreement")
+    participation = tally.checks[0].threshold
+    if tally.matter.item is not None:
+        kind = _phrase("tally.kind.item", item=tally.matter.item,
+                       matter=_phrase(f"tally.matter.{tally.matter.value}"))
+    else:
+        kind = _phrase(f"tally.kind.{tally.matter.value}")
+    return _phrase("tally.rule", kind=kind,
+                   participation=_share_code(participation.strict, participation.fraction),
+                   agreement=_share_code(agreement.strict, agreement.fraction))
+
+
+def _check_code(check: Check) -> dict[str, Any]:
+    label = _phrase(f"tally.check.{check.name}")
+    verdict = _phrase("tally.met" if check.ok else "tally.not_met")
+    if check.stage == "agreement" and check.base == 0:
+        return _phrase("tally.nobody_took_part", label=label, verdict=verdict)
+    needed = check.threshold.needed(check.base)
+    share = _share_code(check.threshold.strict, check.threshold.fraction)
+    if check.measure == "area":
+        return _phrase(f"tally.{check.stage}_area", label=label, value=figure(check.value),
+                       base=figure(check.base), share=share, verdict=verdict,
+                       needed=_share_code(check.threshold.strict, rational_text(needed)))
+    fewest = math.floor(needed) + 1 if check.threshold.strict else math.ceil(needed)
+    return _phrase(f"tally.{check.stage}_headcount", label=label, value=check.value,
+                   base=check.base, share=share, fewest=fewest, verdict=verdict)
+
+
+def _outcome_code(tally: Tally) -> dict[str, Any]:
+    if tally.passed:
+        return _phrase("tally.passed")
+    return _phrase("tally.not_passed", failed=[_phrase(f"tally.check.{check.name}")
+                                               for check in tally.checks if not check.ok])

@@ -137,7 +137,8 @@ def test_a_second_decision_is_told_who_decided_first(office: Office,
         "supervisor_instruction": "Waive the fee", "confirm": "yes"})
 
     assert late.status_code == 409
-    assert "Already decided" in text(late) and "by supervisor" in text(late)
+    assert "Already decided" in text(late) and "already completed this task at" in text(late)
+    assert "UTC" not in text(late)
     assert set(case.open()) == {"superior_decide"}
 
 
