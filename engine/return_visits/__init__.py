@@ -1,0 +1,1 @@
+"""Monthly return visits (procedure rule 3): last month's completed work orders, visited."""
