@@ -191,6 +191,7 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
     shot(page, f"approvals-en-{backend}")
 
     cards.first.get_by_label("Pass up to the superior").check()
+    cards.first.get_by_label("I confirm this decision", exact=False).check()
     cards.first.get_by_role("button", name="Record the decision").click()
 
     expect(page.locator(".flash-success")).to_have_text(

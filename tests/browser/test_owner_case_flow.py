@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from engine.cases.models import Case
 from engine.common.settings import PROJECT_ROOT
-from engine.directory.demo import load_demo
+from engine.directory.demo import STAFF, load_demo
 from engine.system import System
 from tests.support.browser import DESKTOP, open_page, served, shot, sign_in
 
@@ -183,8 +183,9 @@ def test_a_phone_complaint_is_worked_to_the_end_and_its_path_is_shown(
                ).to_contain_class("lx-done")
     expect(page.locator(".lx-current")).to_have_count(0)
     timeline = page.locator(".timeline")
+    names = {seed.username: seed.display_name for seed in STAFF}
     for person in ("clerk", "engineer", "supervisor", "manager"):
-        expect(timeline).to_contain_text(f"· {person}")
+        expect(timeline).to_contain_text(f"· {names[person]}")  # as colleagues know them
     for title in titles.values():
         expect(timeline).to_contain_text(title)
     supervisor.check()

@@ -192,4 +192,5 @@ def test_the_registration_pages_in_chinese_have_no_english_interface_text(
 
     assert status == 422 and "登記" in blank
     for page in (blank, refused, units, earlier):
-        assert untranslated(page) == []
+        # The test estate's owners are named "Owner of A-1203": data, not interface text.
+        assert untranslated(re.sub(r"Owner of [A-Z]-\d+", " ", page)) == []
