@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from engine.common.apportion import largest_remainder
+
 __all__ = ["DEFAULT_PERCENT", "MIN_PERCENT", "CompletedOrder", "ReturnVisitSample", "SampledOrder",
            "Visitor", "assign_visitors", "coverage", "department_quotas", "draw_sample",
            "sample_size"]
@@ -108,15 +110,7 @@ def department_quotas(counts: Mapping[str, int], size: int) -> dict[str, int]:
     total = sum(counts.values())
     if not 0 <= size <= total:
         raise ValueError(f"cannot draw {size} work orders out of {total}")
-    if total == 0:
-        return {department: 0 for department in counts}
-    shares = {department: Fraction(size * count, total) for department, count in counts.items()}
-    quotas = {department: math.floor(share) for department, share in shares.items()}
-    left = size - sum(quotas.values())
-    by_remainder = sorted(shares, key=lambda d: (-(shares[d] - quotas[d]), d))
-    for department in by_remainder[:left]:
-        quotas[department] += 1
-    return quotas
+    return largest_remainder(counts, size)
 
 
 def assign_visitors(orders: Iterable[CompletedOrder],

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from engine.common.apportion import largest_remainder
+
 __all__ = ["EXCLUSION_REASONS", "MIN_PERCENT", "SampleUnit", "UnitOnRecord", "building_quotas",
            "draw_sample", "exclusion_reason", "sample_size", "surveyable"]
 
@@ -97,15 +99,7 @@ def building_quotas(counts: Mapping[int, int], size: int) -> dict[int, int]:
     total = sum(counts.values())
     if not 0 <= size <= total:
         raise ValueError(f"cannot draw {size} units out of {total}")
-    if total == 0:
-        return {building: 0 for building in counts}
-    shares = {building: Fraction(size * count, total) for building, count in counts.items()}
-    quotas = {building: math.floor(share) for building, share in shares.items()}
-    left = size - sum(quotas.values())
-    by_remainder = sorted(shares, key=lambda b: (-(shares[b] - quotas[b]), b))
-    for building in by_remainder[:left]:
-        quotas[building] += 1
-    return quotas
+    return largest_remainder(counts, size)
 
 
 def draw_sample(units: Sequence[SampleUnit], *, percent: Decimal | Fraction | int,
