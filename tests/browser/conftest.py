@@ -12,6 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from engine.common.settings import PROJECT_ROOT
+from engine.directory.demo import load_demo
+from engine.system import System
+from tests.support.browser import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium phones home at start-up; this machine has no network.
@@ -52,3 +55,13 @@ def repo_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def live_app(shipped: System) -> Iterator[str]:
+    """Liaison with the shipped processes and the demo office, on a loopback port."""
+    with shipped.sessions() as session:
+        load_demo(session, clock=shipped.rt.clock)
+        session.commit()
+    with served(shipped) as base:
+        yield base

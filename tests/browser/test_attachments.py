@@ -3,25 +3,12 @@ the refusal shown, no console error and no CSP violation; screenshots in tests/a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.sync_api import Browser, expect
 
-from engine.directory.demo import load_demo
 from engine.system import System
 from tests.support.attachments import EXE_BYTES, photo
-from tests.support.browser import DESKTOP, open_page, served, shot, sign_in
+from tests.support.browser import DESKTOP, open_page, shot, sign_in
 from tests.support.cases import CaseDriver
-
-
-@pytest.fixture
-def live_app(shipped: System) -> Iterator[str]:
-    with shipped.sessions() as session:
-        load_demo(session, clock=shipped.rt.clock)
-        session.commit()
-    with served(shipped) as base:
-        yield base
 
 
 def test_a_photo_is_attached_and_drawn_as_a_thumbnail_and_a_program_is_refused(

@@ -3,25 +3,11 @@ step; a screenshot in tests/artifacts; no console error, no CSP violation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.sync_api import Browser, expect
 
-from engine.directory.demo import load_demo
 from engine.system import System
-from tests.support.browser import DESKTOP, open_page, served, shot, sign_in
+from tests.support.browser import DESKTOP, open_page, shot, sign_in
 from tests.support.cases import CaseDriver
-
-
-@pytest.fixture
-def live_app(shipped: System) -> Iterator[str]:
-    """Liaison with the shipped processes and the demo office, on a loopback port."""
-    with shipped.sessions() as session:
-        load_demo(session, clock=shipped.rt.clock)
-        session.commit()
-    with served(shipped) as base:
-        yield base
 
 
 def test_a_praise_case_follows_its_own_path_on_the_diagram(browser: Browser, live_app: str,

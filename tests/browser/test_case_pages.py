@@ -3,7 +3,6 @@ unit search, a decision; screenshots in tests/artifacts; no console error, no CS
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,31 +11,13 @@ from sqlalchemy import select
 
 from engine.cases.models import Case, ReplyLetter
 from engine.common.clock import FrozenClock
-from engine.directory.demo import load_demo
-from engine.directory.models import Building, Unit
 from engine.system import System
-from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
+from tests.support.browser import DESKTOP, PHONE, demo_unit, open_page, shot, sign_in
 from tests.support.cases import HANDLED, CaseDriver, escalate
 
 
-@pytest.fixture
-def live_app(shipped: System) -> Iterator[str]:
-    """Liaison with the shipped processes and the demo office, on a loopback port."""
-    with shipped.sessions() as session:
-        load_demo(session, clock=shipped.rt.clock)
-        session.commit()
-    with served(shipped) as base:
-        yield base
-
-
-def _unit(system: System, number: str) -> int:
-    with system.sessions() as session:
-        return session.scalars(select(Unit.id).join(Building)
-                               .where(Unit.number == number)).one()
-
-
 def _escalated(system: System, unit: str, reason: str, category: str = "fees") -> CaseDriver:
-    case = CaseDriver.register(system, category=category, unit_id=_unit(system, unit),
+    case = CaseDriver.register(system, category=category, unit_id=demo_unit(system, unit),
                                phone="13912345678")
     escalate(case, reason)
     return case
@@ -124,7 +105,7 @@ def test_an_open_case_marks_the_step_waiting(browser: Browser, live_app: str,
 def test_a_case_is_registered_through_the_form_with_the_unit_search(
         browser: Browser, live_app: str, shipped: System) -> None:
     backend = shipped.db.dialect.name
-    earlier = CaseDriver.register(shipped, category="noise", unit_id=_unit(shipped, "A-1203"),
+    earlier = CaseDriver.register(shipped, category="noise", unit_id=demo_unit(shipped, "A-1203"),
                                   phone="13912345678")
     page, problems = open_page(browser, **DESKTOP)
     sign_in(page, live_app, "clerk")
@@ -140,7 +121,7 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     expect(matches.first).to_have_text("A-1201")
     page.locator("#unit-matches label", has_text="A-1203").click()
     expect(page.locator("#unit-matches input:checked")).to_have_value(
-        str(_unit(shipped, "A-1203")))
+        str(demo_unit(shipped, "A-1203")))
     page.get_by_label("Category").select_option("noise")
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_label("What the owner raised").fill("Drilling upstairs after 10 pm, again.")
@@ -151,7 +132,7 @@ def test_a_case_is_registered_through_the_form_with_the_unit_search(
     expect(page.locator(".flash-success")).to_contain_text("registered")
     with shipped.sessions() as session:
         case = session.scalars(select(Case).order_by(Case.id.desc())).first()
-        assert case is not None and case.unit_id == _unit(shipped, "A-1203")
+        assert case is not None and case.unit_id == demo_unit(shipped, "A-1203")
     expect(page).to_have_url(f"{live_app}/cases/{case.number}")
     _diagrams_drawn(page, 1)
     expect(page.locator('.djs-element[data-element-id="triage"]')).to_have_class(
@@ -211,7 +192,7 @@ def test_the_supervisor_decides_an_escalation(browser: Browser, live_app: str,
 def test_the_reply_letter_prints_without_its_button_and_breaks_no_policy(
         browser: Browser, live_app: str, shipped: System) -> None:
     case = CaseDriver.register(shipped, channel="letter", address="和諧花園 A座 1203",
-                               unit_id=_unit(shipped, "A-1203"))
+                               unit_id=demo_unit(shipped, "A-1203"))
     case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     case.do("handle_work_order", HANDLED, actor="cleaner")
     case.do("reply_to_complainant", {"reply_channel": "letter", "reply_text": "Replied by letter.",

@@ -5,17 +5,14 @@ scroll, reads in Chinese (no English words beyond names and codes) and is kept a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from engine.cases.models import ReplyLetter
-from engine.directory.demo import load_demo
-from engine.directory.models import Building, Unit
 from engine.system import System
-from tests.support.browser import DESKTOP, PHONE, open_page, served, shot, sign_in
+from tests.support.browser import DESKTOP, PHONE, demo_unit, open_page, shot, sign_in
 from tests.support.cases import CaseDriver
 
 # Latin text a Chinese page may carry: the product's name, codes and numbers people copy,
@@ -23,21 +20,6 @@ from tests.support.cases import CaseDriver
 # English itself.
 ALLOWED = re.compile(r"Liaison|English|JPEG|PNG|WebP|PDF|\d+ MB|Harmony Gardens"
                      r"|C-\d{4}-\d{6}|[A-Z]-\d+|YYYY-MM-DD|bpmn-js")
-
-
-@pytest.fixture
-def live_app(shipped: System) -> Iterator[str]:
-    with shipped.sessions() as session:
-        load_demo(session, clock=shipped.rt.clock)
-        session.commit()
-    with served(shipped) as base:
-        yield base
-
-
-def _unit(system: System, number: str) -> int:
-    with system.sessions() as session:
-        return session.scalars(select(Unit.id).join(Building)
-                               .where(Unit.number == number)).one()
 
 
 def _english_words(page: Page, *codes: str) -> list[str]:
@@ -53,7 +35,7 @@ def test_the_pages_staff_read_most_fit_and_read_in_chinese(
     backend = shipped.db.dialect.name
     width = size["viewport"]["width"]
     answered = CaseDriver.register(shipped, channel="letter", address="和諧花園 A座 1203",
-                                   unit_id=_unit(shipped, "A-1203"),
+                                   unit_id=demo_unit(shipped, "A-1203"),
                                    description="樓梯間堆放雜物，阻塞走火通道。")
     answered.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
     answered.do("handle_work_order", {"handling_result": "resolved",
@@ -62,7 +44,7 @@ def test_the_pages_staff_read_most_fit_and_read_in_chinese(
     answered.do("reply_to_complainant", {
         "reply_channel": "letter", "reply_text": "已去信告知業主雜物已清理。",
         "reply_letter_text": "您反映的樓梯間雜物已清理完畢，感謝您的寶貴意見。"})
-    waiting = CaseDriver.register(shipped, unit_id=_unit(shipped, "B-802"),
+    waiting = CaseDriver.register(shipped, unit_id=demo_unit(shipped, "B-802"),
                                   description="電梯早上經常停用，請盡快檢查。")
     with shipped.sessions() as session:
         letter_id = session.scalars(select(ReplyLetter.id)).one()

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from engine.attachments.models import Attachment
 from engine.cases.models import Case
 from engine.common.clock import FrozenClock
-from engine.directory.demo import ESTATE_NAME, load_demo
+from engine.directory.demo import ESTATE_NAME
 from engine.system import System
 from tests.support.attachments import photo
-from tests.support.browser import PHONE, open_page, served, shot
+from tests.support.browser import PHONE, open_page, shot
 
 
-@pytest.fixture
-def office(shipped: System) -> Iterator[str]:
-    with shipped.sessions() as session:
-        load_demo(session, clock=shipped.rt.clock)
-        session.commit()
-    with served(shipped) as base:
-        yield base
-
-
-def test_an_owner_raises_a_case_with_a_photo_from_a_phone(browser: Browser, office: str,
+def test_an_owner_raises_a_case_with_a_photo_from_a_phone(browser: Browser, live_app: str,
                                                           shipped: System) -> None:
     page, problems = open_page(browser, locale="zh-TW", expected=("422",), **PHONE)
-    page.goto(office + "/")
+    page.goto(live_app + "/")
     form = page.locator("form.raise-form")
     form.get_by_label("類別").select_option("facilities")
     form.get_by_label("屋苑").select_option(label=ESTATE_NAME)

@@ -9,10 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from api import create_app
 from engine.common.settings import PROJECT_ROOT
+from engine.directory.models import Building, Unit
 from engine.system import System
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
@@ -67,3 +69,10 @@ def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def demo_unit(system: System, number: str) -> int:
+    """The id of a demo unit by its number, e.g. "A-1203"."""
+    with system.sessions() as session:
+        return session.scalars(select(Unit.id).join(Building)
+                               .where(Unit.number == number)).one()
