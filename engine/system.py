@@ -24,6 +24,8 @@ from engine.common.clock import DEFAULT_OFFICE_ZONE, Clock, SystemClock, office_
 from engine.common.db import make_engine, make_session_factory
 from engine.common.settings import Settings
 from engine.meetings.services import MEETING_SERVICES
+from engine.return_visits.services import RETURN_VISIT_CHECKS, RETURN_VISIT_SERVICES
+from engine.return_visits.subject import visit_columns
 from engine.surveys.campaigns import install_questionnaires
 from engine.surveys.services import SURVEY_CHECKS, SURVEY_SERVICES
 from engine.workflow.deployments import Bundle, Deployed, deploy
@@ -47,10 +49,11 @@ class System:
 
 
 FEATURES = Extensions(
-    services={**CASE_SERVICES, **OUTCOME_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES},
-    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS},
+    services={**CASE_SERVICES, **OUTCOME_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES,
+              **RETURN_VISIT_SERVICES},
+    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS},
     completion_hooks=(record_task_step,),
-    task_columns=(case_columns,),
+    task_columns=(case_columns, visit_columns),
     subjects=(case_subject,),
     subject_numbers=(case_number,),
     instance_hidden=(another_estates_case, a_case_not_for),

@@ -24,6 +24,7 @@ from engine.directory.models import (
     user_roles,
 )
 from engine.meetings.models import *  # noqa: F403  (its __all__ lists the P5/P6 tables)
+from engine.return_visits.models import CallScript, ReturnVisit, ReturnVisitRound
 from engine.surveys.models import (
     FeedbackItem,
     Questionnaire,
@@ -49,6 +50,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Building",
+    "CallScript",
     "Case",
     "CaseRecord",
     "Counter",
@@ -63,6 +65,8 @@ __all__ = [
     "ProcessVersion",
     "Questionnaire",
     "ReplyLetter",
+    "ReturnVisit",
+    "ReturnVisitRound",
     "Role",
     "SampledUnit",
     "Schedule",

@@ -12,7 +12,7 @@ from engine.common.db import Base, BigId
 from engine.directory.models import Unit
 
 CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
-            "referral_department")
+            "referral_department", "return_visit")
 CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise")
 # What the superior may decide when a case is escalated to them, and whom a case is referred to.
 ESCALATION_DECISIONS = ("instruct", "refer", "final_position")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,10 @@ from engine.workflow.runtime import Runtime
 from engine.workflow.starters import check_starter
 
 OWNER_CASE = "owner_case"
+# The owner case's start events: a case registered, or one a return visit gives back to the
+# department that did the job (processes/owner_case.bpmn).
+REGISTERED = "case_registered"
+REOPENED_BY_VISIT = "reopened_by_return_visit"
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,9 @@ def register_case(session: Session, rt: Runtime, *, channel: str, type: str, cat
                   description: str, complainant: Complainant, unit_id: int | None = None,
                   received_at: datetime | None = None, urgency: str = "normal",
                   estate_id: int | None = None, reply_channel: str | None = None,
-                  actor: str | None, roles: Set[str] | None = None) -> Case:
+                  actor: str | None, roles: Set[str] | None = None,
+                  start_event: str = REGISTERED,
+                  extra_data: Mapping[str, Any] | None = None) -> Case:
     """Record what an owner raised and start its handling; any channel, any hour.
 
     The case belongs to its unit's estate; ``estate_id`` places a case raised
@@ -42,7 +48,8 @@ def register_case(session: Session, rt: Runtime, *, channel: str, type: str, cat
     the owner asked to be answered (None: by the channel the case came by).
     ``roles`` are those of the person registering it, who must be one of the
     owner case's starters; None: no staff member does (the office itself raises
-    it from a survey, or an owner raises it on the public page).
+    it from a survey, or an owner raises it on the public page). ``start_event`` and
+    ``extra_data`` start a case that goes straight back to a department (a return visit).
     """
     if roles is not None:
         check_starter(session, rt, process_id=OWNER_CASE, roles=roles)
@@ -65,7 +72,8 @@ def register_case(session: Session, rt: Runtime, *, channel: str, type: str, cat
     audit.record(session, rt, kind="case_registered", actor=actor,
                  data={"case_id": case.id, "number": case.number, "channel": channel})
     instance = start_instance(session, rt, process_id=OWNER_CASE, actor=actor,
-                              business_key=case.number, data=start_data(case, unit))
+                              business_key=case.number, start_event=start_event,
+                              data={**start_data(case, unit), **(extra_data or {})})
     case.instance_id = instance.id
     return case
 
@@ -81,7 +89,7 @@ def start_data(case: Case, unit: Unit | None) -> dict[str, Any]:
         "preferred_reply_channel": case.reply_channel or case.channel,
         "unit_label": unit.label if unit else "",
         "received_at": case.received_at.isoformat(), "reopen_count": 0,
-        "escalation_final_round": False,
+        "escalation_final_round": False, "reopened_department": None,
     }
 
 

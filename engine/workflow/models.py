@@ -86,6 +86,8 @@ class HumanTask(Base):
     category: Mapped[str | None] = mapped_column(String(30), index=True)
     building: Mapped[str | None] = mapped_column(String(50), index=True)
     estate_id: Mapped[int | None] = mapped_column(index=True)
+    # What the task works on when it is not a case (a return visit's unit and work order).
+    subject_label: Mapped[str | None] = mapped_column(String(100))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
     overdue_since: Mapped[datetime | None]  # set by the worker once due_at has passed
     created_at: Mapped[datetime] = mapped_column(index=True)

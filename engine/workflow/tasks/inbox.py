@@ -54,6 +54,7 @@ class TaskSummary:
     assignee: str | None
     case_id: int | None
     case_number: str | None
+    subject_label: str | None  # what a task that is not a case's works on (unit, work order)
     category: str | None
     building: str | None
     estate_id: int | None
@@ -68,7 +69,8 @@ class TaskSummary:
         return cls(id=row.id, instance_id=row.instance_id, process_id=row.process_id,
                    element_id=row.element_id, title=row.title, role=row.role,
                    assignee=row.assignee, case_id=row.case_id, case_number=row.case_number,
-                   category=row.category, building=row.building, estate_id=row.estate_id,
+                   subject_label=row.subject_label, category=row.category,
+                   building=row.building, estate_id=row.estate_id,
                    offered_at=row.created_at, due_at=row.due_at,
                    overdue=row.due_at is not None and row.due_at < now,
                    claimed_at=row.claimed_at, blocked=blocked)
@@ -188,6 +190,7 @@ def _filter_clauses(filters: TaskFilters, now: datetime) -> list[ColumnElement[b
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append(or_(HumanTask.case_number.ilike(pattern, escape="\\"),
+                           HumanTask.subject_label.ilike(pattern, escape="\\"),
                            HumanTask.title.ilike(pattern, escape="\\")))
     return clauses
 
