@@ -13,7 +13,7 @@ import argparse
 import json
 from typing import Any
 
-from bench import completion, evaluation, growth, http, peer_flow, worker
+from bench import completion, evaluation, fan_out, growth, http, peer_flow, worker
 from bench.figures import PG_URL, RESULTS, machine, record
 
 # (key, what it is, target as a ceiling or a floor, unit)
@@ -24,6 +24,9 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("inbox_100k_vs_1k", "inbox query, 100k vs 1k instances", "<= 1.5", "x"),
     ("completion_100k_vs_1k", "task completion, 100k vs 1k instances", "<= 1.5", "x"),
     ("worker_100k_vs_1k", "worker per timer, 100k vs 1k idle", "<= 1.5", "x"),
+    ("fan_out_25_vs_raw_sqlite", "one of 25 multi-instance children vs raw, SQLite", "", "x"),
+    ("fan_out_200_vs_raw_sqlite", "one of 200 multi-instance children vs raw, SQLite", "",
+     "x"),
     ("peer_flow_instances_per_s_sqlite_1", "peer flow, SQLite, 1 client", ">= 50", "/s"),
     ("peer_flow_instances_per_s_pg_4", "peer flow, PostgreSQL, 4 clients", ">= 50", "/s"),
     ("server_peak_rss_mb_pg", "server peak RSS under REST load, PostgreSQL", "", " MB"),
@@ -63,6 +66,8 @@ def main() -> None:
     RESULTS.unlink(missing_ok=True)  # a full run replaces the figures of the last one
     figures: dict[str, Any] = {}
     figures |= completion.measure(cases=10 if quick else 100, postgres=postgres)
+    figures |= fan_out.measure(children=[25, 200], rounds=3 if quick else 20,
+                               postgres=postgres)
     figures |= http.measure(cases=16 if quick else 48, clients=[1, 4, 16], postgres=postgres)
     figures |= peer_flow.measure(instances=20 if quick else 200, clients=[1, 4],
                                  postgres=postgres)

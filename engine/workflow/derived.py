@@ -14,18 +14,19 @@ from sqlalchemy.orm import Session
 from engine.common.errors import ScriptError
 from engine.workflow.models import HumanTask, ProcessInstance, Timer
 from engine.workflow.runtime import Runtime
+from engine.workflow.specs import CompiledSpec
 from engine.workflow.timers.iso8601 import after, is_literal
 from engine.workflow.timers.values import timer_value_problem
 
 
-def sync(session: Session, rt: Runtime, instance: ProcessInstance,
-         workflow: BpmnWorkflow) -> list[ScriptError]:
+def sync(session: Session, rt: Runtime, instance: ProcessInstance, workflow: BpmnWorkflow,
+         compiled: CompiledSpec) -> list[ScriptError]:
     """Bring ``human_tasks`` and ``timers`` in line with the workflow's current state.
 
     Returns the ``dueIn`` expressions that failed (the task is offered with no due
     time), so the caller stops the instance as it does for a failing script.
     """
-    failed = _sync_human_tasks(session, rt, instance, workflow)
+    failed = _sync_human_tasks(session, rt, instance, workflow, compiled)
     _sync_timers(session, rt, instance, workflow)
     return failed
 
@@ -36,9 +37,10 @@ def properties_of(task: Task) -> dict[str, str]:
     return properties
 
 
-def form_of(task: Task) -> str | None:
+def form_of(compiled: CompiledSpec, task: Task) -> str | None:
+    """The task's form as deployed, ``process_id/file``; subprocesses use their owner's."""
     form = properties_of(task).get("formJsonSchemaFilename")
-    return f"{task.workflow.spec.name}/{form}" if form else None
+    return f"{compiled.owner_of(task)}/{form}" if form else None
 
 
 def role_of(rt: Runtime, task: Task) -> str | None:
@@ -69,7 +71,7 @@ def due_of(rt: Runtime, task: Task, offered_at: datetime) -> datetime | None:
 
 
 def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
-                      workflow: BpmnWorkflow) -> list[ScriptError]:
+                      workflow: BpmnWorkflow, compiled: CompiledSpec) -> list[ScriptError]:
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     existing = {row.id: row for row in session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id))}
@@ -78,8 +80,13 @@ def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
             session.delete(row)
     now, failed = rt.clock.now(), []
     for task_id, task in ready.items():
-        if task_id in existing:
-            continue  # keep who claimed it and when it was offered
+        owner, form = compiled.owner_of(task), form_of(compiled, task)
+        offered = existing.get(task_id)
+        if offered is not None:  # keep who claimed it and when it was offered
+            if (offered.process_id, offered.form) != (owner, form):
+                # Derived before subprocesses had owners: under the subprocess's name.
+                offered.process_id, offered.form = owner, form
+            continue
         spec = task.task_spec
         try:
             due_at = due_of(rt, task, now)
@@ -87,9 +94,9 @@ def _sync_human_tasks(session: Session, rt: Runtime, instance: ProcessInstance,
             failed.append(error)
             due_at = None
         session.add(HumanTask(
-            id=task_id, instance_id=instance.id, process_id=task.workflow.spec.name,
+            id=task_id, instance_id=instance.id, process_id=owner,
             element_id=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
-            role=role_of(rt, task), form=form_of(task), due_at=due_at,
+            role=role_of(rt, task), form=form, due_at=due_at,
             created_at=now, **rt.extensions.columns_of(session, task.data)))
     return failed
 

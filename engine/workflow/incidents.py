@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from engine.common import audit
 from engine.common.errors import CaseStopped, Conflict, NotFound
-from engine.workflow.instances import LIVE, advance, load_workflow, lock_instance
+from engine.workflow.instances import (
+    LIVE,
+    advance,
+    compiled_spec,
+    load_workflow,
+    lock_instance,
+)
 from engine.workflow.models import Incident, ProcessInstance
 from engine.workflow.runtime import Runtime
 
@@ -67,7 +73,8 @@ def retry_incident(session: Session, rt: Runtime, *, incident_id: int, actor: st
                        params={"incident": incident.id, "by": incident.resolved_by or "",
                                "at": incident.resolved_at},
                        process_id=instance.process_id, element_id=incident.element_id)
-    workflow = load_workflow(session, rt, instance)
+    compiled = compiled_spec(session, rt, instance)
+    workflow = load_workflow(session, rt, instance, compiled)
     failed = _tasks_named(workflow, incident.element_id)
     for task in failed:
         task.data.update(data or {})
@@ -82,7 +89,7 @@ def retry_incident(session: Session, rt: Runtime, *, incident_id: int, actor: st
                  process_id=instance.process_id, element_id=incident.element_id,
                  data={"incident_id": incident.id, "data": data or {},
                        "tasks": [t.task_spec.bpmn_id for t in failed]})
-    advance(session, rt, instance, workflow, actor=actor)
+    advance(session, rt, instance, workflow, actor=actor, compiled=compiled)
     return instance
 
 

@@ -64,7 +64,7 @@ def start_instance(session: Session, rt: Runtime, *, process_id: str,
     audit.record(session, rt, kind="instance_started", actor=actor, instance_id=instance.id,
                  process_id=process_id, data={"version": versions[0].version,
                                               "data": data or {}})
-    advance(session, rt, instance, workflow, actor=actor)
+    advance(session, rt, instance, workflow, actor=actor, compiled=compiled)
     return instance
 
 
@@ -152,16 +152,20 @@ def load_workflow(session: Session, rt: Runtime, instance: ProcessInstance,
 
 
 def advance(session: Session, rt: Runtime, instance: ProcessInstance,
-            workflow: BpmnWorkflow, *, actor: str | None) -> None:
-    """Run engine steps until the workflow waits, then save; a failing script opens an incident."""
+            workflow: BpmnWorkflow, *, actor: str | None,
+            compiled: CompiledSpec | None = None) -> None:
+    """Run engine steps until the workflow waits, then save; a failing script opens an incident.
+
+    ``compiled`` is the instance's spec, when the caller has it at hand.
+    """
     try:
         with running_on(rt.clock), working_on(UnitOfWork(session, rt, instance, actor)):
             run_engine_steps(rt, workflow)
     except ScriptError as error:
         _open_incident(session, rt, instance, error, actor=actor)
-        save(session, rt, instance, workflow, status="error")
+        save(session, rt, instance, workflow, status="error", compiled=compiled)
         return
-    save(session, rt, instance, workflow)
+    save(session, rt, instance, workflow, compiled=compiled)
 
 
 def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
@@ -217,7 +221,7 @@ def _script_error_within(error: BaseException) -> ScriptError | None:
 
 
 def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: BpmnWorkflow,
-         *, status: str | None = None) -> None:
+         *, status: str | None = None, compiled: CompiledSpec | None = None) -> None:
     """Store the state and re-derive open tasks and timers, in the caller's transaction."""
     now, process_id = rt.clock.now(), instance.process_id
     instance.state = rt.serializer.dumps(workflow)
@@ -237,7 +241,8 @@ def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: Bpm
     except StaleDataError as error:
         raise Conflict("the case was changed by someone else at the same moment; "
                        "reload it and try again", process_id=process_id) from error
-    failed = derived.sync(session, rt, instance, workflow)
+    failed = derived.sync(session, rt, instance, workflow,
+                          compiled or compiled_spec(session, rt, instance))
     if failed and instance.status != "error":
         # A task's due time that cannot be worked out stops the instance like a failing
         # script: an incident at that task, for a supervisor to fix and retry.

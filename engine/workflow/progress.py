@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import select
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from engine.common.audit import AuditEvent
 from engine.workflow.form_labels import FormLabels, labels_by_language
-from engine.workflow.instances import load_workflow
+from engine.workflow.instances import compiled_spec, load_workflow
 from engine.workflow.models import ProcessInstance, ProcessVersion
 from engine.workflow.runtime import Runtime
+from engine.workflow.specs import CompiledSpec
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,26 @@ def instance_progress(session: Session, rt: Runtime, instance: ProcessInstance
         select(ProcessVersion).where(ProcessVersion.id.in_(
             [instance.process_version_id, *instance.called_version_ids])))}
     done = _recorded_done(session, instance.id)
-    workflow: BpmnWorkflow = load_workflow(session, rt, instance)
-    own = _progress(versions.get(instance.process_id), instance.process_id, instance.status,
-                    list(workflow.tasks.values()), done.get(instance.process_id, set()))
-    called = []
+    compiled = compiled_spec(session, rt, instance)
+    workflow: BpmnWorkflow = load_workflow(session, rt, instance, compiled)
+    # An embedded subprocess is drawn inside the diagram around it: its tasks count there.
+    tasks: dict[int, list[Task]] = {id(workflow): list(workflow.tasks.values())}
+    runs: list[BpmnSubWorkflow] = []
     for sub in workflow.subprocesses.values():
+        drawn_in = _diagram_of(sub, compiled)
+        if drawn_in is sub:
+            runs.append(sub)
+        tasks.setdefault(id(drawn_in), []).extend(sub.tasks.values())
+    own = _progress(versions.get(instance.process_id), instance.process_id, instance.status,
+                    tasks[id(workflow)], done.get(instance.process_id, set()))
+    called = []
+    for sub in runs:
         name = sub.spec.name
         if name not in versions:
-            continue  # an embedded subprocess is drawn inside its parent's diagram
+            continue
         status = "completed" if sub.completed else (
             "error" if instance.status == "error" else "running")
-        called.append(_progress(versions[name], name, status, list(sub.tasks.values()),
-                                set()))
+        called.append(_progress(versions[name], name, status, tasks[id(sub)], set()))
     if called:
         # The audit log cannot tell two calls of one process apart: credit the latest.
         last = called[-1]
@@ -62,6 +72,15 @@ def instance_progress(session: Session, rt: Runtime, instance: ProcessInstance
         called[-1] = ProcessProgress(**{**last.__dict__, "completed_ids": sorted(
             set(last.completed_ids) | extra)})
     return own, called
+
+
+def _diagram_of(sub: BpmnSubWorkflow, compiled: CompiledSpec) -> BpmnWorkflow | BpmnSubWorkflow:
+    """The run of a deployed process that draws ``sub``: itself if it was called."""
+    current: BpmnWorkflow | BpmnSubWorkflow = sub
+    while isinstance(current, BpmnSubWorkflow) and \
+            compiled.owners.get(current.spec.name, current.spec.name) != current.spec.name:
+        current = current.parent_workflow
+    return current
 
 
 def _progress(version: ProcessVersion | None, process_id: str, status: str, tasks: list[Task],

@@ -19,6 +19,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
+from SpiffWorkflow.task import Task
 
 from engine.common.errors import DefinitionError, Problem
 from engine.workflow.decisions import DecisionParser
@@ -40,6 +42,9 @@ class CompiledSpec:
     forms: dict[str, dict[str, Any]]  # "process_id/file name" -> JSON Schema or UI schema
     start_events: tuple[str, ...] = ()    # ids of the top-level start events
     timer_starts: frozenset[str] = frozenset()  # those of them that schedules fire
+    # Spec name -> the deployed process its tasks belong to (their forms, the inbox's filter):
+    # an embedded subprocess belongs to the process drawn around it, a called one to itself.
+    owners: dict[str, str] = field(default_factory=dict)
     _validators: dict[str, Validator] = field(default_factory=dict)
 
     def form_validator(self, key: str) -> Validator | None:
@@ -49,6 +54,11 @@ class CompiledSpec:
             validator = FormValidator(self.forms[key])
             self._validators[key] = validator
         return validator
+
+    def owner_of(self, task: Task) -> str:
+        """The id of the deployed process ``task`` belongs to (its forms are that process's)."""
+        name: str = task.workflow.spec.name
+        return self.owners.get(name, name)
 
     def start_validator(self) -> Validator | None:
         """Return the validator of this process's start data, if it declares one."""
@@ -86,7 +96,31 @@ def compile_versions(versions: Sequence[ProcessVersion]) -> CompiledSpec:
     timer_starts = frozenset(_hand_timers_to_schedules(starts))
     return CompiledSpec(top.process_id, spec, subprocess_specs, forms,
                         start_events=tuple(sorted(t.bpmn_id for t in starts)),
-                        timer_starts=timer_starts)
+                        timer_starts=timer_starts,
+                        owners=_owners(top.process_id, spec, subprocess_specs))
+
+
+def _owners(process_id: str, spec: BpmnProcessSpec,
+            subprocess_specs: dict[str, BpmnProcessSpec]) -> dict[str, str]:
+    """Map each spec's name to the process it was deployed in.
+
+    SpiffWorkflow names an embedded subprocess's spec after the subprocess
+    element (``inner``), yet its user tasks' forms were deployed with the
+    process that draws it; a call activity's process brings its own.
+    """
+    owners = {spec.name: process_id}
+    pending = [(spec, process_id)]
+    while pending:
+        current, owner = pending.pop()
+        for task_spec in current.task_specs.values():
+            if not isinstance(task_spec, SubWorkflowTask):
+                continue
+            child = subprocess_specs.get(task_spec.spec)
+            if child is None or child.name in owners:
+                continue
+            owners[child.name] = child.name if isinstance(task_spec, CallActivity) else owner
+            pending.append((child, owners[child.name]))
+    return owners
 
 
 def _hand_timers_to_schedules(starts: list[StartEvent]) -> list[str]:

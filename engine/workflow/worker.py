@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.common import audit
 from engine.common.errors import Conflict
-from engine.workflow.instances import advance, load_workflow, lock_instance
+from engine.workflow.instances import advance, compiled_spec, load_workflow, lock_instance
 from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer, WorkerHeartbeat
 from engine.workflow.runtime import Runtime
 from engine.workflow.timers.retries import count_failure
@@ -103,11 +103,12 @@ def _fire(session: Session, rt: Runtime, timer_id: int) -> bool:
     instance = lock_instance(session, timer.instance_id)
     if session.get(Timer, timer_id) is None:
         return False  # fired by someone else while we waited for the lock
-    workflow = load_workflow(session, rt, instance)
+    compiled = compiled_spec(session, rt, instance)
+    workflow = load_workflow(session, rt, instance, compiled)
     audit.record(session, rt, kind="timer_fired", actor=None, instance_id=instance.id,
                  process_id=instance.process_id, element_id=timer.element_id,
                  task_id=timer.task_id, data={"due_at": timer.due_at.isoformat()})
-    advance(session, rt, instance, workflow, actor=None)
+    advance(session, rt, instance, workflow, actor=None, compiled=compiled)
     return True
 
 

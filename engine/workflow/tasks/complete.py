@@ -51,7 +51,7 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
     if task is None or task.state != TaskState.READY:
         raise TaskNotReady("this task is no longer waiting for anyone",
                            process_id=row.process_id, element_id=row.element_id)
-    clean = _validated(compiled, form_of(task), data,
+    clean = _validated(compiled, form_of(compiled, task), data,
                        element_id=row.element_id)
     problems = rt.extensions.check_completion(
         session, process_id=row.process_id, element_id=row.element_id, data=task.data,
@@ -69,7 +69,7 @@ def complete_task(session: Session, rt: Runtime, *, task_id: str, data: dict[str
                  process_id=row.process_id, element_id=row.element_id, task_id=task_id,
                  data={"data": clean, "title": row.title}, at=step.at)
     session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # nobody resumes it
-    advance(session, rt, instance, workflow, actor=actor)
+    advance(session, rt, instance, workflow, actor=actor, compiled=compiled)
     return instance
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.common.errors import PermissionDenied, TaskNotReady
 from engine.common.privacy import masked_data, sees_personal_data
-from engine.workflow.derived import properties_of
+from engine.workflow.derived import form_of, properties_of
 from engine.workflow.form_overlays import localised, overlays_of
 from engine.workflow.history import HistoryEntry, audit_timeline
 from engine.workflow.incidents import stopping_incident
@@ -68,11 +68,13 @@ def open_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) ->
     stopped = stopping_incident(session, instance.id) if instance.status == "error" else None
     data = copy.deepcopy(dict(task.data))
     subject = rt.extensions.subject_of(session, row, data, viewer)
-    schema = copy.deepcopy(compiled.forms.get(row.form)) if row.form else None
+    # From the spec: a row derived before subprocesses had owners may name the wrong form.
+    form = form_of(compiled, task)
+    schema = copy.deepcopy(compiled.forms.get(form)) if form else None
     return TaskView(
         task=TaskSummary.of(row, rt.clock.now(), blocked=instance.status == "error"),
-        form=row.form, schema=schema,
-        ui_schema=_ui_schema(compiled.forms, row.form, properties_of(task)),
+        form=form, schema=schema,
+        ui_schema=_ui_schema(compiled.forms, form, properties_of(task)),
         data=_readable(data, schema, viewer),
         draft=load_draft(session, task_id=task_id, viewer=viewer),
         subject=subject.summary if subject is not None else None,
@@ -80,7 +82,7 @@ def open_task(session: Session, rt: Runtime, *, task_id: str, viewer: Viewer) ->
                  else audit_timeline(session, instance_id=row.instance_id)),
         may_complete=viewer.may_work_on(row),
         incident_id=stopped.id if stopped is not None else None,
-        overlays=overlays_of(compiled.forms, row.form) if row.form else {})
+        overlays=overlays_of(compiled.forms, form) if form else {})
 
 
 def _readable(data: dict[str, Any], schema: dict[str, Any] | None,
