@@ -22,6 +22,9 @@ from api.meetings import labels as meeting_labels
 from api.meetings import pages as meeting_pages
 from api.rest import auth as rest_auth
 from api.rest import reference as rest_reference
+from api.return_visits import labels as visit_labels
+from api.return_visits import pages as return_visit_pages
+from api.return_visits import rest as return_visit_rest
 from api.web import (
     assets,
     auth,
@@ -80,6 +83,9 @@ BLUEPRINTS: list[Blueprint] = [
     committee_pages.blueprint,
     meeting_pages.blueprint,
     meeting_ballot.blueprint,
+    # the monthly return visits (P3)
+    return_visit_pages.blueprint,
+    return_visit_rest.blueprint,
 ]
 
 
@@ -98,6 +104,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     assets.init_app(app)
     labels.init_app(app)
     meeting_labels.init_app(app)
+    visit_labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
     engine_messages.init_app(app)

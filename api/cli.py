@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 import click
 
 from api.directory.cli import users
+from api.return_visits.cli import return_visits
 from api.workflow.cli import forms
 from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
@@ -32,10 +33,14 @@ def main() -> None:
     """Liaison: the owner-communication procedures of a property-management office."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The engine's own step-by-step log would drown what a command has to say.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 main.add_command(users)
 main.add_command(forms)
+main.add_command(return_visits)
 
 
 @main.group()
@@ -57,13 +62,17 @@ def db_upgrade() -> None:
 def demo() -> None:
     """Load the demo estate, owners and staff (does nothing if they are there)."""
     from engine.directory.demo import load_demo
+    from engine.return_visits.demo import add_last_month
 
     system = _system()
     deploy_shipped(system)
     with system.sessions() as session:
         summary = load_demo(session, clock=system.rt.clock)
+        orders = add_last_month(session, system.rt) if summary.created else 0
         session.commit()
     click.echo("demo data loaded" if summary.created else "demo data already present")
+    if orders:
+        click.echo(f"{orders} work orders completed last month, ready for its return visits")
     click.echo(f"{summary.units} units, {summary.owners} owners. Staff sign-ins:")
     for username, password, roles in summary.users:
         click.echo(f"  {username:<12} {password:<18} {', '.join(roles)}")

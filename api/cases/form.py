@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.web.i18n import N_
 from api.web.webforms.local_time import TimeZone, from_local_input, zone
-from engine.cases.models import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES
+from engine.cases.models import CASE_TYPES, CATEGORIES, STAFF_CHANNELS, URGENCIES
 from engine.cases.registration import Complainant
 from engine.common.errors import FieldError
 
@@ -24,7 +24,8 @@ __all__ = ["CHOICES", "MESSAGES", "Registration"]
 
 INPUTS = ("channel", "type", "category", "urgency", "description", "name", "phone", "address",
           "building", "q", "unit", "received_at")
-CHOICES = {"channel": CHANNELS, "type": CASE_TYPES, "category": CATEGORIES, "urgency": URGENCIES}
+CHOICES = {"channel": STAFF_CHANNELS, "type": CASE_TYPES, "category": CATEGORIES,
+           "urgency": URGENCIES}
 
 # The engine names fields by their path; the form by its input.
 ENGINE_FIELDS = {"complainant.name": "name", "complainant.phone": "phone",

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text, WholeNumber
 from api.workflow.schemas.tasks import CaseBriefRead, TaskSummaryRead
-from engine.cases.models import CASE_TYPES, CATEGORIES, CHANNELS, URGENCIES
+from engine.cases.models import CASE_TYPES, CATEGORIES, STAFF_CHANNELS, URGENCIES
 from engine.cases.tracking import PUBLIC_STATUSES
 
 # A case is received in this century; anything else is a typing mistake.
@@ -28,7 +28,7 @@ class ComplainantCreate(Schema):
 
 
 class CaseCreate(Schema):
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    channel = fields.String(required=True, validate=validate.OneOf(STAFF_CHANNELS))
     type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     unit = WholeNumber(required=True, allow_none=True, validate=validate.Range(1, MAX_SMALL_ID),

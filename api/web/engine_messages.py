@@ -213,6 +213,35 @@ CATALOG: dict[str, str] = {
     "tally.not_met": N_("not met"),
     "tally.passed": N_("Passed: participation and agreement are both met."),
     "tally.not_passed": N_("Not passed; not met: %(failed)s."),
+    # Monthly return visits (engine.return_visits).
+    "return_visits.month_format": N_("Give the month as YYYY-MM, e.g. 2026-11."),
+    "return_visits.month_open": N_("%(month)s is not over yet; a round revisits a month that "
+                                   "has ended."),
+    "return_visits.round_open": N_("The return visits of %(month)s were opened already."),
+    "return_visits.not_opened": N_("The return visits of %(month)s did not open; see the "
+                                   "process's incident."),
+    "return_visits.no_round": N_("The return visits of %(month)s have not been opened."),
+    "return_visits.percent": N_("The sample is between %(least)s %% and 100 %% of the work "
+                                "orders."),
+    "return_visits.unknown_round": N_("There is no such round of return visits."),
+    "return_visits.unknown_visit": N_("There is no such return visit."),
+    "return_visits.deadline_past": N_("The new deadline must be later than now."),
+    "return_visits.deadline_needed": N_("Give the new deadline."),
+    "return_visits.nothing_open": N_("Every visit is finished, so more time changes nothing: "
+                                     "close the round and say why it fell short."),
+    "return_visits.reason_needed": N_("Say why the round fell short."),
+    "return_visits.first_attempt": N_("Record when you first tried to reach the owner."),
+    "return_visits.attempt_gap": N_("Record the attempts in order, without a gap."),
+    "return_visits.attempt_order": N_("Each attempt comes after the one before."),
+    "return_visits.after_reached": N_("The owner was reached at an earlier attempt; leave the "
+                                      "later ones empty."),
+    "return_visits.rate": N_("The owner was reached: record how satisfied they are."),
+    "return_visits.try_again": N_("The owner was not reached yet: save a draft and try again, "
+                                  "or record %(attempts)s attempts."),
+    "return_visits.no_rating": N_("The owner was not reached, so there is no rating to "
+                                  "record."),
+    "return_visits.remarks_needed": N_("Write down what the owner is dissatisfied with."),
+    "return_visits.method": N_("Choose how the visit was made."),
 }
 
 

@@ -26,6 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
         "in_person": N_("In person"), "phone": N_("Phone"), "letter": N_("Letter"),
         "email": N_("Email"), "web": N_("Web"), "referral_superior": N_("Referred by superior"),
         "referral_department": N_("Referred by another department"),
+        "return_visit": N_("Return visit"),
     },
     # The supervisor's decision on an escalation, as the superior reads it.
     "supervisor_decision": {

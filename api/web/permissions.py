@@ -115,6 +115,12 @@ PAGES: dict[str, Rule] = {
     "attachments.upload": SIGNED_IN,
     "attachments.show": SIGNED_IN,
     "attachments.thumbnail": SIGNED_IN,
+    # The monthly return visits: staff follow the rounds; supervisors open one, write scripts.
+    "return_visits.index": SIGNED_IN,
+    "return_visits.month": SIGNED_IN,
+    "return_visits.open_month": role(SUPERVISOR),
+    "return_visits.script": role(SUPERVISOR),
+    "return_visits.save_script": role(SUPERVISOR),
     "approvals.index": role(SUPERVISOR),
     "approvals.decide": role(SUPERVISOR),
     # The yearly survey: owners answer by code; staff follow the campaign and its results.
@@ -172,6 +178,7 @@ API: dict[str, Rule] = {
     "api_cases.Cases": role(CUSTOMER_SERVICE),
     "api_cases.OneCase": STAFF,
     "api_public.TrackedCase": PUBLIC,
+    "api_return_visits.ReturnVisits": {"GET": STAFF, "POST": role(SUPERVISOR)},
     "api_attachments.Attachments": STAFF,
     "api_attachments.AttachmentContent": STAFF,
 }

@@ -11,8 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.common.db import Base, BigId
 from engine.directory.models import Unit
 
-CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
-            "referral_department", "return_visit")
+# The ways a case reaches the office that staff register by hand.
+STAFF_CHANNELS = ("in_person", "phone", "letter", "email", "web", "referral_superior",
+                  "referral_department")
+# And a case the office raises itself: an owner dissatisfied on a return visit.
+CHANNELS = (*STAFF_CHANNELS, "return_visit")
 CASE_TYPES = ("complaint", "repair", "suggestion", "inquiry", "move_in", "praise")
 # What the superior may decide when a case is escalated to them, and whom a case is referred to.
 ESCALATION_DECISIONS = ("instruct", "refer", "final_position")

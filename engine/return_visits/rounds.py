@@ -86,7 +86,7 @@ def _check_month(rt: Runtime, month: Month) -> None:
 
 
 def start_round(session: Session, rt: Runtime, *, month: Month, actor: str | None,
-                percent: Decimal | int = DEFAULT_PERCENT) -> ReturnVisitRound:
+                percent: Decimal | int | str = DEFAULT_PERCENT) -> ReturnVisitRound:
     """Start the round of ``month`` by hand (a supervisor, the CLI, the API)."""
     _check_month(rt, month)
     _check_percent(percent)
@@ -140,7 +140,9 @@ def open_round(session: Session, rt: Runtime, *, month: Month, instance_id: int,
     by_department: dict[str, int] = {}
     for order in orders:
         by_department[order.department] = by_department.get(order.department, 0) + 1
-    row.report = {"completed_by_department": by_department}
+    # Counted once: the month is over, and the page lists the orders the sample left out.
+    row.report = {"completed_by_department": by_department,
+                  "completed_order_ids": [order.order_id for order in orders]}
     session.add(row)
     session.flush()
     for drawn in sample.sampled:

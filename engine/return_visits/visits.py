@@ -32,13 +32,10 @@ from engine.workflow.instances import start_instance
 from engine.workflow.messages import deliver_message
 from engine.workflow.runtime import Runtime
 
-__all__ = ["ATTEMPTS", "DEFAULT_CALL_SCRIPT", "call_script", "look_up_visit", "record_visit",
+__all__ = ["ATTEMPTS", "call_script", "look_up_visit", "record_visit",
            "reopen_for_visit", "visit_of", "visit_problems"]
 
 ATTEMPTS = 3
-# What a visitor says until a supervisor writes the estate's own script; spoken to owners.
-DEFAULT_CALL_SCRIPT = ("您好，我是管理處客服，想了解上月為您處理的工單：問題是否已解決？"
-                       "您對處理是否滿意？還有甚麼需要我們改進？")
 
 
 def visit_of(session: Session, visit_id: object) -> ReturnVisit:
@@ -50,8 +47,9 @@ def visit_of(session: Session, visit_id: object) -> ReturnVisit:
 
 
 def call_script(session: Session, estate_id: int | None) -> str:
+    """The estate's script as its supervisor wrote it; empty until one is written."""
     script = session.get(CallScript, estate_id) if estate_id is not None else None
-    return script.text if script is not None else DEFAULT_CALL_SCRIPT
+    return script.text if script is not None else ""
 
 
 def _estate_of(session: Session, case: Case | None) -> int | None:

@@ -83,6 +83,27 @@ def test_demo_loads_once_and_prints_the_sign_ins(env: dict[str, str]) -> None:
     assert "demo data already present" in run("demo")[1]
 
 
+def test_return_visits_open_last_month_on_the_demo_data_once(env: dict[str, str]) -> None:
+    from datetime import UTC, datetime
+
+    from engine.common.clock import office_zone
+    from engine.return_visits.orders import Month
+
+    run("db", "upgrade")
+    assert "work orders completed last month" in run("demo")[1]
+    last = str(Month.of(datetime.now(UTC), office_zone()).previous)
+    code, out = run("return-visits", "open", "--month", last, "--json")
+    assert code == 0, out
+    opened = json.loads(out.strip().splitlines()[-1])
+    assert set(opened) == {"month", "completed_orders", "sampled"}
+    assert opened["month"] == last and opened["completed_orders"] >= 60
+    assert opened["sampled"] >= -(-9 * opened["completed_orders"] // 10)
+    code, out = run("return-visits", "open", "--month", last)
+    assert code == 2 and "opened already" in out
+    code, out = run("return-visits", "open", "--month", "2026-13")
+    assert code == 2 and "YYYY-MM" in out
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
