@@ -13,7 +13,16 @@ import argparse
 import json
 from typing import Any
 
-from bench import completion, evaluation, fan_out, growth, http, peer_flow, worker
+from bench import (
+    completion,
+    evaluation,
+    fan_out,
+    growth,
+    http,
+    peer_flow,
+    return_visits,
+    worker,
+)
 from bench.figures import PG_URL, RESULTS, machine, record
 
 # (key, what it is, target as a ceiling or a floor, unit)
@@ -27,6 +36,10 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("fan_out_25_vs_raw_sqlite", "one of 25 multi-instance children vs raw, SQLite", "", "x"),
     ("fan_out_200_vs_raw_sqlite", "one of 200 multi-instance children vs raw, SQLite", "",
      "x"),
+    ("return_visit_many_vs_few_sqlite", "one return visit, 300 open vs a few, SQLite", "<= 1.5",
+     "x"),
+    ("return_visit_many_vs_few_pg", "one return visit, 300 open vs a few, PostgreSQL",
+     "<= 1.5", "x"),
     ("peer_flow_instances_per_s_sqlite_1", "peer flow, SQLite, 1 client", ">= 50", "/s"),
     ("peer_flow_instances_per_s_pg_4", "peer flow, PostgreSQL, 4 clients", ">= 50", "/s"),
     ("server_peak_rss_mb_pg", "server peak RSS under REST load, PostgreSQL", "", " MB"),
@@ -68,6 +81,7 @@ def main() -> None:
     figures |= completion.measure(cases=10 if quick else 100, postgres=postgres)
     figures |= fan_out.measure(children=[25, 200], rounds=3 if quick else 20,
                                postgres=postgres)
+    figures |= return_visits.measure(orders=40 if quick else 300, postgres=postgres)
     figures |= http.measure(cases=16 if quick else 48, clients=[1, 4, 16], postgres=postgres)
     figures |= peer_flow.measure(instances=20 if quick else 200, clients=[1, 4],
                                  postgres=postgres)

@@ -27,13 +27,14 @@ CASE_LABELS: dict[str, dict[str, str]] = {
     "department": {
         "office": N_("Management office"), "customer_service": N_("Customer service"),
         "equipment_operations": N_("Equipment operations"), "cleaning": N_("Cleaning"),
-        "security": N_("Security"), "finance": N_("Finance"),
+        # Not "Security": that is the category (安全); the department is the guards' (保安部).
+        "security": N_("Security office"), "finance": N_("Finance"),
         "service_centre": N_("Service centre"),
     },
     "role": {
         "customer_service": N_("Customer service"), "supervisor": N_("Supervisor"),
         "superior": N_("Superior"), "equipment_operations": N_("Equipment operations"),
-        "cleaning": N_("Cleaning"), "security": N_("Security"), "finance": N_("Finance"),
+        "cleaning": N_("Cleaning"), "security": N_("Security office"), "finance": N_("Finance"),
         "service_centre": N_("Service centre"),
     },
 }

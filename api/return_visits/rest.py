@@ -45,4 +45,5 @@ class ReturnVisits(MethodView):
     def post(self, body: dict[str, Any]) -> ReturnVisitRound:
         """Open a month's round by hand: draws the sample and starts the visits"""
         return start_round(db(), system().rt, month=Month.parse(body["month"]),
-                           actor=current_viewer().username, percent=body["percent"])
+                           actor=current_viewer().username,
+                           percent=f"{round(body['percent'], 2):g}")

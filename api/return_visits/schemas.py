@@ -20,10 +20,9 @@ class MonthArgs(Schema):
 class RoundCreate(Schema):
     month = fields.String(required=True, validate=MONTH,
                           metadata={"description": "a month that is over, YYYY-MM"})
-    percent = fields.Decimal(load_default=MIN_PERCENT, places=2, as_string=True,
-                             validate=validate.Range(MIN_PERCENT, 100),
-                             metadata={"description": "share of the orders sampled; at least "
-                                                      "90 (procedure rule 3)"})
+    percent = fields.Float(load_default=MIN_PERCENT, validate=validate.Range(MIN_PERCENT, 100),
+                           metadata={"description": "share of the orders sampled, to a hundredth; "
+                                                    "at least 90 (procedure rule 3)"})
 
 
 class RoundOpenedRead(Schema):

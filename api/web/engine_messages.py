@@ -242,6 +242,10 @@ CATALOG: dict[str, str] = {
                                   "record."),
     "return_visits.remarks_needed": N_("Write down what the owner is dissatisfied with."),
     "return_visits.method": N_("Choose how the visit was made."),
+    "return_visits.own_order": N_("You handled this work order; someone else visits the owner "
+                                  "about it."),
+    "return_visits.deadline_day": N_("The deadline is a day between 1 and %(last)s of the "
+                                     "month."),
 }
 
 

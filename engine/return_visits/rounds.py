@@ -40,6 +40,7 @@ ROUND_CLOSED_MESSAGE = "return_visit_round_closed"
 # The visits are due by the 20th of the month the round runs in, at the end of the office day.
 DEADLINE_DAY = 20
 DEADLINE_HOUR = 18
+LAST_DEADLINE_DAY = 28  # every month has it
 
 
 class RoundOpen(Conflict):
@@ -86,7 +87,8 @@ def _check_month(rt: Runtime, month: Month) -> None:
 
 
 def start_round(session: Session, rt: Runtime, *, month: Month, actor: str | None,
-                percent: Decimal | int | str = DEFAULT_PERCENT) -> ReturnVisitRound:
+                percent: Decimal | int | str = DEFAULT_PERCENT,
+                deadline_day: int = DEADLINE_DAY) -> ReturnVisitRound:
     """Start the round of ``month`` by hand (a supervisor, the CLI, the API)."""
     _check_month(rt, month)
     _check_percent(percent)
@@ -95,7 +97,8 @@ def start_round(session: Session, rt: Runtime, *, month: Month, actor: str | Non
                         message_code="return_visits.round_open", params={"month": str(month)})
     instance = start_instance(session, rt, process_id=ROUND_PROCESS, actor=actor,
                               business_key=f"RV-{month}", start_event="started_by_hand",
-                              data={"month": str(month), "percent": str(percent)})
+                              data={"month": str(month), "percent": str(percent),
+                                    "deadline_day": deadline_day})
     row = round_of_month(session, month)
     if row is None or row.instance_id != instance.id:
         # The diagram did not open the round (an incident at its first step): say so.
@@ -119,13 +122,21 @@ def _check_percent(percent: Decimal | int | str) -> Fraction:
 
 def open_round(session: Session, rt: Runtime, *, month: Month, instance_id: int,
                actor: str | None, percent: Decimal | int | str = DEFAULT_PERCENT,
-               seed: int | None = None) -> ReturnVisitRound | None:
+               deadline_day: int = DEADLINE_DAY, seed: int | None = None
+               ) -> ReturnVisitRound | None:
     """Count the month's orders, draw the sample and start a visit per sampled order.
+
+    The visits are due by ``deadline_day`` of the next month (the diagram's setting).
 
     None when the month has its round already (the schedule fired after a
     supervisor opened the month by hand): the scheduled instance then ends.
     """
     share = _check_percent(percent)
+    if not 1 <= deadline_day <= LAST_DEADLINE_DAY:
+        raise FormInvalid([FieldError(("deadline_day",), f"the deadline is a day between 1 and "
+                                      f"{LAST_DEADLINE_DAY} of the month",
+                                      code="return_visits.deadline_day",
+                                      params={"last": LAST_DEADLINE_DAY})])
     if round_of_month(session, month) is not None:
         return None
     orders = completed_orders(session, month, rt.office_zone)
@@ -135,7 +146,7 @@ def open_round(session: Session, rt: Runtime, *, month: Month, instance_id: int,
     row = ReturnVisitRound(month=str(month), instance_id=instance_id,
                            percent=Decimal(share.numerator) / Decimal(share.denominator),
                            seed=seed, completed_orders=len(orders), sampled=len(sample.sampled),
-                           deadline=month.next.day(DEADLINE_DAY, rt.office_zone, DEADLINE_HOUR),
+                           deadline=month.next.day(deadline_day, rt.office_zone, DEADLINE_HOUR),
                            opened_at=now, opened_by=actor)
     by_department: dict[str, int] = {}
     for order in orders:

@@ -37,13 +37,13 @@ from engine.workflow.unit_of_work import current
 __all__ = ["RETURN_VISIT_CHECKS", "RETURN_VISIT_SERVICES"]
 
 
-def open_return_visit_round(month: str, percent: str) -> dict[str, Any]:
+def open_return_visit_round(month: str, percent: str, deadline_day: int) -> dict[str, Any]:
     """Open the round of ``month`` (empty: the month before this one, for the schedule)."""
     work = current()
     visited = Month.parse(month) if month else Month.of(
         work.rt.clock.now(), work.rt.office_zone).previous
     row = open_round(work.session, work.rt, month=visited, instance_id=work.instance.id,
-                     actor=work.actor, percent=percent)
+                     actor=work.actor, percent=percent, deadline_day=deadline_day)
     if row is None:
         return {"opened": False, "month": str(visited)}
     return {"opened": True, "id": row.id, "month": row.month,

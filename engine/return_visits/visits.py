@@ -24,7 +24,7 @@ from engine.cases.registration import (
 )
 from engine.cases.services import record_step
 from engine.common import audit
-from engine.common.errors import FieldError, NotFound
+from engine.common.errors import FieldError, FormInvalid, NotFound
 from engine.directory.models import Estate, User
 from engine.return_visits.models import METHODS, SATISFACTION, CallScript, ReturnVisit
 from engine.return_visits.rounds import VISIT_PROCESS, VISITS_DONE_MESSAGE
@@ -134,8 +134,15 @@ def visit_problems(session: Session, data: Mapping[str, Any],
 def record_visit(session: Session, rt: Runtime, *, visit_id: int, method: str,
                  attempts: Sequence[Mapping[str, Any]], satisfaction: str | None, remarks: str,
                  spoken_to: str, actor: str | None) -> ReturnVisit:
-    """Write the visit down; the last visit of the round tells the round it may close."""
+    """Write the visit down; the last visit of the round tells the round it may close.
+
+    Whoever did the job does not check it: a handler who claimed the visit after its
+    visitor released it is refused, and nothing is written.
+    """
     visit = visit_of(session, visit_id)
+    if actor is not None and actor == visit.handled_by:
+        raise FormInvalid([FieldError((), "you handled this work order; someone else visits "
+                                      "the owner about it", code="return_visits.own_order")])
     tried = [{"at": str(a["at"]), "reached": a.get("reached") is True}
              for a in attempts if a.get("at")]
     reached = any(a["reached"] for a in tried)

@@ -54,8 +54,11 @@ def _value(field: Field, formdata: MultiDict[str, str], tz: TimeZone,
         inner = _object(list(field.children), formdata, tz, errors)
         return inner if inner or field.required else EMPTY
     if field.kind == "checkbox":
-        # An unticked box is not posted at all: that is the answer "no".
-        return formdata.get(field.name) is not None
+        # An unticked box is not posted at all: that is the answer "no". The parser reads the
+        # schema without its ui, so an optional yes/no drawn as two radios arrives here too:
+        # its "false" is a no, never a tick.
+        posted = formdata.get(field.name)
+        return posted is not None and posted != "false"
     if field.kind == "checkboxes":
         ticked = set(formdata.getlist(field.name))
         unknown = ticked - {c.token for c in field.choices}

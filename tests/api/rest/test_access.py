@@ -59,7 +59,7 @@ def test_the_table_covers_every_resource(app: Flask) -> None:
     assert len(found) >= 16
     assert {e.split(".")[0] for _, e in found} == {
         "api_auth", "api_users", "api_processes", "api_instances", "api_tasks", "api_cases",
-        "api_attachments", "api_public"}
+        "api_attachments", "api_public", "api_return_visits"}
     public = {e for _, _, e, a in operations(app) if a.public}
     assert public == {"api_auth.Tokens", "api_public.TrackedCase"}
 

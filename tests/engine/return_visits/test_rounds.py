@@ -171,3 +171,27 @@ def test_the_schedule_opens_last_month_on_the_first_and_an_empty_month_closes_at
         assert row.month == "2026-12" and row.completed_orders == 0
         assert row.state == "closed" and row.report["coverage"] is None
         assert session.get_one(ProcessInstance, row.instance_id).status == "completed"
+
+
+def test_the_handler_of_an_order_never_records_its_visit(demo_office: System,
+                                                          add_orders: AddOrders) -> None:
+    add_orders(2, complaint_share=0.0)
+    row = _open(demo_office)
+    visit = _visits(demo_office, row.id)[0]
+    assert visit.handled_by is not None
+    with demo_office.sessions() as session, pytest.raises(FormInvalid) as refused:
+        complete_task(session, demo_office.rt, actor=visit.handled_by,
+                      task_id=_task(demo_office, visit.instance_id).id, data=_reached())
+    assert refused.value.errors[0].code == "return_visits.own_order"
+    assert _visits(demo_office, row.id)[0].state == "open"
+
+
+def test_the_deadline_day_is_the_rounds_setting(demo_office: System,
+                                                add_orders: AddOrders) -> None:
+    add_orders(1)
+    with demo_office.sessions() as session:
+        row = start_round(session, demo_office.rt, month=NOVEMBER, actor="supervisor",
+                          deadline_day=10)
+        session.commit()
+    # 18:00 office time on 10 December.
+    assert row.deadline.isoformat() == "2026-12-10T10:00:00+00:00"

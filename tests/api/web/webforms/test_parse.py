@@ -264,6 +264,8 @@ def example(schema: dict[str, Any]) -> Any:
         return [example(schema["items"])]
     if schema.get("format") == "date":
         return "2026-03-02"
+    if schema.get("format") == "date-time":
+        return "2026-03-02T09:30:00+08:00"  # on the office's clock, as the form sends it back
     text = "Checked with the owner 已與業主確認 and agreed on the next step."
     return text[:schema.get("maxLength", len(text))]
 
@@ -294,3 +296,9 @@ def test_every_shipped_form_posted_empty_sends_no_empty_strings(path: Path) -> N
     assert errors == []
     assert "" not in data.values()
     assert set(data) <= set(schema["properties"])
+
+
+def test_an_optional_yes_no_drawn_as_radios_reads_no_as_no() -> None:
+    schema = obj({"reached": {"type": "boolean"}})
+    assert parse(schema, ("reached", "false")) == ({"reached": False}, [])
+    assert parse(schema, ("reached", "true")) == ({"reached": True}, [])
