@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
     from engine.workflow.models import Incident, Schedule
 
 Row = TypeVar("Row")
+
+
+def office_time(moment: datetime, zone: tzinfo) -> str:
+    """An instant on the office's clock (``LIAISON_TIMEZONE``), with its offset and zone.
+
+    The offset keeps a line read elsewhere unambiguous; the zone says whose clock it is.
+    """
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]} ({getattr(zone, 'key', zone)})"
 
 
 def _system() -> System:
@@ -163,14 +174,15 @@ def incidents_list() -> None:
     system = _system()
     with system.sessions() as session:
         rows = open_incidents(session)
-    _print_rows(rows, empty="no open incidents", line=_incident_line)
+    zone = system.rt.office_zone
+    _print_rows(rows, empty="no open incidents", line=lambda row: _incident_line(row, zone))
 
 
-def _incident_line(row: Incident) -> str:
+def _incident_line(row: Incident, zone: tzinfo) -> str:
     where = f" at {row.element_id}" if row.element_id else ""
     line = f" line {row.line}" if row.line else ""
     return (f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
-            f"{row.created_at:%Y-%m-%d %H:%M} UTC\n      {row.message}")
+            f"{office_time(row.created_at, zone)}\n      {row.message}")
 
 
 @incidents.command("retry")
@@ -216,11 +228,12 @@ def schedules() -> None:
     system = _system()
     with system.sessions() as session:
         rows = list_schedules(session)
-    _print_rows(rows, empty="no schedules", line=_schedule_line)
+    zone = system.rt.office_zone
+    _print_rows(rows, empty="no schedules", line=lambda row: _schedule_line(row, zone))
 
 
-def _schedule_line(row: Schedule) -> str:
-    due = f"{row.next_due_at:%Y-%m-%d %H:%M} UTC" if row.next_due_at else "none (ended)"
+def _schedule_line(row: Schedule, zone: tzinfo) -> str:
+    due = office_time(row.next_due_at, zone) if row.next_due_at else "none (ended)"
     error = f"  last error: {row.last_error}" if row.last_error else ""
     return f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}{error}"
 

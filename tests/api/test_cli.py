@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -206,10 +207,12 @@ def test_validate_refuses_a_form_that_is_not_json_schema(env: dict[str, str],
 
 
 def test_schedules_and_incidents_are_listed_and_an_incident_retried(
-        env: dict[str, str], tmp_path: Path) -> None:
+        env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.support.diagrams import chain, script_task, user_task
     from tests.support.schedules import scheduled
 
+    # An office far from UTC and from the default zone: every time printed is on its clock.
+    monkeypatch.setenv("LIAISON_TIMEZONE", "America/New_York")
     run("db", "upgrade")
     folder = tmp_path / "processes"
     folder.mkdir()
@@ -224,7 +227,8 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
         (forms / pid / "plan.schema.json").write_text('{"type": "object"}')
     assert run("processes", "deploy", str(folder))[0] == 0
     code, out = run("schedules")
-    assert code == 0 and "yearly_survey/every_year" in out and "next: 2099-01-01 01:00 UTC" in out
+    assert code == 0 and "yearly_survey/every_year" in out
+    assert "next: 2098-12-31 20:00 -05:00 (America/New_York)" in out and "UTC" not in out
 
     assert run("incidents", "list") == (0, "no open incidents\n")
     from engine.common.settings import Settings
@@ -237,6 +241,7 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
         session.commit()
     code, out = run("incidents", "list")
     assert code == 0 and "#1  instance 1 at share" in out and "division by zero" in out
+    assert re.search(r"  \d{4}-\d\d-\d\d \d\d:\d\d -0[45]:00 \(America/New_York\)\n", out), out
 
     code, out = run("incidents", "retry", "1", "--data", "[1]")
     assert code == 2 and "--data must be a JSON object" in out
