@@ -287,6 +287,19 @@ def test_forms_split_then_check_asks_for_the_chinese_a_new_field_lacks(
     assert code == 0 and "already split, nothing changed" in output
 
 
+def test_forms_check_names_an_overlay_its_renamed_task_left_behind(
+        env: dict[str, str], tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(PROJECT_ROOT / "forms" / "owner_case", forms / "owner_case")
+    shutil.copy(forms / "owner_case" / "triage.zh.json", forms / "owner_case" / "sort.zh.json")
+
+    code, output = run("forms", "check", "--forms", str(forms))
+    assert code == 1
+    assert output.splitlines() == [
+        "error: owner_case/sort.zh.json: no form owner_case/sort.schema.json beside it: "
+        "rename it with its task or delete it", "1 problem(s) found"]
+
+
 def test_forms_split_names_a_form_that_does_not_exist(env: dict[str, str],
                                                       tmp_path: Path) -> None:
     code, output = run("forms", "split", "owner_case/nothing", "--forms", str(tmp_path))
