@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.rest.schemas.common import HistoryEntryRead, JsonObject, PageArgs, PageRead, Text
+from api.rest.schemas.common import JsonObject, PageArgs, PageRead, Text
+from api.workflow.schemas.names import HistoryEntryRead
 from api.workflow.schemas.tasks import TaskSummaryRead
 
 STATUSES = ("running", "completed", "error")
