@@ -20,6 +20,7 @@ from engine.system import System, build_system, deploy_shipped
 from engine.workflow.deployments import Bundle, deploy
 
 if TYPE_CHECKING:
+    from engine.common.errors import LiaisonError
     from engine.workflow.models import Incident, Schedule
 
 Row = TypeVar("Row")
@@ -166,23 +167,61 @@ def incidents() -> None:
     """Failures that stopped an instance: list and retry them."""
 
 
+LANGUAGE_OPTION = click.option(
+    "--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="The language of the engine's messages (a script's own error stays as raised).")
+
+
 @incidents.command("list")
-def incidents_list() -> None:
+@LANGUAGE_OPTION
+def incidents_list(language: str) -> None:
     """List the open incidents, oldest first."""
     from engine.workflow.incidents import open_incidents
 
     system = _system()
     with system.sessions() as session:
         rows = open_incidents(session)
-    zone = system.rt.office_zone
-    _print_rows(rows, empty="no open incidents", line=lambda row: _incident_line(row, zone))
+    zone, words = system.rt.office_zone, _Words(system, language)
+    _print_rows(rows, empty="no open incidents",
+                line=lambda row: _incident_line(row, zone, words.incident(row)))
 
 
-def _incident_line(row: Incident, zone: tzinfo) -> str:
+class _Words:
+    """The engine's messages worded in ``language`` by the pages' own catalog, times on the
+    office's clock, as a page would show them."""
+
+    def __init__(self, system: System, language: str) -> None:
+        from api import create_app
+
+        self.app, self.language, self.zone = create_app(system=system), language, \
+            system.rt.office_zone
+
+    def incident(self, row: Incident) -> str:
+        from api.workflow.incidents import incident_message
+
+        return self._worded(lambda: incident_message(row))
+
+    def error(self, error: LiaisonError) -> str:
+        from api.web.engine_messages import render_problem
+
+        # A time in the message carries its offset and zone: a terminal may be anywhere.
+        params = {key: office_time(value, self.zone) if isinstance(value, datetime) else value
+                  for key, value in error.params.items()}
+        return self._worded(lambda: render_problem(error.message_code, params)
+                            or error.message)
+
+    def _worded(self, words: Callable[[], str]) -> str:
+        from flask_babel import force_locale
+
+        with self.app.test_request_context(), force_locale(self.language):
+            return words()
+
+
+def _incident_line(row: Incident, zone: tzinfo, message: str) -> str:
     where = f" at {row.element_id}" if row.element_id else ""
     line = f" line {row.line}" if row.line else ""
     return (f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
-            f"{office_time(row.created_at, zone)}\n      {row.message}")
+            f"{office_time(row.created_at, zone)}\n      {message}")
 
 
 @incidents.command("retry")
@@ -190,7 +229,8 @@ def _incident_line(row: Incident, zone: tzinfo) -> str:
 @click.option("--data", "data_json", default=None,
               help='JSON object given to the failed task first, e.g. \'{"budget": 1200}\'.')
 @click.option("--as", "actor", default="cli", show_default=True, help="Who retries.")
-def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None:
+@LANGUAGE_OPTION
+def incidents_retry(incident_id: int, data_json: str | None, actor: str, language: str) -> None:
     """Resolve an incident and run its instance on."""
     import json
 
@@ -209,14 +249,15 @@ def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None
             instance = retry_incident(session, system.rt, incident_id=incident_id,
                                       actor=actor, data=data)
         except LiaisonError as error:
-            click.echo(f"error: {error.message}", err=True)
+            click.echo(f"error: {_Words(system, language).error(error)}", err=True)
             sys.exit(1)
         session.commit()
         again = open_incidents(session, instance_id=instance.id)
     click.echo(f"instance {instance.id}: {instance.status}")
-    for row in again:
-        click.echo(f"it failed again: incident #{row.id}: {row.message}", err=True)
     if again:
+        words = _Words(system, language)
+        for row in again:
+            click.echo(f"it failed again: incident #{row.id}: {words.incident(row)}", err=True)
         sys.exit(1)
 
 

@@ -248,7 +248,34 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
     code, out = run("incidents", "retry", "1", "--data", '{"households": 3}')
     assert (code, out) == (0, "instance 1: running\n")
     code, out = run("incidents", "retry", "1")
-    assert code == 1 and "already resolved by cli" in out
+    assert code == 1 and "already resolved by cli at " in out, out
+    assert re.search(r"\d\d:\d\d -0[45]:00 \(America/New_York\)\.\n", out) and "UTC" not in out
+
+
+def test_an_engine_incident_is_listed_in_the_language_asked_for(
+        env: dict[str, str], tmp_path: Path) -> None:
+    from engine.common.settings import Settings
+    from engine.system import build_system
+    from engine.workflow.instances import start_instance
+    from tests.support.diagrams import chain, script_task, user_task
+
+    run("db", "upgrade")
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    (folder / "tags.bpmn").write_text(
+        chain("tags", script_task("collect", "tags = {'lift'}"), user_task("plan")))
+    (tmp_path / "forms" / "tags").mkdir(parents=True)
+    (tmp_path / "forms" / "tags" / "plan.schema.json").write_text('{"type": "object"}')
+    assert run("processes", "deploy", str(folder))[0] == 0
+    system = build_system(Settings.from_env())
+    with system.sessions() as session:
+        start_instance(session, system.rt, process_id="tags")
+        session.commit()
+
+    code, out = run("incidents", "list", "--language", "zh")
+    assert code == 0 and "變數 tags 是 set，流程資料無法儲存" in out
+    code, out = run("incidents", "list")
+    assert code == 0 and "Variable tags holds a set, which process data cannot store" in out
 
 
 def test_forms_check_passes_the_shipped_forms(env: dict[str, str]) -> None:
