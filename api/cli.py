@@ -13,6 +13,7 @@ import click
 
 from api.directory.cli import users
 from api.return_visits.cli import return_visits
+from api.web.times import office_time
 from api.workflow.cli import forms
 from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
@@ -24,16 +25,6 @@ if TYPE_CHECKING:
     from engine.workflow.models import Incident, Schedule
 
 Row = TypeVar("Row")
-
-
-def office_time(moment: datetime, zone: tzinfo) -> str:
-    """An instant on the office's clock (``LIAISON_TIMEZONE``), with its offset and zone.
-
-    The offset keeps a line read elsewhere unambiguous; the zone says whose clock it is.
-    """
-    local = moment.astimezone(zone)
-    offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]} ({getattr(zone, 'key', zone)})"
 
 
 def _system() -> System:
