@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
@@ -12,6 +13,7 @@ import click
 
 from api.directory.cli import users
 from api.return_visits.cli import return_visits
+from api.web.times import office_time
 from api.workflow.cli import forms
 from engine.common.errors import DefinitionError, Problem
 from engine.common.settings import Settings
@@ -19,6 +21,7 @@ from engine.system import System, build_system, deploy_shipped
 from engine.workflow.deployments import Bundle, deploy
 
 if TYPE_CHECKING:
+    from engine.common.errors import LiaisonError
     from engine.workflow.models import Incident, Schedule
 
 Row = TypeVar("Row")
@@ -155,22 +158,61 @@ def incidents() -> None:
     """Failures that stopped an instance: list and retry them."""
 
 
+LANGUAGE_OPTION = click.option(
+    "--language", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="The language of the engine's messages (a script's own error stays as raised).")
+
+
 @incidents.command("list")
-def incidents_list() -> None:
+@LANGUAGE_OPTION
+def incidents_list(language: str) -> None:
     """List the open incidents, oldest first."""
     from engine.workflow.incidents import open_incidents
 
     system = _system()
     with system.sessions() as session:
         rows = open_incidents(session)
-    _print_rows(rows, empty="no open incidents", line=_incident_line)
+    zone, words = system.rt.office_zone, _Words(system, language)
+    _print_rows(rows, empty="no open incidents",
+                line=lambda row: _incident_line(row, zone, words.incident(row)))
 
 
-def _incident_line(row: Incident) -> str:
+class _Words:
+    """The engine's messages worded in ``language`` by the pages' own catalog, times on the
+    office's clock, as a page would show them."""
+
+    def __init__(self, system: System, language: str) -> None:
+        from api import create_app
+
+        self.app, self.language, self.zone = create_app(system=system), language, \
+            system.rt.office_zone
+
+    def incident(self, row: Incident) -> str:
+        from api.workflow.incidents import incident_message
+
+        return self._worded(lambda: incident_message(row))
+
+    def error(self, error: LiaisonError) -> str:
+        from api.web.engine_messages import render_problem
+
+        # A time in the message carries its offset and zone: a terminal may be anywhere.
+        params = {key: office_time(value, self.zone) if isinstance(value, datetime) else value
+                  for key, value in error.params.items()}
+        return self._worded(lambda: render_problem(error.message_code, params)
+                            or error.message)
+
+    def _worded(self, words: Callable[[], str]) -> str:
+        from flask_babel import force_locale
+
+        with self.app.test_request_context(), force_locale(self.language):
+            return words()
+
+
+def _incident_line(row: Incident, zone: tzinfo, message: str) -> str:
     where = f" at {row.element_id}" if row.element_id else ""
     line = f" line {row.line}" if row.line else ""
     return (f"#{row.id}  instance {row.instance_id}{where}{line}  {row.kind}  "
-            f"{row.created_at:%Y-%m-%d %H:%M} UTC\n      {row.message}")
+            f"{office_time(row.created_at, zone)}\n      {message}")
 
 
 @incidents.command("retry")
@@ -178,7 +220,8 @@ def _incident_line(row: Incident) -> str:
 @click.option("--data", "data_json", default=None,
               help='JSON object given to the failed task first, e.g. \'{"budget": 1200}\'.')
 @click.option("--as", "actor", default="cli", show_default=True, help="Who retries.")
-def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None:
+@LANGUAGE_OPTION
+def incidents_retry(incident_id: int, data_json: str | None, actor: str, language: str) -> None:
     """Resolve an incident and run its instance on."""
     import json
 
@@ -197,14 +240,15 @@ def incidents_retry(incident_id: int, data_json: str | None, actor: str) -> None
             instance = retry_incident(session, system.rt, incident_id=incident_id,
                                       actor=actor, data=data)
         except LiaisonError as error:
-            click.echo(f"error: {error.message}", err=True)
+            click.echo(f"error: {_Words(system, language).error(error)}", err=True)
             sys.exit(1)
         session.commit()
         again = open_incidents(session, instance_id=instance.id)
     click.echo(f"instance {instance.id}: {instance.status}")
-    for row in again:
-        click.echo(f"it failed again: incident #{row.id}: {row.message}", err=True)
     if again:
+        words = _Words(system, language)
+        for row in again:
+            click.echo(f"it failed again: incident #{row.id}: {words.incident(row)}", err=True)
         sys.exit(1)
 
 
@@ -216,11 +260,12 @@ def schedules() -> None:
     system = _system()
     with system.sessions() as session:
         rows = list_schedules(session)
-    _print_rows(rows, empty="no schedules", line=_schedule_line)
+    zone = system.rt.office_zone
+    _print_rows(rows, empty="no schedules", line=lambda row: _schedule_line(row, zone))
 
 
-def _schedule_line(row: Schedule) -> str:
-    due = f"{row.next_due_at:%Y-%m-%d %H:%M} UTC" if row.next_due_at else "none (ended)"
+def _schedule_line(row: Schedule, zone: tzinfo) -> str:
+    due = office_time(row.next_due_at, zone) if row.next_due_at else "none (ended)"
     error = f"  last error: {row.last_error}" if row.last_error else ""
     return f"{row.process_id}/{row.element_id}  {row.expression or '-'}  next: {due}{error}"
 

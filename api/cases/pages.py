@@ -68,10 +68,12 @@ def letter(number: str, letter_id: int) -> ResponseReturnValue:
         raise FormInvalid([FieldError(("language",), "a letter is written in zh or en")])
     session = db()
     case, reply = letter_of(session, number=number, letter_id=letter_id, viewer=viewer)
+    # The print button sits on the letter's page: in the letter's language, as all of it is.
+    with force_locale(language):
+        print_label = gettext("Print the letter")
     page = render_letter(case, reply, estate=estate_name(session, case),
                          zone=system().rt.office_zone, language=language,
-                         whole=sees_personal_data(viewer.roles),
-                         print_label=gettext("Print the letter"),
+                         whole=sees_personal_data(viewer.roles), print_label=print_label,
                          static=url_for("static", filename=""))
     return page, {"Content-Security-Policy": _letter_policy(page)}
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.rest.schemas.common import MAX_SMALL_ID, HistoryEntryRead, Text, WholeNumber
+from api.rest.schemas.common import MAX_SMALL_ID, Text, WholeNumber
+from api.workflow.schemas.names import HistoryEntryRead
 from api.workflow.schemas.tasks import CaseBriefRead, TaskSummaryRead
 from engine.cases.models import CASE_TYPES, CATEGORIES, STAFF_CHANNELS, URGENCIES
 from engine.cases.tracking import PUBLIC_STATUSES

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from api.web.times import office_time
 from engine.common.settings import Settings
 from engine.system import System, build_system
 
@@ -53,7 +54,7 @@ def users_token(username: str, label: str, days: int | None) -> None:
         session.commit()
     click.echo(issued.token)
     # On stderr: `TOKEN=$(liaison users token …)` keeps the token alone.
-    click.echo(f"expires {_when(expires_at)}", err=True)
+    click.echo(f"expires {_when(expires_at, system)}", err=True)
 
 
 @users.command("tokens")
@@ -66,10 +67,10 @@ def users_tokens(username: str) -> None:
     system = _system()
     with _account_session(system) as session:
         rows = list_tokens(session, user=_or_exit(lambda: user_named(session, username)))
-        lines = [f"#{row.id}  {row.name}  created {_when(row.created_at)}  "
-                 f"last used {_when(row.last_used_at)}  "
-                 f"expires {_when(row.expires_at)}"
-                 + (f"  REVOKED {_when(row.revoked_at)}" if row.revoked_at else "")
+        lines = [f"#{row.id}  {row.name}  created {_when(row.created_at, system)}  "
+                 f"last used {_when(row.last_used_at, system)}  "
+                 f"expires {_when(row.expires_at, system)}"
+                 + (f"  REVOKED {_when(row.revoked_at, system)}" if row.revoked_at else "")
                  for row in rows]
     click.echo("\n".join(lines) if lines else f"{username} has no tokens")
 
@@ -159,5 +160,6 @@ def _or_exit(action: Callable[[], T]) -> T:
     sys.exit(1)
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "never"
+def _when(moment: datetime | None, system: System) -> str:
+    """On the office's clock (``LIAISON_TIMEZONE``), with its offset and zone."""
+    return office_time(moment, system.rt.office_zone) if moment is not None else "never"

@@ -128,6 +128,32 @@ CATALOG: dict[str, str] = {
     "incidents.unknown": N_("There is no incident #%(incident)s."),
     "incidents.resolved_already": N_("Incident #%(incident)s was already resolved by %(by)s at "
                                      "%(at)s."),
+    # What stopped an instance (engine.workflow.sandbox, engine.workflow.instances): the
+    # engine's own failures; a script's own exceptions are shown in the script's words.
+    "scripts.too_many_steps": N_("The script took more than %(steps)s steps (loop rounds and "
+                                 "calls) and was stopped."),
+    "scripts.recursion_too_deep": N_("The script called itself too deeply."),
+    "scripts.out_of_memory": N_("The script ran out of memory."),
+    "scripts.too_long": N_("The script ran longer than %(seconds)s s and was stopped."),
+    "scripts.evaluator_died": N_("The script stopped its evaluator; it may have used more than "
+                                 "%(memory_mb)s MB of memory."),
+    "scripts.data_too_large": N_("The process data would take more than %(kb)s KB, the most an "
+                                 "instance may store."),
+    "scripts.variable_contains_itself": N_("Variable %(variable)s contains itself, so it cannot "
+                                           "be stored."),
+    "scripts.variable_too_large": N_("Variable %(variable)s is too large to store."),
+    "scripts.key_not_text": N_("Variable %(variable)s has a dictionary key of type %(kind)s; use "
+                               "text keys."),
+    "scripts.number_too_large": N_("Variable %(variable)s holds a number too large to store."),
+    "scripts.not_storable.date": N_("Variable %(variable)s holds a %(kind)s, which process data "
+                                    "cannot store; store d.isoformat() or a datetime instead."),
+    "scripts.not_storable.set": N_("Variable %(variable)s holds a %(kind)s, which process data "
+                                   "cannot store; store sorted(...) instead."),
+    "scripts.not_storable.other": N_("Variable %(variable)s holds a %(kind)s, which process data "
+                                     "cannot store; convert it to text, a number, a list or a "
+                                     "dict, or delete it."),
+    "scripts.process_too_deep": N_("The process has grown too deep to go on (a loop that never "
+                                   "ends?)."),
     "cases.correction_reason_missing": N_("Say why the record is corrected."),
     # Opinion surveys (engine.surveys).
     "surveys.not_collecting": N_("Survey %(number)s is not collecting answers."),

@@ -25,6 +25,9 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"does not match '.*'$"), N_("This answer is not in the expected form.")),
     (re.compile(r"is (less|greater) than (or equal to )?the (minimum|maximum) of .*$"),
      N_("This number is out of the allowed range.")),
+    # A form answered in one of several ways (anyOf/oneOf) that fits none of them.
+    (re.compile(r"is not valid under any of the given schemas$"),
+     N_("Some answers this form needs are missing.")),
 ]
 
 

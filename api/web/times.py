@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from flask import Flask
 from flask_babel import format_datetime, gettext
 
 from api.web.database import system
 
-__all__ = ["init_app", "local_time", "relative_time"]
+__all__ = ["init_app", "local_time", "office_time", "relative_time"]
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
@@ -17,6 +17,17 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 def local_time(moment: datetime | None) -> str:
     """The instant on the office's clock (``LIAISON_TIMEZONE``), to the minute."""
     return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment is not None else ""
+
+
+def office_time(moment: datetime, zone: tzinfo) -> str:
+    """An instant on the office's clock with its offset and zone, as the command prints it.
+
+    A terminal may be anywhere: the offset keeps the line unambiguous; the zone says whose
+    clock it is.
+    """
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]} ({getattr(zone, 'key', zone)})"
 
 
 def relative_time(moment: datetime | None) -> str:

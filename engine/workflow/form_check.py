@@ -26,7 +26,7 @@ from engine.workflow.form_overlays import (
 )
 from engine.workflow.say_enough import CJK
 
-__all__ = ["check_form", "check_forms", "inline_words"]
+__all__ = ["check_form", "check_forms", "inline_words", "orphans"]
 
 # A reference to the procedure's source text means nothing to staff ("seed rule 7", "seed IV.2").
 SOURCE_REFERENCE = re.compile(r"\bseed\b", re.IGNORECASE)
@@ -38,6 +38,26 @@ def check_forms(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for schema_file in sorted(root.glob(f"*/*{SCHEMA_SUFFIX}")):
         problems += check_form(root, schema_file.relative_to(root).as_posix())
+    return problems + orphans(root)
+
+
+def orphans(root: Path) -> list[Problem]:
+    """Overlays and layouts beside no schema: left behind when a task was renamed or removed.
+
+    Nothing reads them, so words written there never reach a page; saying so points the
+    process owner at the file to move into the renamed task's overlay, or to delete.
+    """
+    companions = (*(f".{lang}.json" for lang in LANGUAGES), ".ui.json")
+    problems = []
+    for file in sorted(root.glob("*/*.json")):
+        suffix = next((s for s in companions if file.name.endswith(s)), None)
+        if suffix is None or file.name.endswith(SCHEMA_SUFFIX):
+            continue
+        if not file.with_name(file.name.removesuffix(suffix) + SCHEMA_SUFFIX).exists():
+            name = file.relative_to(root).as_posix()
+            problems.append(Problem(
+                f"no form {name.removesuffix(suffix)}{SCHEMA_SUFFIX} beside it: rename it "
+                "with its task or delete it", file=name))
     return problems
 
 

@@ -5,7 +5,8 @@ Like the case page, an instance of another estate's case is reported as not foun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +48,8 @@ class IncidentSummary:
     kind: str
     message: str
     created_at: datetime
+    message_code: str | None = None  # the engine's code for the message; None: script's words
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,8 @@ def instance_view(session: Session, rt: Runtime, *, instance_id: int, viewer: Vi
                                 .order_by(Incident.id))
     return InstanceView(
         instance=_summary(*row), open_tasks=open_tasks_of(session, instance_id, now),
-        incidents=[IncidentSummary(i.id, i.element_id, i.kind, i.message, i.created_at)
-                   for i in incidents],
+        incidents=[IncidentSummary(i.id, i.element_id, i.kind, i.message, i.created_at,
+                                   i.message_code, i.params or {}) for i in incidents],
         events=_events_for(audit_timeline(session, instance_id=instance_id), viewer))
 
 

@@ -203,6 +203,7 @@ def run_engine_steps(rt: Runtime, workflow: BpmnWorkflow) -> None:
         stuck = [t for t in workflow.tasks.values() if t.state & LIVE]
         raise ScriptBudgetExceeded(
             "the process has grown too deep to go on (a loop that never ends?)",
+            message_code="scripts.process_too_deep",
             element_id=stuck[0].task_spec.bpmn_id if stuck else None)
 
 
@@ -257,8 +258,12 @@ def save(session: Session, rt: Runtime, instance: ProcessInstance, workflow: Bpm
 
 def _open_incident(session: Session, rt: Runtime, instance: ProcessInstance,
                    error: ScriptError, *, actor: str | None) -> None:
+    # The engine's own failures keep their code, for each reader to read in their language;
+    # a script's own words (its exceptions) have none and are shown as they were raised.
     session.add(Incident(instance_id=instance.id, element_id=error.element_id,
                          kind=error.code, message=error.message, line=error.line,
+                         message_code=error.message_code or None,
+                         params=dict(error.params) if error.message_code else None,
                          created_at=rt.clock.now()))
     audit.record(session, rt, kind="incident_opened", actor=actor, instance_id=instance.id,
                  process_id=instance.process_id, element_id=error.element_id,

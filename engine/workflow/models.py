@@ -177,6 +177,10 @@ class Incident(Base):
     element_id: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     message: Mapped[str] = mapped_column(Text)
+    # The engine's code for the message and its parameters, which each reader's page words in
+    # their language; None for a script's own words, shown as stored.
+    message_code: Mapped[str | None] = mapped_column(String(100))
+    params: Mapped[dict[str, Any] | None]
     line: Mapped[int | None]
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.common import audit
-from engine.common.errors import Conflict
+from engine.common.errors import Conflict, LiaisonError
 from engine.workflow.instances import advance, compiled_spec, load_workflow, lock_instance
 from engine.workflow.models import HumanTask, Incident, ProcessInstance, Timer, WorkerHeartbeat
 from engine.workflow.runtime import Runtime
@@ -63,8 +63,11 @@ def _note_failure(sessions: sessionmaker[Session], rt: Runtime, timer_id: int,
             instance = session.get(ProcessInstance, timer.instance_id)
             if instance is not None:
                 instance.status = "error"
+            coded = error if isinstance(error, LiaisonError) and error.message_code else None
             session.add(Incident(instance_id=timer.instance_id, element_id=timer.element_id,
                                  kind="timer_failed", message=timer.last_error, line=None,
+                                 message_code=coded.message_code if coded else None,
+                                 params=dict(coded.params) if coded else None,
                                  created_at=rt.clock.now()))
             audit.record(session, rt, kind="incident_opened", actor=None,
                          instance_id=timer.instance_id, element_id=timer.element_id,

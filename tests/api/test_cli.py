@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -206,10 +207,12 @@ def test_validate_refuses_a_form_that_is_not_json_schema(env: dict[str, str],
 
 
 def test_schedules_and_incidents_are_listed_and_an_incident_retried(
-        env: dict[str, str], tmp_path: Path) -> None:
+        env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.support.diagrams import chain, script_task, user_task
     from tests.support.schedules import scheduled
 
+    # An office far from UTC and from the default zone: every time printed is on its clock.
+    monkeypatch.setenv("LIAISON_TIMEZONE", "America/New_York")
     run("db", "upgrade")
     folder = tmp_path / "processes"
     folder.mkdir()
@@ -224,7 +227,8 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
         (forms / pid / "plan.schema.json").write_text('{"type": "object"}')
     assert run("processes", "deploy", str(folder))[0] == 0
     code, out = run("schedules")
-    assert code == 0 and "yearly_survey/every_year" in out and "next: 2099-01-01 01:00 UTC" in out
+    assert code == 0 and "yearly_survey/every_year" in out
+    assert "next: 2098-12-31 20:00 -05:00 (America/New_York)" in out and "UTC" not in out
 
     assert run("incidents", "list") == (0, "no open incidents\n")
     from engine.common.settings import Settings
@@ -237,13 +241,41 @@ def test_schedules_and_incidents_are_listed_and_an_incident_retried(
         session.commit()
     code, out = run("incidents", "list")
     assert code == 0 and "#1  instance 1 at share" in out and "division by zero" in out
+    assert re.search(r"  \d{4}-\d\d-\d\d \d\d:\d\d -0[45]:00 \(America/New_York\)\n", out), out
 
     code, out = run("incidents", "retry", "1", "--data", "[1]")
     assert code == 2 and "--data must be a JSON object" in out
     code, out = run("incidents", "retry", "1", "--data", '{"households": 3}')
     assert (code, out) == (0, "instance 1: running\n")
     code, out = run("incidents", "retry", "1")
-    assert code == 1 and "already resolved by cli" in out
+    assert code == 1 and "already resolved by cli at " in out, out
+    assert re.search(r"\d\d:\d\d -0[45]:00 \(America/New_York\)\.\n", out) and "UTC" not in out
+
+
+def test_an_engine_incident_is_listed_in_the_language_asked_for(
+        env: dict[str, str], tmp_path: Path) -> None:
+    from engine.common.settings import Settings
+    from engine.system import build_system
+    from engine.workflow.instances import start_instance
+    from tests.support.diagrams import chain, script_task, user_task
+
+    run("db", "upgrade")
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    (folder / "tags.bpmn").write_text(
+        chain("tags", script_task("collect", "tags = {'lift'}"), user_task("plan")))
+    (tmp_path / "forms" / "tags").mkdir(parents=True)
+    (tmp_path / "forms" / "tags" / "plan.schema.json").write_text('{"type": "object"}')
+    assert run("processes", "deploy", str(folder))[0] == 0
+    system = build_system(Settings.from_env())
+    with system.sessions() as session:
+        start_instance(session, system.rt, process_id="tags")
+        session.commit()
+
+    code, out = run("incidents", "list", "--language", "zh")
+    assert code == 0 and "變數 tags 是 set，流程資料無法儲存" in out
+    code, out = run("incidents", "list")
+    assert code == 0 and "Variable tags holds a set, which process data cannot store" in out
 
 
 def test_forms_check_passes_the_shipped_forms(env: dict[str, str]) -> None:
@@ -280,6 +312,19 @@ def test_forms_split_then_check_asks_for_the_chinese_a_new_field_lacks(
 
     code, output = run("forms", "split", "owner_case/triage", "--forms", str(forms))
     assert code == 0 and "already split, nothing changed" in output
+
+
+def test_forms_check_names_an_overlay_its_renamed_task_left_behind(
+        env: dict[str, str], tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(PROJECT_ROOT / "forms" / "owner_case", forms / "owner_case")
+    shutil.copy(forms / "owner_case" / "triage.zh.json", forms / "owner_case" / "sort.zh.json")
+
+    code, output = run("forms", "check", "--forms", str(forms))
+    assert code == 1
+    assert output.splitlines() == [
+        "error: owner_case/sort.zh.json: no form owner_case/sort.schema.json beside it: "
+        "rename it with its task or delete it", "1 problem(s) found"]
 
 
 def test_forms_split_names_a_form_that_does_not_exist(env: dict[str, str],

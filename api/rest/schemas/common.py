@@ -89,14 +89,3 @@ class PageRead(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     pages = fields.Integer(required=True)
-
-
-class HistoryEntryRead(Schema):
-    at = fields.AwareDateTime(required=True)
-    actor = fields.String(allow_none=True)
-    kind = fields.String(required=True)
-    source = fields.String(required=True, metadata={"description": "record | event"})
-    step = fields.String(required=True)
-    process_id = fields.String(allow_none=True)
-    element_id = fields.String(allow_none=True)
-    data = fields.Dict(required=True)

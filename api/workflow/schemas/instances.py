@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.rest.schemas.common import HistoryEntryRead, JsonObject, PageArgs, PageRead, Text
+from api.rest.schemas.common import JsonObject, PageArgs, PageRead, Text
+from api.workflow.incidents import incident_message
+from api.workflow.schemas.names import HistoryEntryRead
 from api.workflow.schemas.tasks import TaskSummaryRead
 
 STATUSES = ("running", "completed", "error")
@@ -42,7 +44,12 @@ class IncidentRead(Schema):
     id = fields.Integer(required=True)
     element_id = fields.String(allow_none=True)
     kind = fields.String(required=True)
-    message = fields.String(required=True)
+    message = fields.Function(incident_message, required=True, metadata={
+        "type": "string",
+        "description": "what stopped the instance, in the reader's language (Accept-Language) "
+                       "when the engine said it; a script's own error as the script raised it"})
+    message_code = fields.String(allow_none=True, metadata={
+        "description": "the engine's code for the message; null for a script's own error"})
     created_at = fields.AwareDateTime(required=True)
 
 

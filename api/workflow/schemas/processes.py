@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.rest.schemas.common import Text
+from api.workflow.schemas.names import ElementName
 
 
 class VersionRead(Schema):
@@ -17,7 +18,8 @@ class VersionRead(Schema):
 
 class ProcessRead(Schema):
     process_id = fields.String(required=True)
-    name = fields.String(required=True)
+    name = ElementName(required=True, metadata={
+        "description": "the process's name in the reader's language (Accept-Language)"})
     latest_version = fields.Integer(required=True)
     calls = fields.List(fields.String(), required=True,
                         metadata={"description": "processes its call activities start"})

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import get_args
 
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import Schema, fields, validate
 
-from api.rest.schemas.common import HistoryEntryRead, JsonObject, PageArgs, PageRead, Text
-from api.workflow.labels import element_name
+from api.rest.schemas.common import JsonObject, PageArgs, PageRead, Text
+from api.workflow.schemas.names import AsWritten, ElementName, HistoryEntryRead
 from engine.workflow.tasks.inbox import DueState, Scope, Sort
 
 SCOPES, SORTS, DUE_STATES = get_args(Scope), get_args(Sort), get_args(DueState)
-
-
-class ElementName(fields.String):
-    """A diagram's name in the reader's language (Accept-Language, else the language cookie)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return super()._serialize(None if value is None else element_name(str(value)),
-                                  attr, obj, **kwargs)
-
-
-class AsWritten(fields.String):
-    """Another attribute's text as it is (two fields may not share one ``attribute``)."""
-
-    def __init__(self, source: str, **kwargs: Any) -> None:
-        super().__init__(dump_only=True, **kwargs)
-        self.source = source
-
-    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
-        return super().get_value(obj, self.source, accessor, default)
 
 
 class TaskSummaryRead(Schema):

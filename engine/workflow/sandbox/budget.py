@@ -46,12 +46,17 @@ class Budget:
 
     def check(self) -> None:
         if self.failure is not None:
-            raise type(self.failure)(self.failure.message)
+            failure = self.failure
+            raise type(failure)(failure.message, message_code=failure.message_code,
+                                params=failure.params)
         if self.steps > self.step_budget:
             self.fail(ScriptBudgetExceeded(
-                f"the script took more than {self.step_budget:,} steps (loop rounds and calls)"))
+                f"the script took more than {self.step_budget:,} steps (loop rounds and calls)",
+                message_code="scripts.too_many_steps", params={"steps": self.step_budget}))
         if time.monotonic() > self.deadline:
-            self.fail(ScriptBudgetExceeded(f"the script ran longer than {self.time_budget:g} s"))
+            self.fail(ScriptBudgetExceeded(f"the script ran longer than {self.time_budget:g} s",
+                                           message_code="scripts.too_long",
+                                           params={"seconds": f"{self.time_budget:g}"}))
         self.next_check = min(self.steps + CHECK_EVERY, self.step_budget + 1)
 
     def fail(self, error: ScriptError) -> NoReturn:

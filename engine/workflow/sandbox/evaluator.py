@@ -112,14 +112,18 @@ class Evaluator:
         except ScriptError as err:
             return self.error(err)
         except MemoryError:
-            return self.error(ScriptBudgetExceeded(self.out_of_memory))
+            return self.error(ScriptBudgetExceeded(self.out_of_memory,
+                                                   message_code="scripts.out_of_memory"))
         except (pickle.PicklingError, TypeError, AttributeError) as err:
             return self.error(ScriptError(f"the value cannot be handed back: {err}"))
 
     def error(self, err: ScriptError) -> bytes:
         # After a MemoryError the process may be in any state: retire it.
         retire = self.retire(err.message.endswith(self.out_of_memory) or self.worn_out())
-        return pickle.dumps(("error", err.code, err.message, err.line, retire))
+        # The code and its parameters go along, so the parent words the message for people.
+        # Whether it retires stays last: the parent reads every reply's last item for it.
+        return pickle.dumps(("error", err.code, err.message, err.line, err.message_code,
+                             dict(err.params), retire))
 
     def retire(self, retiring: bool) -> bool:
         self.retiring = retiring

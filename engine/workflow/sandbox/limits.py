@@ -33,4 +33,6 @@ def data_cap_exceeded(data: Any, limit: int) -> ScriptBudgetExceeded | None:
     if text_weight(data, limit) <= limit:
         return None
     return ScriptBudgetExceeded(f"the process data would take more than {limit // 1024:,} KB, "
-                                "the most an instance may store")
+                                "the most an instance may store",
+                                message_code="scripts.data_too_large",
+                                params={"kb": limit // 1024})

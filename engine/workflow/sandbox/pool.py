@@ -137,7 +137,9 @@ class _Evaluator:
             if remaining <= 0 or not self.connection.poll(remaining):
                 self.stop()
                 raise ScriptBudgetExceeded(
-                    f"the script ran longer than {self.limits.seconds:g} s and was stopped")
+                    f"the script ran longer than {self.limits.seconds:g} s and was stopped",
+                    message_code="scripts.too_long",
+                    params={"seconds": f"{self.limits.seconds:g}"})
             try:
                 message = restricted_loads(self.connection.recv_bytes())
             except EOFError:
@@ -149,10 +151,11 @@ class _Evaluator:
                 self.stop()
             if message[0] == "ok":
                 return message[1]
-            _kind, code, text, line, _retire = message
+            _kind, code, text, line, message_code, params, _retire = message
             if helper_error is not None and not isinstance(helper_error, ScriptError):
                 raise helper_error  # a helper's own error, as if it had run in this process
-            raise _ERRORS.get(code, ScriptError)(text, line=line)
+            raise _ERRORS.get(code, ScriptError)(text, line=line, message_code=message_code,
+                                                 params=params)
 
     def _call_back(self, helpers: Mapping[str, Callable[..., Any]], name: str,
                    args: tuple[Any, ...], kwargs: dict[str, Any]) -> LiaisonError | None:
@@ -170,9 +173,13 @@ class _Evaluator:
         self.connection.close()
         if code == -signal.SIGXCPU:
             return ScriptBudgetExceeded(f"the script used more than {self.limits.seconds:g} s "
-                                        "of processor time and was stopped")
+                                        "of processor time and was stopped",
+                                        message_code="scripts.too_long",
+                                        params={"seconds": f"{self.limits.seconds:g}"})
         return ScriptBudgetExceeded(f"the script stopped its evaluator (exit {code}); it may "
-                                    f"have used more than {self.limits.memory_mb} MB of memory")
+                                    f"have used more than {self.limits.memory_mb} MB of memory",
+                                    message_code="scripts.evaluator_died",
+                                    params={"memory_mb": self.limits.memory_mb})
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -90,15 +90,21 @@ def _as_script_error(err: Exception,
     if isinstance(err, LiaisonError) and (not isinstance(err, ScriptError) or err.line):
         return err  # a helper's own error, or one already located
     line = _script_line(err)
+    # The engine's code goes along with the line; a script's own exception has none.
+    code, params = "", {}
     if isinstance(err, ScriptError):
         cls, reason = type(err), err.message
+        code, params = err.message_code, dict(err.params)
     elif isinstance(err, RecursionError):
         cls, reason = ScriptBudgetExceeded, "the script called itself too deeply"
+        code = "scripts.recursion_too_deep"
     elif isinstance(err, MemoryError):
         cls, reason = ScriptBudgetExceeded, out_of_memory
+        code = "scripts.out_of_memory"
     else:
         cls, reason = ScriptError, _describe(err)
-    return cls(f"line {line}: {reason}" if line else reason, line=line)
+    return cls(f"line {line}: {reason}" if line else reason, line=line, message_code=code,
+               params=params)
 
 
 class ScriptEnvironment(BasePythonScriptEngineEnvironment):

@@ -54,27 +54,39 @@ def _unstorable(key: str, value: Any) -> ScriptError | None:
             open_ids.discard(id(item))
         elif isinstance(item, (list, tuple, dict)):
             if id(item) in open_ids:  # json cannot write a structure that contains itself
-                return ScriptError(f"variable {key!r} contains itself, so it cannot be stored")
+                return ScriptError(f"variable {key!r} contains itself, so it cannot be stored",
+                                   message_code="scripts.variable_contains_itself",
+                                   params={"variable": key})
             items += len(item)
             if items > MAX_ITEMS:
-                return ScriptBudgetExceeded(f"variable {key!r} is too large to store")
+                return ScriptBudgetExceeded(f"variable {key!r} is too large to store",
+                                            message_code="scripts.variable_too_large",
+                                            params={"variable": key})
             if isinstance(item, dict):
                 bad_key = next((k for k in item if not isinstance(k, _KEY_TYPES)), _MISSING)
                 if bad_key is not _MISSING:
                     return ScriptError(f"variable {key!r} has a dictionary key of type "
-                                       f"{type(bad_key).__name__}; use text keys")
+                                       f"{type(bad_key).__name__}; use text keys",
+                                       message_code="scripts.key_not_text",
+                                       params={"variable": key, "kind": type(bad_key).__name__})
             open_ids.add(id(item))
             stack.append((item, True))
             stack.extend((v, False) for v in (item.values() if isinstance(item, dict) else item))
         elif isinstance(item, int) and _too_large(item):
-            return ScriptError(f"variable {key!r} holds a number too large to store")
+            return ScriptError(f"variable {key!r} holds a number too large to store",
+                               message_code="scripts.number_too_large", params={"variable": key})
         elif not isinstance(item, _STORABLE):
             kind = type(item).__name__
-            hint = ("store d.isoformat() or a datetime instead" if isinstance(item, date)
-                    else "store sorted(...) instead" if isinstance(item, (set, frozenset))
-                    else "convert it to text, a number, a list or a dict, or del it")
+            hint, which = (("store d.isoformat() or a datetime instead", "date")
+                           if isinstance(item, date)
+                           else ("store sorted(...) instead", "set")
+                           if isinstance(item, (set, frozenset))
+                           else ("convert it to text, a number, a list or a dict, or del it",
+                                 "other"))
             return ScriptError(f"variable {key!r} holds a {kind}, which process data "
-                               f"cannot store; {hint}")
+                               f"cannot store; {hint}",
+                               message_code=f"scripts.not_storable.{which}",
+                               params={"variable": key, "kind": kind})
     return None
 
 

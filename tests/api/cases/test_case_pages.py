@@ -168,7 +168,10 @@ def test_the_printed_letter_has_a_print_button_whose_script_the_policy_allows(
     printed = client.get(f"/cases/{number}/letters/{letter_id}")
 
     letter = text(printed)
-    assert '<button type="button" id="print-letter">Print the letter</button>' in letter
+    # The button speaks the letter's language (Chinese unless ?language=en), as all of it does.
+    assert '<button type="button" id="print-letter">列印信函</button>' in letter
+    assert '<button type="button" id="print-letter">Print the letter</button>' in text(
+        client.get(f"/cases/{number}/letters/{letter_id}?language=en"))
     # The only scripts are files of our own, which script-src 'self' allows; none inline.
     sources = re.findall(r"<script([^>]*)>(.*?)</script>", letter, re.S)
     assert sources == [(' src="/static/letter_print.js" defer', "")]

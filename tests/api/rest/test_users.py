@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -176,7 +177,9 @@ def test_the_command_issues_a_token_and_says_when_it_expires(
 
 
 def test_the_command_lists_and_revokes_a_users_tokens(
-        app: Flask, cli: CliRunner, clock: FrozenClock) -> None:
+        app: Flask, cli: CliRunner, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An office far from UTC: the command prints its times on the office's clock.
+    monkeypatch.setenv("LIAISON_TIMEZONE", "America/New_York")
     issued = issue(app, name="call centre")
     token = Caller(app.test_client(), str(issued["token"]))
 
@@ -185,7 +188,9 @@ def test_the_command_lists_and_revokes_a_users_tokens(
     again = liaison(cli, "users", "tokens", "clerk")
 
     assert listed.exit_code == 0 and revoked.exit_code == 0, (listed.output, revoked.output)
-    expiry = f"{clock.now() + timedelta(days=90):%Y-%m-%d %H:%M} UTC"
+    local = (clock.now() + timedelta(days=90)).astimezone(ZoneInfo("America/New_York"))
+    expiry = f"{local:%Y-%m-%d %H:%M} -04:00 (America/New_York)"  # by then summer time
+    assert "UTC" not in listed.stdout
     assert f"#{issued['id']}  call centre" in listed.stdout
     assert f"expires {expiry}" in listed.stdout and "REVOKED" not in listed.stdout
     assert f"token #{issued['id']} of clerk is revoked" in revoked.stdout

@@ -44,3 +44,15 @@ def test_a_text_that_says_too_little_is_worded_with_the_form_s_own_numbers() -> 
         worded = for_people([FieldError(("reply",), error.message)])
     assert worded == [FieldError(("reply",), "Say a little more: at least 3 Chinese characters "
                                              "or 8 letters.")]
+
+
+def test_a_form_fitting_none_of_its_ways_of_being_answered_says_answers_are_missing() -> None:
+    # The return visits' start form: a month and a share, or the scheduled run's time.
+    schema = {"type": "object", "anyOf": [{"required": ["month", "percent"]},
+                                          {"required": ["scheduled_for"]}]}
+    [error] = FormValidator(schema).iter_errors({})
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: "en")
+    with app.test_request_context():
+        worded = for_people([FieldError((), error.message)])
+    assert worded == [FieldError((), "Some answers this form needs are missing.")]

@@ -251,3 +251,23 @@ def test_the_rest_task_title_follows_accept_language(shipped: System, api_app: F
     assert [(t["title"], t["name"]) for t in chinese["items"]] == [("分流", "Triage")]
     assert [(t["title"], t["name"]) for t in english["items"]] == [("Triage", "Triage")]
     assert one["task"]["title"] == "分流" and one["task"]["name"] == "Triage"
+
+
+def test_the_rest_history_step_and_process_name_follow_accept_language(
+        shipped: System, api_app: Flask) -> None:
+    clerk: Caller = caller(shipped, api_app, "desk", "customer_service")
+    case = CaseDriver.register(shipped)
+    case.do("triage", {"triage_decision": "office_handles", "triage_notes": ""})
+
+    def steps(language: str) -> list[str]:
+        one = clerk.ok("GET", f"/instances/{case.instance_id}",
+                       headers={"Accept-Language": language})
+        return [entry["step"] for entry in one["events"] if entry["kind"] == "task_completed"]
+
+    def owner_case(language: str) -> str:
+        listed = clerk.ok("GET", "/processes", headers={"Accept-Language": language})
+        return next(p["name"] for p in listed if p["process_id"] == "owner_case")
+
+    assert steps("zh-TW,zh;q=0.9") == ["分流"] and steps("en") == ["Triage"]
+    assert owner_case("zh-TW") == "業主個案：由投訴到回覆"
+    assert owner_case("en") == "Owner case: complaint to feedback"

@@ -117,6 +117,17 @@ def test_an_unreadable_overlay_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert found[0].startswith("review/decide.zh.json: the overlay cannot be read")
 
 
+def test_an_overlay_or_layout_beside_no_schema_is_named(tmp_path: Path) -> None:
+    form(tmp_path)
+    # The task was renamed; its words and layout were left under the old name.
+    write(tmp_path, "review/old_decide.zh.json", ZH)
+    write(tmp_path, "review/old_decide.en.json", EN)
+    write(tmp_path, "review/old_decide.ui.json", {})
+    assert messages(tmp_path) == [
+        f"review/old_decide.{end}: no form review/old_decide.schema.json beside it: rename it "
+        "with its task or delete it" for end in ("en.json", "ui.json", "zh.json")]
+
+
 MIXED = {"type": "object", "title": "Triage 分流", "description": "Read it (seed rule 7).",
          "properties": {
              "decision": {"type": "string", "title": "Who can solve it? 由誰處理",
