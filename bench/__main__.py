@@ -13,7 +13,7 @@ import argparse
 import json
 from typing import Any
 
-from bench import completion, evaluation, growth, http, peer_flow, worker
+from bench import completion, evaluation, growth, http, peer_flow, survey_follow_up, worker
 from bench.figures import PG_URL, RESULTS, machine, record
 
 # (key, what it is, target as a ceiling or a floor, unit)
@@ -24,6 +24,8 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("inbox_100k_vs_1k", "inbox query, 100k vs 1k instances", "<= 1.5", "x"),
     ("completion_100k_vs_1k", "task completion, 100k vs 1k instances", "<= 1.5", "x"),
     ("worker_100k_vs_1k", "worker per timer, 100k vs 1k idle", "<= 1.5", "x"),
+    ("survey_follow_up_300_vs_3_sqlite", "survey follow-up completion, 300 vs 3 open",
+     "<= 1.5", "x"),
     ("peer_flow_instances_per_s_sqlite_1", "peer flow, SQLite, 1 client", ">= 50", "/s"),
     ("peer_flow_instances_per_s_pg_4", "peer flow, PostgreSQL, 4 clients", ">= 50", "/s"),
     ("server_peak_rss_mb_pg", "server peak RSS under REST load, PostgreSQL", "", " MB"),
@@ -71,6 +73,7 @@ def main() -> None:
     figures |= worker.measure(due=30 if quick else 300,
                               idle_counts=[1000, 2000] if quick else [1000, 100_000],
                               postgres=postgres)
+    figures |= survey_follow_up.measure(repeats=3 if quick else 10, postgres=postgres)
     figures |= evaluation.measure(rounds=200 if quick else 2000)
     record(figures)
     summary(json.loads(RESULTS.read_text()))
