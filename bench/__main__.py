@@ -21,6 +21,7 @@ from bench import (
     http,
     peer_flow,
     return_visits,
+    survey_follow_up,
     worker,
 )
 from bench.figures import PG_URL, RESULTS, machine, record
@@ -39,6 +40,8 @@ SUMMARY: tuple[tuple[str, str, str, str], ...] = (
     ("return_visit_many_vs_few_sqlite", "one return visit, 300 open vs a few, SQLite", "<= 1.5",
      "x"),
     ("return_visit_many_vs_few_pg", "one return visit, 300 open vs a few, PostgreSQL",
+     "<= 1.5", "x"),
+    ("survey_follow_up_300_vs_3_sqlite", "survey follow-up completion, 300 vs 3 open",
      "<= 1.5", "x"),
     ("peer_flow_instances_per_s_sqlite_1", "peer flow, SQLite, 1 client", ">= 50", "/s"),
     ("peer_flow_instances_per_s_pg_4", "peer flow, PostgreSQL, 4 clients", ">= 50", "/s"),
@@ -90,6 +93,7 @@ def main() -> None:
     figures |= worker.measure(due=30 if quick else 300,
                               idle_counts=[1000, 2000] if quick else [1000, 100_000],
                               postgres=postgres)
+    figures |= survey_follow_up.measure(repeats=3 if quick else 10, postgres=postgres)
     figures |= evaluation.measure(rounds=200 if quick else 2000)
     record(figures)
     summary(json.loads(RESULTS.read_text()))

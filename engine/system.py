@@ -28,6 +28,7 @@ from engine.return_visits.services import RETURN_VISIT_CHECKS, RETURN_VISIT_SERV
 from engine.return_visits.subject import visit_columns
 from engine.surveys.campaigns import install_questionnaires
 from engine.surveys.services import SURVEY_CHECKS, SURVEY_SERVICES
+from engine.surveys.subject import follow_up_columns
 from engine.workflow.deployments import Bundle, Deployed, deploy
 from engine.workflow.extensions import Extensions
 from engine.workflow.lanes import load_lane_roles, load_starters
@@ -53,7 +54,7 @@ FEATURES = Extensions(
               **RETURN_VISIT_SERVICES},
     completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS},
     completion_hooks=(record_task_step,),
-    task_columns=(case_columns, visit_columns),
+    task_columns=(case_columns, visit_columns, follow_up_columns),
     subjects=(case_subject,),
     subject_numbers=(case_number,),
     instance_hidden=(another_estates_case, a_case_not_for),

@@ -30,6 +30,7 @@ from engine.surveys.models import (
     Questionnaire,
     SampledUnit,
     SurveyCampaign,
+    SurveyFollowUp,
     SurveyResponse,
 )
 from engine.workflow.models import (
@@ -72,6 +73,7 @@ __all__ = [
     "Schedule",
     "ScheduleOccurrence",
     "SurveyCampaign",
+    "SurveyFollowUp",
     "SurveyResponse",
     "TaskDraft",
     "Timer",

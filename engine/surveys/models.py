@@ -140,3 +140,25 @@ class FeedbackItem(Base):
     confirmed_at: Mapped[datetime | None]
     # The owner case (P1) a confirmed complaint opened.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class SurveyFollowUp(Base):
+    """One follow-up visit or call of a round: the unit, its own instance and how it went.
+
+    Each visit is an instance of ``survey_follow_up`` of its own; the campaign
+    waits for the last open one of its round by message, not as their parent.
+    """
+
+    __tablename__ = "survey_follow_ups"
+    __table_args__ = (UniqueConstraint("sampled_unit_id", "round_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_campaigns.id", ondelete="CASCADE"), index=True)
+    sampled_unit_id: Mapped[int] = mapped_column(ForeignKey("survey_sampled_units.id"))
+    round_number: Mapped[int]  # 1 for the first follow-up round of the campaign, then 2, …
+    instance_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    # None while the visit is open; then one of engine.surveys.follow_up.OUTCOMES.
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    recorded_by: Mapped[str | None] = mapped_column(String(150))
+    recorded_at: Mapped[datetime | None]

@@ -27,6 +27,7 @@ from engine.surveys.feedback import open_complaint_cases, suggest_items, unconfi
 from engine.surveys.follow_up import (
     follow_up_units,
     follow_up_visit,
+    open_follow_up_round,
     record_visit,
     visit_problems,
 )
@@ -70,7 +71,15 @@ def check_survey_return_rate(campaign_id: int) -> dict[str, Any]:
     return end_collection(work.session, work.rt, campaign_id, actor=work.actor).as_json()
 
 
+def open_survey_follow_ups(campaign_id: int) -> dict[str, Any]:
+    work = current()
+    number, opened = open_follow_up_round(work.session, work.rt, campaign_id=campaign_id,
+                                          actor=work.actor)
+    return {"round": number, "opened": opened}
+
+
 def list_survey_follow_up_units(campaign_id: int) -> list[int]:
+    """The earlier diagram's list of units, for campaigns still running on it."""
     work = current()
     return follow_up_units(work.session, campaign_id)
 
@@ -155,6 +164,7 @@ SURVEY_SERVICES: dict[str, Callable[..., Any]] = {
     "distribute_survey": distribute_survey,
     "remind_survey_non_respondents": remind_survey_non_respondents,
     "check_survey_return_rate": check_survey_return_rate,
+    "open_survey_follow_ups": open_survey_follow_ups,
     "list_survey_follow_up_units": list_survey_follow_up_units,
     "look_up_survey_follow_up_visit": look_up_survey_follow_up_visit,
     "record_survey_follow_up_visit": record_survey_follow_up_visit,

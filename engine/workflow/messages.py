@@ -1,9 +1,10 @@
 """Deliver a message from one instance to another: the engine's only link between instances.
 
-A round of return visits waits for its last visit; the visits are instances of
-their own (children inside one instance grow its state with every child), so the
-last one to finish tells the round by message. Delivery runs in the sender's
-transaction: either both instances move on or neither does.
+A round of return visits, or a survey's follow-up round, waits for its last
+visit; the visits are instances of their own (children inside one instance grow
+its state with every child), so the last one to finish tells the round by
+message. Delivery runs in the sender's transaction: either both instances move
+on or neither does.
 """
 
 from __future__ import annotations

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from engine.common.settings import PROJECT_ROOT
 from engine.directory.models import Building
 from engine.surveys.campaigns import install_questionnaires
-from engine.surveys.models import SampledUnit, SurveyCampaign
+from engine.surveys.models import SampledUnit, SurveyCampaign, SurveyFollowUp
 from engine.system import QUESTIONNAIRES, System
 from engine.workflow.instances import load_workflow, start_instance
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -83,16 +84,27 @@ class SurveyDriver(CaseDriver):
                 .order_by(SampledUnit.unit_id))]
 
     def visits(self) -> dict[str, HumanTask]:
-        """The open follow-up tasks of the round, by the label of the unit each one visits."""
+        """The open follow-up tasks of the round, by the label of the unit each one visits.
+
+        Each visit is an instance of its own; a campaign started on the earlier
+        diagram holds its visits as children of its own instance.
+        """
         with self.system.sessions() as session:
+            campaign_id = session.scalars(select(SurveyCampaign.id).where(
+                SurveyCampaign.instance_id == self.instance_id)).one()
+            instance_ids = {self.instance_id, *session.scalars(
+                select(SurveyFollowUp.instance_id)
+                .where(SurveyFollowUp.campaign_id == campaign_id))}
             rows = session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == self.instance_id,
+                HumanTask.instance_id.in_(instance_ids),
                 HumanTask.element_id == "visit_unit")).all()
-            instance = session.get(ProcessInstance, self.instance_id)
-            assert instance is not None
-            workflow = load_workflow(session, self.system.rt, instance)
-        return {workflow.get_task_from_id(UUID(row.id)).data["visit"]["unit"]: row
-                for row in rows}
+            workflows: dict[int, BpmnWorkflow] = {}
+            for row in rows:
+                if row.instance_id not in workflows:
+                    instance = session.get_one(ProcessInstance, row.instance_id)
+                    workflows[row.instance_id] = load_workflow(session, self.system.rt, instance)
+        return {workflows[row.instance_id].get_task_from_id(UUID(row.id)).data["visit"]["unit"]:
+                row for row in rows}
 
     def visit_of(self, task_id: str) -> dict[str, Any]:
         """The unit, owner, phone, address and code the follow-up task's page shows."""

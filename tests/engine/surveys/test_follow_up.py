@@ -13,11 +13,15 @@ from engine.directory.models import Unit
 from engine.surveys.follow_up import (
     follow_up_units,
     follow_up_visit,
+    open_follow_up_round,
+    open_follow_ups,
     record_visit,
     visit_problems,
 )
-from engine.surveys.models import SampledUnit, SurveyResponse
+from engine.surveys.models import SampledUnit, SurveyFollowUp, SurveyResponse
 from engine.system import System
+from engine.workflow.instances import load_workflow
+from engine.workflow.models import ProcessInstance
 from tests.engine.surveys.conftest import Estates, OpenSurvey, Survey
 from tests.support.surveys import GOOD
 
@@ -54,6 +58,54 @@ def test_each_round_visits_the_units_still_without_an_answer(
         assert follow_up_units(session, survey.id) == [sampled[2].id, sampled[3].id]
         with pytest.raises(NotFound, match="there is no survey campaign"):
             follow_up_units(session, survey.id + 100)
+
+
+def open_round(system: System, survey: Survey) -> tuple[int, int]:
+    with system.sessions() as session:
+        opened = open_follow_up_round(session, system.rt, campaign_id=survey.id, actor="boss")
+        session.commit()
+    return opened
+
+
+def test_a_round_starts_an_instance_per_unit_still_missing_given_only_the_ids(
+        shipped: System, open_survey: OpenSurvey) -> None:
+    survey = open_survey()
+    sampled = survey.sampled()
+    survey.answer([sampled[0]])
+    assert open_round(shipped, survey) == (1, 3)
+    with shipped.sessions() as session:
+        visits = open_follow_ups(session, survey.id)
+        instances = [session.get_one(ProcessInstance, v.instance_id) for v in visits]
+        labels = [session.get_one(Unit, s.unit_id).label for s in sampled[1:]]
+        data = [dict(load_workflow(session, shipped.rt, i).last_task.data) for i in instances]
+    assert [v.sampled_unit_id for v in visits] == [s.id for s in sampled[1:]]
+    assert [i.business_key for i in instances] == [f"{survey.number}-{x}" for x in labels]
+    assert {(i.process_id, i.status) for i in instances} == {("survey_follow_up", "running")}
+    assert [(d["campaign_id"], d["sampled_unit_id"], d["visit"]["unit"]) for d in data] == [
+        (survey.id, s.id, x) for s, x in zip(sampled[1:], labels, strict=True)]
+
+
+def test_recording_a_visit_closes_its_row_and_the_next_round_visits_who_is_left(
+        shipped: System, open_survey: OpenSurvey) -> None:
+    survey = open_survey()
+    sampled = survey.sampled()
+    open_round(shipped, survey)
+    visit(shipped, survey, sampled[0], "answered_by_phone", GOOD)
+    visit(shipped, survey, sampled[1], "refused")
+    with shipped.sessions() as session:
+        assert [v.sampled_unit_id for v in open_follow_ups(session, survey.id)] == [
+            s.id for s in sampled[2:]]
+        done = session.scalars(select(SurveyFollowUp).where(
+            SurveyFollowUp.outcome.is_not(None)).order_by(SurveyFollowUp.id)).all()
+    assert [(v.sampled_unit_id, v.outcome, v.recorded_by) for v in done] == [
+        (sampled[0].id, "answered_by_phone", "clerk2"), (sampled[1].id, "refused", "clerk2")]
+    visit(shipped, survey, sampled[2], "not_reachable")
+    visit(shipped, survey, sampled[3], "not_reachable")
+    assert open_round(shipped, survey) == (2, 3)  # the unit that answered is not visited again
+    with shipped.sessions() as session:
+        second = open_follow_ups(session, survey.id)
+    assert [(v.sampled_unit_id, v.round_number) for v in second] == [
+        (s.id, 2) for s in sampled[1:]]
 
 
 def test_the_visit_task_shows_the_unit_its_owner_and_code(
@@ -170,3 +222,15 @@ def test_the_task_check_leaves_other_data_alone_and_refuses_an_unknown_unit(
             visit_problems(session, {"survey": {"id": survey.id},
                                      "visit": {"sampled_unit_id": 10**9, "unit": "Z-999"}},
                            {"visit_outcome": "refused"})
+
+
+def test_the_task_check_finds_the_survey_in_a_visits_own_start_data(
+        system: System, open_survey: OpenSurvey) -> None:
+    survey = open_survey()
+    sampled = survey.sampled()[0]
+    with system.sessions() as session:
+        data = {"campaign_id": survey.id, "sampled_unit_id": sampled.id,
+                "visit": follow_up_visit(session, survey.id, sampled.id)}
+        wrong = visit_problems(session, data, {"visit_outcome": "answered_by_phone",
+                                               "answers": {**GOOD, "repairs": 7}})
+    assert [e.field for e in wrong] == ["answers.repairs"]
