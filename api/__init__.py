@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from api import rest, surveys
+from api.activities import rest as activity_rest
 from api.attachments import pages as attachment_pages
 from api.attachments import rest as attachment_rest
 from api.cases import approvals as case_approvals
@@ -86,6 +87,8 @@ BLUEPRINTS: list[Blueprint] = [
     # the monthly return visits (P3)
     return_visit_pages.blueprint,
     return_visit_rest.blueprint,
+    # community activities on traditional festivals (P7)
+    activity_rest.blueprint,
 ]
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 import click
 
+from api.activities.cli import festivals
 from api.directory.cli import users
 from api.return_visits.cli import return_visits
 from api.workflow.cli import forms
@@ -41,6 +42,7 @@ def main() -> None:
 main.add_command(users)
 main.add_command(forms)
 main.add_command(return_visits)
+main.add_command(festivals)
 
 
 @main.group()

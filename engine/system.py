@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
+from engine.activities.festivals import chosen_festivals
 from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
 from engine.cases.outcomes import OUTCOME_CHECKS, OUTCOME_SERVICES
@@ -82,6 +83,7 @@ def assemble_runtime(*, clock: Clock | None = None,
 
 
 def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
+    chosen_festivals(settings)  # a mistyped LIAISON_FESTIVALS stops the start, not a page later
     if settings.database_url.startswith("sqlite"):
         settings.ensure_instance_path()
     db = make_engine(settings.database_url)

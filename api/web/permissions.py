@@ -181,6 +181,7 @@ API: dict[str, Rule] = {
     "api_return_visits.ReturnVisits": {"GET": STAFF, "POST": role(SUPERVISOR)},
     "api_attachments.Attachments": STAFF,
     "api_attachments.AttachmentContent": STAFF,
+    "api_festivals.Festivals": PUBLIC,  # festival dates are no secret; throttled as lookups
 }
 
 EXTRA = "liaison.permissions"  # app.extensions key: endpoints a test app adds after creation
