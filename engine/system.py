@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
 from engine.activities.festivals import chosen_festivals
+from engine.activities.services import ACTIVITY_CHECKS, ACTIVITY_SERVICES
 from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
 from engine.cases.outcomes import OUTCOME_CHECKS, OUTCOME_SERVICES
@@ -51,8 +52,9 @@ class System:
 
 FEATURES = Extensions(
     services={**CASE_SERVICES, **OUTCOME_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES,
-              **RETURN_VISIT_SERVICES},
-    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS},
+              **RETURN_VISIT_SERVICES, **ACTIVITY_SERVICES},
+    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS,
+                       **ACTIVITY_CHECKS},
     completion_hooks=(record_task_step,),
     task_columns=(case_columns, visit_columns),
     subjects=(case_subject,),

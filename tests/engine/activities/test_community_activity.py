@@ -1,0 +1,214 @@
+"""processes/community_activity.bpmn from plan to archive, on a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from engine.activities.models import ActivitySignUp, CommunityActivity
+from engine.activities.sign_ups import ActivityFull, SignUpsClosed, UnitSignedUp, sign_up
+from engine.common.clock import FrozenClock
+from engine.common.errors import FormInvalid
+from engine.common.settings import PROJECT_ROOT
+from engine.system import System
+from engine.workflow.deployments import Bundle, deploy
+from engine.workflow.instances import start_instance
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.workflow.tasks.complete import complete_task
+
+# A morning in August; the Mid-Autumn activity is on 25 September 2026 at 19:00 office time.
+AUGUST = datetime(2026, 8, 20, 2, 0, tzinfo=UTC)
+PLAN = {"title": "中秋燈會", "festival": "mid_autumn", "starts_at": "2026-09-25T19:00:00+08:00",
+        "place": "會所平台", "content": "猜燈謎、提燈籠、分月餅", "target_group": "everyone",
+        "capacity": 10, "budget_1_item": "燈籠", "budget_1_amount": 800,
+        "budget_2_item": "月餅", "budget_2_amount": 1200.5}
+
+
+@pytest.fixture
+def office(system: System, clock: FrozenClock) -> System:
+    clock.set(AUGUST)
+    with system.sessions() as session:
+        deploy(session, system.rt, Bundle.from_paths(
+            [PROJECT_ROOT / "processes" / "community_activity.bpmn"]), actor="tests")
+        session.commit()
+    return system
+
+
+def start(system: System, festival: str = "mid_autumn") -> int:
+    with system.sessions() as session:
+        instance = start_instance(session, system.rt, process_id="community_activity",
+                                  actor="clerk", start_event="started_by_hand",
+                                  data={"festival": festival})
+        session.commit()
+        return instance.id
+
+
+def open_task(system: System, instance_id: int) -> HumanTask:
+    with system.sessions() as session:
+        task = session.scalars(select(HumanTask)
+                               .where(HumanTask.instance_id == instance_id)).first()
+        assert task is not None, f"instance {instance_id} has no open task"
+        return task
+
+
+def complete(system: System, instance_id: int, element: str, data: dict[str, Any],
+             actor: str = "clerk") -> None:
+    task = open_task(system, instance_id)
+    assert task.element_id == element
+    with system.sessions() as session:
+        complete_task(session, system.rt, task_id=task.id, data=data, actor=actor)
+        session.commit()
+
+
+def activity(system: System, instance_id: int) -> CommunityActivity:
+    with system.sessions() as session:
+        row = session.scalars(select(CommunityActivity)
+                              .where(CommunityActivity.instance_id == instance_id)).one()
+        session.expunge(row)
+        return row
+
+
+def announced(system: System, capacity: int = 10) -> int:
+    instance_id = start(system)
+    complete(system, instance_id, "plan_activity", {**PLAN, "capacity": capacity})
+    complete(system, instance_id, "review_plan", {"decision": "approve"}, actor="boss")
+    complete(system, instance_id, "announce",
+             {"sign_ups_close_at": "2026-09-20T18:00:00+08:00"})
+    return instance_id
+
+
+def add_sign_up(system: System, activity_id: int, unit: str, people: int,
+                taken_by: str | None = None) -> ActivitySignUp:
+    with system.sessions() as session:
+        row = sign_up(session, system.rt, activity_id=activity_id, name="陳大文", unit=unit,
+                      phone="13800138000", people=people, taken_by=taken_by)
+        session.commit()
+        return row
+
+
+def test_a_returned_plan_comes_back_with_the_note_and_is_approved_when_changed(
+        office: System) -> None:
+    instance_id = start(office)
+    assert activity(office, instance_id).state == "planning"
+
+    complete(office, instance_id, "plan_activity", PLAN)
+    assert activity(office, instance_id).state == "submitted"
+    with pytest.raises(FormInvalid) as refused:
+        complete(office, instance_id, "review_plan", {"decision": "return"}, actor="boss")
+    assert refused.value.errors[0].code == "activities.note_needed"
+    complete(office, instance_id, "review_plan",
+             {"decision": "return", "review_note": "預算太高，月餅減半"}, actor="boss")
+
+    returned = activity(office, instance_id)
+    assert returned.state == "returned" and returned.return_note == "預算太高，月餅減半"
+    replan = open_task(office, instance_id)
+    assert replan.element_id == "plan_activity"
+    complete(office, instance_id, "plan_activity", {**PLAN, "budget_2_amount": 600})
+    complete(office, instance_id, "review_plan", {"decision": "approve"}, actor="boss")
+
+    approved = activity(office, instance_id)
+    assert approved.state == "approved" and approved.approved_by == "boss"
+    assert approved.budget == [{"item": "燈籠", "amount": "800.00"},
+                               {"item": "月餅", "amount": "600.00"}]
+    assert approved.budget_total == Decimal("1400.00")
+    assert approved.festival == "mid_autumn"
+    assert approved.starts_at == datetime(2026, 9, 25, 11, 0, tzinfo=UTC)
+    assert open_task(office, instance_id).element_id == "announce"
+
+
+def test_sign_ups_stop_at_capacity_and_at_one_per_unit(office: System) -> None:
+    row = activity(office, announced(office, capacity=5))
+    assert row.state == "announced"
+    assert row.sign_ups_close_at == datetime(2026, 9, 20, 10, 0, tzinfo=UTC)
+
+    add_sign_up(office, row.id, "A-1203", 3)
+    with pytest.raises(UnitSignedUp) as twice:
+        add_sign_up(office, row.id, " a-1203 ", 1, taken_by="clerk")
+    assert twice.value.message_code == "activities.unit_signed_up"
+    assert twice.value.params["unit"] == "A-1203"
+    add_sign_up(office, row.id, "B-0801", 2, taken_by="clerk")  # by phone: the last places
+    with pytest.raises(ActivityFull) as full:
+        add_sign_up(office, row.id, "C-0502", 1)
+
+    assert full.value.message_code == "activities.full"
+    assert full.value.params == {"title": "中秋燈會", "left": 0, "people": 1}
+    with office.sessions() as session:
+        rows = session.scalars(select(ActivitySignUp).order_by(ActivitySignUp.id)).all()
+        assert [(r.unit, r.people, r.taken_by) for r in rows] == [("A-1203", 3, None),
+                                                                   ("B-0801", 2, "clerk")]
+
+
+def test_sign_ups_close_at_the_set_time_and_wait_for_the_announcement(
+        office: System, clock: FrozenClock) -> None:
+    early = start(office)
+    complete(office, early, "plan_activity", PLAN)
+    with pytest.raises(SignUpsClosed):
+        add_sign_up(office, activity(office, early).id, "A-1203", 1)
+    row = activity(office, announced(office))
+
+    clock.set(datetime(2026, 9, 20, 10, 0, tzinfo=UTC))
+
+    with pytest.raises(SignUpsClosed) as closed:
+        add_sign_up(office, row.id, "A-1203", 1)
+    assert closed.value.message_code == "activities.sign_ups_closed"
+
+
+@pytest.mark.parametrize(("field", "values"), [
+    ("people", {"people": 0}), ("people", {"people": 21}), ("phone", {"phone": "call me"}),
+    ("unit", {"unit": "  "}), ("name", {"name": ""})])
+def test_a_sign_up_with_a_bad_field_is_refused_by_field(office: System, field: str,
+                                                        values: dict[str, Any]) -> None:
+    row = activity(office, announced(office))
+    given = {"name": "陳大文", "unit": "A-1203", "phone": "13800138000", "people": 2, **values}
+    with office.sessions() as session, pytest.raises(FormInvalid) as refused:
+        sign_up(session, office.rt, activity_id=row.id, taken_by=None, **given)
+
+    assert [error.field for error in refused.value.errors] == [field]
+
+
+def test_the_archive_holds_attendance_spending_and_the_write_up(office: System,
+                                                                clock: FrozenClock) -> None:
+    instance_id = announced(office)
+    add_sign_up(office, activity(office, instance_id).id, "A-1203", 4)
+    clock.set(datetime(2026, 9, 26, 1, 0, tzinfo=UTC))
+
+    complete(office, instance_id, "hold", {"attendance": 37, "actual_spending": 1850.4})
+    held = activity(office, instance_id)
+    assert (held.state, held.attendance, held.actual_spending) == ("held", 37,
+                                                                   Decimal("1850.40"))
+    complete(office, instance_id, "write_up", {"went_well": "燈謎很受小朋友歡迎",
+                                               "to_change": "月餅不夠，下次按報名人數加兩成"})
+
+    archived = activity(office, instance_id)
+    assert archived.state == "archived"
+    assert archived.went_well == "燈謎很受小朋友歡迎"
+    assert archived.to_change == "月餅不夠，下次按報名人數加兩成"
+    assert archived.written_by == "clerk"
+    assert archived.archived_at == datetime(2026, 9, 26, 1, 0, tzinfo=UTC)
+    with office.sessions() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        assert instance is not None and instance.status == "completed"
+
+
+def test_sign_ups_cannot_close_after_the_activity_starts(office: System) -> None:
+    instance_id = start(office)
+    complete(office, instance_id, "plan_activity", PLAN)
+    complete(office, instance_id, "review_plan", {"decision": "approve"}, actor="boss")
+
+    with pytest.raises(FormInvalid) as refused:
+        complete(office, instance_id, "announce",
+                 {"sign_ups_close_at": "2026-09-25T20:00:00+08:00"})
+    assert refused.value.errors[0].code == "activities.close_after_start"
+
+
+def test_an_activity_for_no_festival_is_planned_the_same_way(office: System) -> None:
+    instance_id = start(office, festival="none")
+    complete(office, instance_id, "plan_activity",
+             {**PLAN, "festival": "none", "title": "消防安全講座", "target_group": "elderly"})
+
+    row = activity(office, instance_id)
+    assert (row.festival, row.target_group, row.state) == (None, "elderly", "submitted")
