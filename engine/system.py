@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
 from engine.activities.festivals import chosen_festivals
+from engine.activities.schedule import festival_job
 from engine.activities.services import ACTIVITY_CHECKS, ACTIVITY_SERVICES
 from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
@@ -47,7 +48,8 @@ class System:
     rt: Runtime
 
     def worker(self, interval: float = 1.0) -> Worker:
-        return Worker(self.sessions, self.rt, interval=interval)
+        festivals = festival_job(chosen_festivals(self.settings), self.settings.festival_lead_days)
+        return Worker(self.sessions, self.rt, interval=interval, jobs=(festivals,))
 
 
 FEATURES = Extensions(

@@ -23,11 +23,15 @@ ACTIVITY_STATES = ("planning", "submitted", "returned", "approved", "announced",
 
 class CommunityActivity(Base):
     __tablename__ = "community_activities"
+    # The festival schedule starts one activity per festival and year (schedule.py).
+    __table_args__ = (UniqueConstraint("festival", "festival_year"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(BigId, index=True)
     # A festival's code (engine/activities/festivals.py), or None: a sports day, a safety talk.
     festival: Mapped[str | None] = mapped_column(String(30))
+    # The year of the festival the schedule started this for; None: started by hand.
+    festival_year: Mapped[int | None]
     title: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime | None]
     place: Mapped[str] = mapped_column(String(200), default="")

@@ -20,6 +20,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('instance_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('festival', sa.String(length=30), nullable=True),
+    sa.Column('festival_year', sa.Integer(), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('starts_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=False),
@@ -43,7 +44,8 @@ def upgrade() -> None:
     sa.Column('archived_at', engine.common.db.UtcDateTime(), nullable=True),
     sa.Column('created_at', engine.common.db.UtcDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=150), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_activities'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_activities')),
+    sa.UniqueConstraint('festival', 'festival_year', name=op.f('uq_community_activities_festival'))
     )
     with op.batch_alter_table('community_activities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_community_activities_instance_id'), ['instance_id'], unique=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -212,3 +213,69 @@ def test_an_activity_for_no_festival_is_planned_the_same_way(office: System) -> 
 
     row = activity(office, instance_id)
     assert (row.festival, row.target_group, row.state) == (None, "elderly", "submitted")
+
+
+# 09:00 office time on 16 August 2027: 30 days before 中秋 (15 September 2027).
+MID_AUTUMN_LEAD = datetime(2027, 8, 16, 1, 0, tzinfo=UTC)
+
+
+def scheduled(system: System) -> list[tuple[str | None, int | None, str]]:
+    with system.sessions() as session:
+        return [(row.festival, row.festival_year, row.state) for row in session.scalars(
+            select(CommunityActivity).order_by(CommunityActivity.id))]
+
+
+def test_the_schedule_starts_mid_autumn_its_lead_time_before_and_only_once(
+        office: System, clock: FrozenClock) -> None:
+    worker = office.worker()
+    clock.set(MID_AUTUMN_LEAD - timedelta(seconds=1))
+    worker.run_once()
+    assert scheduled(office) == []  # 端午 (9 June) has passed; 中秋's lead time not begun
+
+    clock.set(MID_AUTUMN_LEAD)
+    assert worker.run_once() == 1
+    clock.advance(timedelta(days=1))
+    worker.run_once()
+
+    assert scheduled(office) == [("mid_autumn", 2027, "planning")]
+    with office.sessions() as session:
+        row = session.scalars(select(CommunityActivity)).one()
+        instance = session.get(ProcessInstance, row.instance_id)
+        assert instance is not None and instance.business_key == "mid_autumn@2027"
+    task = open_task(office, row.instance_id)
+    assert task.element_id == "plan_activity"
+
+
+def test_the_schedule_renews_itself_for_next_year_s_spring_festival(
+        office: System, clock: FrozenClock) -> None:
+    # 春節 2028 is on 26 January: its activity starts on 27 December 2027, 09:00.
+    clock.set(datetime(2027, 12, 27, 1, 0, tzinfo=UTC))
+
+    office.worker().run_once()
+
+    assert scheduled(office) == [("spring_festival", 2028, "planning")]
+
+
+def test_a_festival_missed_while_no_worker_ran_is_not_started_after_it(
+        office: System, clock: FrozenClock) -> None:
+    clock.set(datetime(2027, 9, 16, 1, 0, tzinfo=UTC))  # the day after 中秋
+
+    office.worker().run_once()
+
+    # 重陽 (8 October) is within its lead time, 中秋 is past: only 重陽 starts.
+    assert scheduled(office) == [("chung_yeung", 2027, "planning")]
+
+
+def test_the_office_s_choice_and_lead_time_drive_the_schedule(
+        office: System, clock: FrozenClock) -> None:
+    settings = dataclasses.replace(office.settings, festivals=("winter_solstice",),
+                                   festival_lead_days=10)
+    worker = dataclasses.replace(office, settings=settings).worker()
+    clock.set(datetime(2027, 12, 12, 0, 59, tzinfo=UTC))  # 冬至 is on 22 December 2027
+    worker.run_once()
+    assert scheduled(office) == []
+
+    clock.set(datetime(2027, 12, 12, 1, 0, tzinfo=UTC))
+    worker.run_once()
+
+    assert scheduled(office) == [("winter_solstice", 2027, "planning")]
