@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from api import rest, surveys
+from api.activities import labels as activity_labels
+from api.activities import pages as activity_pages
 from api.activities import rest as activity_rest
 from api.attachments import pages as attachment_pages
 from api.attachments import rest as attachment_rest
@@ -88,6 +90,7 @@ BLUEPRINTS: list[Blueprint] = [
     return_visit_pages.blueprint,
     return_visit_rest.blueprint,
     # community activities on traditional festivals (P7)
+    activity_pages.blueprint,
     activity_rest.blueprint,
 ]
 
@@ -108,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     labels.init_app(app)
     meeting_labels.init_app(app)
     visit_labels.init_app(app)
+    activity_labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
     engine_messages.init_app(app)

@@ -121,6 +121,8 @@ PAGES: dict[str, Rule] = {
     "return_visits.open_month": role(SUPERVISOR),
     "return_visits.script": role(SUPERVISOR),
     "return_visits.save_script": role(SUPERVISOR),
+    "activities.index": SIGNED_IN,
+    "activities.show": SIGNED_IN,
     "approvals.index": role(SUPERVISOR),
     "approvals.decide": role(SUPERVISOR),
     # The yearly survey: owners answer by code; staff follow the campaign and its results.

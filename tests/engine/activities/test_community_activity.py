@@ -14,81 +14,24 @@ from engine.activities.models import ActivitySignUp, CommunityActivity
 from engine.activities.sign_ups import ActivityFull, SignUpsClosed, UnitSignedUp, sign_up
 from engine.common.clock import FrozenClock
 from engine.common.errors import FormInvalid
-from engine.common.settings import PROJECT_ROOT
 from engine.system import System
-from engine.workflow.deployments import Bundle, deploy
-from engine.workflow.instances import start_instance
-from engine.workflow.models import HumanTask, ProcessInstance
-from engine.workflow.tasks.complete import complete_task
-
-# A morning in August; the Mid-Autumn activity is on 25 September 2026 at 19:00 office time.
-AUGUST = datetime(2026, 8, 20, 2, 0, tzinfo=UTC)
-PLAN = {"title": "中秋燈會", "festival": "mid_autumn", "starts_at": "2026-09-25T19:00:00+08:00",
-        "place": "會所平台", "content": "猜燈謎、提燈籠、分月餅", "target_group": "everyone",
-        "capacity": 10, "budget_1_item": "燈籠", "budget_1_amount": 800,
-        "budget_2_item": "月餅", "budget_2_amount": 1200.5}
+from engine.workflow.models import ProcessInstance
+from tests.support.activities import (
+    PLAN,
+    activity,
+    add_sign_up,
+    announced,
+    archived,
+    complete,
+    deploy_activities,
+    open_task,
+    start,
+)
 
 
 @pytest.fixture
 def office(system: System, clock: FrozenClock) -> System:
-    clock.set(AUGUST)
-    with system.sessions() as session:
-        deploy(session, system.rt, Bundle.from_paths(
-            [PROJECT_ROOT / "processes" / "community_activity.bpmn"]), actor="tests")
-        session.commit()
-    return system
-
-
-def start(system: System, festival: str = "mid_autumn") -> int:
-    with system.sessions() as session:
-        instance = start_instance(session, system.rt, process_id="community_activity",
-                                  actor="clerk", start_event="started_by_hand",
-                                  data={"festival": festival})
-        session.commit()
-        return instance.id
-
-
-def open_task(system: System, instance_id: int) -> HumanTask:
-    with system.sessions() as session:
-        task = session.scalars(select(HumanTask)
-                               .where(HumanTask.instance_id == instance_id)).first()
-        assert task is not None, f"instance {instance_id} has no open task"
-        return task
-
-
-def complete(system: System, instance_id: int, element: str, data: dict[str, Any],
-             actor: str = "clerk") -> None:
-    task = open_task(system, instance_id)
-    assert task.element_id == element
-    with system.sessions() as session:
-        complete_task(session, system.rt, task_id=task.id, data=data, actor=actor)
-        session.commit()
-
-
-def activity(system: System, instance_id: int) -> CommunityActivity:
-    with system.sessions() as session:
-        row = session.scalars(select(CommunityActivity)
-                              .where(CommunityActivity.instance_id == instance_id)).one()
-        session.expunge(row)
-        return row
-
-
-def announced(system: System, capacity: int = 10) -> int:
-    instance_id = start(system)
-    complete(system, instance_id, "plan_activity", {**PLAN, "capacity": capacity})
-    complete(system, instance_id, "review_plan", {"decision": "approve"}, actor="boss")
-    complete(system, instance_id, "announce",
-             {"sign_ups_close_at": "2026-09-20T18:00:00+08:00"})
-    return instance_id
-
-
-def add_sign_up(system: System, activity_id: int, unit: str, people: int,
-                taken_by: str | None = None) -> ActivitySignUp:
-    with system.sessions() as session:
-        row = sign_up(session, system.rt, activity_id=activity_id, name="陳大文", unit=unit,
-                      phone="13800138000", people=people, taken_by=taken_by)
-        session.commit()
-        return row
+    return deploy_activities(system, clock)
 
 
 def test_a_returned_plan_comes_back_with_the_note_and_is_approved_when_changed(
@@ -173,23 +116,15 @@ def test_a_sign_up_with_a_bad_field_is_refused_by_field(office: System, field: s
 
 def test_the_archive_holds_attendance_spending_and_the_write_up(office: System,
                                                                 clock: FrozenClock) -> None:
-    instance_id = announced(office)
-    add_sign_up(office, activity(office, instance_id).id, "A-1203", 4)
-    clock.set(datetime(2026, 9, 26, 1, 0, tzinfo=UTC))
+    instance_id = archived(office, clock)
 
-    complete(office, instance_id, "hold", {"attendance": 37, "actual_spending": 1850.4})
-    held = activity(office, instance_id)
-    assert (held.state, held.attendance, held.actual_spending) == ("held", 37,
-                                                                   Decimal("1850.40"))
-    complete(office, instance_id, "write_up", {"went_well": "燈謎很受小朋友歡迎",
-                                               "to_change": "月餅不夠，下次按報名人數加兩成"})
-
-    archived = activity(office, instance_id)
-    assert archived.state == "archived"
-    assert archived.went_well == "燈謎很受小朋友歡迎"
-    assert archived.to_change == "月餅不夠，下次按報名人數加兩成"
-    assert archived.written_by == "clerk"
-    assert archived.archived_at == datetime(2026, 9, 26, 1, 0, tzinfo=UTC)
+    row = activity(office, instance_id)
+    assert (row.attendance, row.actual_spending) == (37, Decimal("1850.40"))
+    assert row.state == "archived"
+    assert row.went_well == "燈謎很受小朋友歡迎"
+    assert row.to_change == "月餅不夠，下次按報名人數加兩成"
+    assert row.written_by == "clerk"
+    assert row.archived_at == datetime(2026, 9, 26, 1, 0, tzinfo=UTC)
     with office.sessions() as session:
         instance = session.get(ProcessInstance, instance_id)
         assert instance is not None and instance.status == "completed"
