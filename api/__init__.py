@@ -9,6 +9,9 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from api import rest, surveys
+from api.activities import labels as activity_labels
+from api.activities import pages as activity_pages
+from api.activities import rest as activity_rest
 from api.attachments import pages as attachment_pages
 from api.attachments import rest as attachment_rest
 from api.cases import approvals as case_approvals
@@ -86,6 +89,9 @@ BLUEPRINTS: list[Blueprint] = [
     # the monthly return visits (P3)
     return_visit_pages.blueprint,
     return_visit_rest.blueprint,
+    # community activities on traditional festivals (P7)
+    activity_pages.blueprint,
+    activity_rest.blueprint,
 ]
 
 
@@ -105,6 +111,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, system: System | None
     labels.init_app(app)
     meeting_labels.init_app(app)
     visit_labels.init_app(app)
+    activity_labels.init_app(app)
     navigation.init_app(app)
     times.init_app(app)
     engine_messages.init_app(app)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 import click
 
+from api.activities.cli import festivals
 from api.directory.cli import users
 from api.return_visits.cli import return_visits
 from api.web.times import office_time
@@ -44,6 +45,7 @@ def main() -> None:
 main.add_command(users)
 main.add_command(forms)
 main.add_command(return_visits)
+main.add_command(festivals)
 
 
 @main.group()

@@ -15,6 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import engine.tables  # noqa: F401  (every feature's tables on the metadata, as migrations see them)
+from engine.activities.festivals import chosen_festivals
+from engine.activities.schedule import festival_job
+from engine.activities.services import ACTIVITY_CHECKS, ACTIVITY_SERVICES
 from engine.cases.access import a_case_not_for
 from engine.cases.checks import CASE_CHECKS
 from engine.cases.outcomes import OUTCOME_CHECKS, OUTCOME_SERVICES
@@ -46,13 +49,15 @@ class System:
     rt: Runtime
 
     def worker(self, interval: float = 1.0) -> Worker:
-        return Worker(self.sessions, self.rt, interval=interval)
+        festivals = festival_job(chosen_festivals(self.settings), self.settings.festival_lead_days)
+        return Worker(self.sessions, self.rt, interval=interval, jobs=(festivals,))
 
 
 FEATURES = Extensions(
     services={**CASE_SERVICES, **OUTCOME_SERVICES, **SURVEY_SERVICES, **MEETING_SERVICES,
-              **RETURN_VISIT_SERVICES},
-    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS},
+              **RETURN_VISIT_SERVICES, **ACTIVITY_SERVICES},
+    completion_checks={**CASE_CHECKS, **OUTCOME_CHECKS, **SURVEY_CHECKS, **RETURN_VISIT_CHECKS,
+                       **ACTIVITY_CHECKS},
     completion_hooks=(record_task_step,),
     task_columns=(case_columns, visit_columns, follow_up_columns),
     subjects=(case_subject,),
@@ -83,6 +88,7 @@ def assemble_runtime(*, clock: Clock | None = None,
 
 
 def build_system(settings: Settings, *, clock: Clock | None = None) -> System:
+    chosen_festivals(settings)  # a mistyped LIAISON_FESTIVALS stops the start, not a page later
     if settings.database_url.startswith("sqlite"):
         settings.ensure_instance_path()
     db = make_engine(settings.database_url)

@@ -1,5 +1,6 @@
 """Every mapped table, imported here so metadata and migrations see them all."""
 
+from engine.activities.models import ActivitySignUp, CommunityActivity
 from engine.attachments.models import Attachment
 from engine.cases.models import (
     ArchiveEntry,
@@ -46,6 +47,7 @@ from engine.workflow.models import (
 )
 
 __all__ = [
+    "ActivitySignUp",
     "ApiToken",
     "ArchiveEntry",
     "Attachment",
@@ -54,6 +56,7 @@ __all__ = [
     "CallScript",
     "Case",
     "CaseRecord",
+    "CommunityActivity",
     "Counter",
     "Department",
     "EscalationOutcome",

@@ -272,6 +272,27 @@ CATALOG: dict[str, str] = {
                                   "about it."),
     "return_visits.deadline_day": N_("The deadline is a day between 1 and %(last)s of the "
                                      "month."),
+    # Community activities on traditional festivals (engine.activities).
+    "activities.unknown": N_("There is no such community activity."),
+    "activities.wrong_state": N_("This step of the activity was done already, or its turn has "
+                                 "not come yet."),
+    "activities.festival": N_("Choose a festival from the list, or no festival."),
+    "activities.amount": N_("Give an amount of 0 or more."),
+    "activities.target_group": N_("Choose whom the activity is for."),
+    "activities.held_figures": N_("Give the head count and the amount spent, each 0 or more."),
+    "activities.time_zone": N_("Give the time with its time zone."),
+    "activities.sign_ups_closed": N_("Sign-ups for %(title)s are not open."),
+    "activities.unit_signed_up": N_("Unit %(unit)s has signed up for %(title)s already; a "
+                                    "household signs up once, with all its people."),
+    "activities.full": N_("%(title)s has %(left)s places left, fewer than the %(people)s asked "
+                          "for."),
+    "activities.name": N_("Give a name of up to 100 characters."),
+    "activities.unit": N_("Give the unit, e.g. A-1203."),
+    "activities.phone": N_("Give a phone number in digits."),
+    "activities.people": N_("One sign-up brings between 1 and %(most)s people."),
+    "activities.note_needed": N_("Say what to change in the plan."),
+    "activities.close_after_start": N_("Sign-ups close no later than the activity starts "
+                                       "(%(starts_at)s)."),
 }
 
 

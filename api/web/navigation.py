@@ -38,6 +38,7 @@ NAV: list[NavLink] = [
     NavLink("cases.new", N_("Register a case")),
     NavLink("approvals.index", N_("Approvals")),
     NavLink("return_visits.index", N_("Return visits")),
+    NavLink("activities.index", N_("Community activities")),
     NavLink("surveys.index", N_("Surveys")),
     NavLink("meetings.index", N_("General meetings")),
     NavLink("committees.index", N_("Owners' committees")),

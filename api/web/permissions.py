@@ -121,6 +121,8 @@ PAGES: dict[str, Rule] = {
     "return_visits.open_month": role(SUPERVISOR),
     "return_visits.script": role(SUPERVISOR),
     "return_visits.save_script": role(SUPERVISOR),
+    "activities.index": SIGNED_IN,
+    "activities.show": SIGNED_IN,
     "approvals.index": role(SUPERVISOR),
     "approvals.decide": role(SUPERVISOR),
     # The yearly survey: owners answer by code; staff follow the campaign and its results.
@@ -181,6 +183,7 @@ API: dict[str, Rule] = {
     "api_return_visits.ReturnVisits": {"GET": STAFF, "POST": role(SUPERVISOR)},
     "api_attachments.Attachments": STAFF,
     "api_attachments.AttachmentContent": STAFF,
+    "api_festivals.Festivals": PUBLIC,  # festival dates are no secret; throttled as lookups
 }
 
 EXTRA = "liaison.permissions"  # app.extensions key: endpoints a test app adds after creation

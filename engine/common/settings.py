@@ -35,6 +35,11 @@ class Settings:
     instance_data_limit_kb: int = 1024
     # The largest photo or scanned letter attached to a case.
     attachment_limit_mb: int = 10
+    # The festivals the office marks with a community activity, by code
+    # (engine/activities/festivals.py); empty: the usual five.
+    festivals: tuple[str, ...] = ()
+    # How many days before a festival its activity is started, to plan and announce it.
+    festival_lead_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +62,9 @@ class Settings:
             script_memory_mb=_positive(env, "LIAISON_SCRIPT_MEMORY_MB", 256, int),
             instance_data_limit_kb=_positive(env, "LIAISON_INSTANCE_DATA_LIMIT_KB", 1024, int),
             attachment_limit_mb=_positive(env, "LIAISON_ATTACHMENT_LIMIT_MB", 10, int),
+            festivals=_codes(env.get("LIAISON_FESTIVALS", ""), "LIAISON_FESTIVALS"),
+            festival_lead_days=_lead_days(env.get("LIAISON_FESTIVAL_LEAD_DAYS", "30"),
+                                          "LIAISON_FESTIVAL_LEAD_DAYS"),
         )
 
     def __post_init__(self) -> None:
@@ -90,6 +98,31 @@ def _whole_days(value: str, name: str) -> int:
         days = -1
     if days < 0:
         raise ValueError(f"{name} must be a whole number of days, 0 or more; it is {value!r}")
+    return days
+
+
+def _codes(value: str, name: str) -> tuple[str, ...]:
+    codes = tuple(code.strip() for code in value.split(","))
+    if codes == ("",):
+        return ()
+    if "" in codes:
+        raise ValueError(f"{name} must be codes separated by commas, with none empty; "
+                         f"it is {value!r}")
+    return codes
+
+
+# A festival's activity is planned within the year before it, never after.
+MAX_LEAD_DAYS = 365
+
+
+def _lead_days(value: str, name: str) -> int:
+    try:
+        days = int(value.strip() or "30")
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_LEAD_DAYS:
+        raise ValueError(f"{name} must be a whole number of days from 0 to {MAX_LEAD_DAYS}; "
+                         f"it is {value!r}")
     return days
 
 

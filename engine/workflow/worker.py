@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -146,12 +147,18 @@ class Worker:
     status: WorkerStatus = field(default_factory=WorkerStatus)
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     _stop: threading.Event = field(default_factory=threading.Event)
+    # Features' own schedules, run each pass after the timer start events (engine/system.py):
+    # each takes the sessions and the runtime and says how many instances it started.
+    jobs: Sequence[Callable[[sessionmaker[Session], Runtime], int]] = ()
 
     def run_once(self) -> int:
-        """One pass: start due schedules, fire due timers, flag overdue tasks, beat."""
+        """One pass: start due schedules and the features' own, fire due timers, flag
+        overdue tasks, beat."""
         self.status.started_at = self.status.started_at or self.rt.clock.now()
         try:
             fired = fire_due_schedules(self.sessions, self.rt)
+            for job in self.jobs:
+                fired += job(self.sessions, self.rt)
             fired += fire_due_timers(self.sessions, self.rt)
             flag_overdue_tasks(self.sessions, self.rt)
             self.status.fired += fired

@@ -59,9 +59,9 @@ def test_the_table_covers_every_resource(app: Flask) -> None:
     assert len(found) >= 16
     assert {e.split(".")[0] for _, e in found} == {
         "api_auth", "api_users", "api_processes", "api_instances", "api_tasks", "api_cases",
-        "api_attachments", "api_public", "api_return_visits"}
+        "api_attachments", "api_public", "api_return_visits", "api_festivals"}
     public = {e for _, _, e, a in operations(app) if a.public}
-    assert public == {"api_auth.Tokens", "api_public.TrackedCase"}
+    assert public == {"api_auth.Tokens", "api_public.TrackedCase", "api_festivals.Festivals"}
 
 
 # CSRF protection is on in these apps: a POST answered 401 (not the CSRF 400) also shows

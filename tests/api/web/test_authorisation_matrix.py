@@ -124,7 +124,7 @@ def world(shipped: System, clock: FrozenClock) -> dict[str, object]:
             "tracking_code": registered.tracking_code, **owners_meeting(shipped),
             # No such feedback item or attachment: a 404 still shows the table let the caller
             # through.
-            "item_id": 1, "attachment_id": 1, "month": "2026-02",
+            "item_id": 1, "attachment_id": 1, "month": "2026-02", "activity_id": 1,
             # Files the app serves, and a language to switch to.
             "package": "htmx.org", "path": "dist/htmx.min.js", "filename": "liaison.css",
             "name": "swagger-ui.css", "code": "zh"}

@@ -1,0 +1,1 @@
+"""Community activities on traditional festivals: the festival calendar's resource and command."""
